@@ -1,0 +1,344 @@
+// The channel Durable Object: one per channel, the single writer of that channel's state. It serializes what must
+// not race — registration, pairing, inbound handling (and, later, mode switches and signal waiters) — and keeps
+// the channel row, decrypted token and paired addresses cached between requests. Public methods are its RPC API.
+import { DurableObject } from "cloudflare:workers";
+import { addPaired, getChannel, listPaired, removePaired, updateChannel, deleteChannelRows } from "../db/channels";
+import { createDb, type Db } from "../db/client";
+import { finishInbound, insertInbound } from "../db/messages";
+import { channels, type ChannelRow, type MessageRow } from "../db/schema";
+import { attemptPairing, newPairingCode } from "../domain/pairing/pairing";
+import { TwilioClient } from "../domain/twilio/rest";
+import { registerNumber, type RegistrationError } from "../domain/twilio/registration";
+import { parseForm, validateTwilioSignature } from "../domain/twilio/signature";
+import { externalUrl, required, twilioApiBase } from "../lib/config";
+import { newId, seal, unseal } from "../lib/crypto";
+import { fail, ok, type Result } from "../lib/result";
+import { LocalStore } from "./local-store";
+import { toChannelView, webhookUrl, type ChannelView } from "./view";
+
+export interface ChannelSetup {
+  id: string;
+  spaceId: string;
+  agentId: string;
+  accountSid: string;
+  authToken: string;
+  fromNumber: string;
+  dispatchMode: "message" | "signal";
+}
+
+export interface SignedRequest {
+  /** The query string as received ("" or "?a=b"): Twilio signs the full URL it called. */
+  query: string;
+  signature: string | null;
+  body: string;
+}
+
+export type InboundOutcome =
+  | { status: "accepted"; messageId: string; disposition: string; duplicate: boolean }
+  | { status: "unknown_channel" }
+  | { status: "bad_signature" }
+  | { status: "bad_request"; message: string };
+
+const CODE_SHAPED = /^[A-Za-z0-9]{4,12}$/;
+
+export class ChannelObject extends DurableObject<Env> {
+  readonly #db: Db;
+  readonly #local: LocalStore;
+  #row: ChannelRow | null | undefined;
+  #authToken: string | undefined;
+  #paired: Set<string> | undefined;
+  readonly #inflight = new Map<string, Promise<InboundOutcome>>();
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.#db = createDb(env.DB);
+    this.#local = new LocalStore(ctx.storage.sql);
+    ctx.blockConcurrencyWhile(async () => this.#local.migrate());
+  }
+
+  // ── lifecycle ─────────────────────────────────────────────────────────────────────────────────────────────
+
+  /** Creates the channel row (token sealed) and registers the number with Twilio. */
+  async setup(input: ChannelSetup, handle: string): Promise<Result<ChannelView>> {
+    const key = required(this.env, "ENCRYPTION_KEY");
+    const now = Date.now();
+    const row: ChannelRow = {
+      id: input.id,
+      spaceId: input.spaceId,
+      agentId: input.agentId,
+      provider: "twilio_sms",
+      handle,
+      dispatchMode: input.dispatchMode,
+      status: "registering",
+      errorCode: null,
+      errorMessage: null,
+      accountSid: input.accountSid,
+      authTokenSealed: await seal(key, input.authToken, input.id),
+      fromNumber: input.fromNumber,
+      numberSid: null,
+      pairingCode: null,
+      pairingExpiresAt: null,
+      createdAt: now,
+      updatedAt: now,
+    };
+    const inserted = await this.#db.insert(channels).values(row).onConflictDoNothing().returning().get();
+    if (!inserted) return fail(409, "conflict", `handle ${handle} is taken`, { field: "handle" });
+    this.#row = inserted;
+    this.#authToken = input.authToken;
+    this.#paired = new Set();
+    await this.#register();
+    return ok(await this.#view());
+  }
+
+  /** Runs the Twilio registration again (after a failure, or after credentials changed). */
+  async connectTwilio(channelId: string): Promise<Result<ChannelView>> {
+    if (!(await this.#load(channelId))) return this.#notFound();
+    await this.#register();
+    return ok(await this.#view());
+  }
+
+  async get(channelId: string): Promise<Result<ChannelView>> {
+    if (!(await this.#load(channelId))) return this.#notFound();
+    return ok(await this.#view());
+  }
+
+  async update(
+    channelId: string,
+    patch: { agentId?: string; dispatchMode?: "message" | "signal"; accountSid?: string; authToken?: string; fromNumber?: string },
+  ): Promise<Result<ChannelView>> {
+    const row = await this.#load(channelId);
+    if (!row) return this.#notFound();
+    const next: Partial<ChannelRow> = {};
+    if (patch.agentId) next.agentId = patch.agentId;
+    if (patch.dispatchMode) next.dispatchMode = patch.dispatchMode;
+    const credentialsChanged =
+      (patch.accountSid && patch.accountSid !== row.accountSid) || patch.authToken !== undefined || (patch.fromNumber && patch.fromNumber !== row.fromNumber);
+    if (patch.accountSid) next.accountSid = patch.accountSid;
+    if (patch.fromNumber) next.fromNumber = patch.fromNumber;
+    if (patch.authToken !== undefined) next.authTokenSealed = await seal(required(this.env, "ENCRYPTION_KEY"), patch.authToken, channelId);
+    if (Object.keys(next).length) this.#row = (await updateChannel(this.#db, channelId, next)) ?? null;
+    if (patch.authToken !== undefined) this.#authToken = patch.authToken;
+    if (credentialsChanged) await this.#register();
+    return ok(await this.#view());
+  }
+
+  async newPairing(channelId: string): Promise<Result<{ code: string; expires_at: string }>> {
+    const row = await this.#load(channelId);
+    if (!row) return this.#notFound();
+    if (row.status === "failed" || row.status === "registering") {
+      return fail(409, "channel_not_ready", `The channel is ${row.status}; connect it to Twilio before pairing a phone.`);
+    }
+    const code = newPairingCode(Date.now());
+    this.#local.clearTries();
+    this.#row = (await updateChannel(this.#db, channelId, {
+      pairingCode: code.code,
+      pairingExpiresAt: code.expiresAt,
+      status: row.status === "disconnected" ? (this.#paired!.size ? "connected" : "pairing") : row.status,
+    }))!;
+    return ok({ code: code.code, expires_at: new Date(code.expiresAt).toISOString() });
+  }
+
+  async unpair(channelId: string, address: string): Promise<Result<ChannelView>> {
+    const row = await this.#load(channelId);
+    if (!row) return this.#notFound();
+    if (!(await removePaired(this.#db, channelId, address))) return fail(404, "not_found", `${address} is not a paired address of this channel`);
+    this.#paired!.delete(address);
+    if (this.#paired!.size === 0 && row.status === "connected") {
+      const code = newPairingCode(Date.now());
+      this.#row = (await updateChannel(this.#db, channelId, { status: "pairing", pairingCode: code.code, pairingExpiresAt: code.expiresAt }))!;
+    }
+    return ok(await this.#view());
+  }
+
+  /** Stops Twilio from sending to this deployment (clears the SmsUrl we set) and marks the channel disconnected. */
+  async disconnect(channelId: string): Promise<Result<ChannelView>> {
+    const row = await this.#load(channelId);
+    if (!row) return this.#notFound();
+    const cleared = await this.#clearSmsUrl();
+    this.#row = (await updateChannel(this.#db, channelId, {
+      status: "disconnected",
+      pairingCode: null,
+      pairingExpiresAt: null,
+      errorCode: cleared ? null : "sms_url_not_cleared",
+      errorMessage: cleared ? null : "Twilio could not be reached to clear the number's SMS URL; clear it in the Twilio console.",
+    }))!;
+    return ok(await this.#view());
+  }
+
+  /** Deletes the channel: clears the SmsUrl when it can, then removes its rows and this object's storage. */
+  async remove(channelId: string): Promise<Result<{ sms_url_cleared: boolean }>> {
+    if (!(await this.#load(channelId))) return this.#notFound();
+    const cleared = await this.#clearSmsUrl();
+    await deleteChannelRows(this.#db, channelId);
+    await this.ctx.storage.deleteAll();
+    this.#row = null;
+    this.#paired = undefined;
+    this.#authToken = undefined;
+    return ok({ sms_url_cleared: cleared });
+  }
+
+  // ── inbound ───────────────────────────────────────────────────────────────────────────────────────────────
+
+  /** An inbound SMS webhook: signature first, then durable dedupe by MessageSid, persist, and handle. */
+  async receiveSms(channelId: string, req: SignedRequest): Promise<InboundOutcome> {
+    const row = await this.#load(channelId);
+    if (!row) return { status: "unknown_channel" };
+    if (!(await this.#verify(req, ""))) return { status: "bad_signature" };
+    const params = parseForm(req.body);
+    const one = (k: string) => (typeof params[k] === "string" ? (params[k] as string) : Array.isArray(params[k]) ? params[k]![0]! : undefined);
+    const sid = one("MessageSid") ?? one("SmsSid");
+    const from = one("From");
+    if (!sid || !from) return { status: "bad_request", message: "MessageSid and From are required" };
+
+    // Concurrent copies of one webhook share a single handling; later copies find the row processed.
+    const running = this.#inflight.get(sid);
+    if (running) return running.then((r) => (r.status === "accepted" ? { ...r, duplicate: true } : r));
+    const handling = this.#handleInbound(row, { sid, from, to: one("To") ?? row.fromNumber, body: one("Body") ?? "", numMedia: Number(one("NumMedia") ?? 0) });
+    this.#inflight.set(sid, handling);
+    try {
+      return await handling;
+    } finally {
+      this.#inflight.delete(sid);
+    }
+  }
+
+  /** A Twilio status callback for an outbound message. Signature checked like the SMS webhook. */
+  async receiveStatus(channelId: string, req: SignedRequest): Promise<InboundOutcome> {
+    const row = await this.#load(channelId);
+    if (!row) return { status: "unknown_channel" };
+    if (!(await this.#verify(req, "/status"))) return { status: "bad_signature" };
+    const params = parseForm(req.body);
+    const sid = params.MessageSid ?? params.SmsSid;
+    if (typeof sid !== "string" || typeof params.MessageStatus !== "string") return { status: "bad_request", message: "MessageSid and MessageStatus are required" };
+    return { status: "accepted", messageId: sid, disposition: "status_recorded", duplicate: false };
+  }
+
+  async #handleInbound(row: ChannelRow, m: { sid: string; from: string; to: string; body: string; numMedia: number }): Promise<InboundOutcome> {
+    const now = Date.now();
+    const { row: msg, created } = await insertInbound(this.#db, {
+      id: newId("msg"),
+      channelId: row.id,
+      twilioSid: m.sid,
+      from: m.from,
+      to: m.to,
+      body: m.body,
+      meta: m.numMedia ? { num_media: m.numMedia } : undefined,
+      createdAt: now,
+    });
+    if (!created && msg.processedAt) return { status: "accepted", messageId: msg.id, disposition: msg.status, duplicate: true };
+    const disposition = await this.#dispatch(msg);
+    return { status: "accepted", messageId: msg.id, disposition, duplicate: !created };
+  }
+
+  /** Decides what an accepted inbound message does. Returns the message's final status. */
+  async #dispatch(msg: MessageRow): Promise<string> {
+    const row = this.#row!;
+    if (this.#paired!.has(msg.from)) {
+      await finishInbound(this.#db, msg.id, { status: "received" });
+      return "received";
+    }
+    const active = row.pairingCode && row.pairingExpiresAt ? { code: row.pairingCode, expiresAt: row.pairingExpiresAt } : null;
+    const codeShaped = CODE_SHAPED.test(msg.body.trim());
+    const attempt = active && codeShaped ? attemptPairing(active, msg.body, this.#local.wrongTries(active.code, msg.from), Date.now()) : null;
+    switch (attempt?.status) {
+      case "paired": {
+        await addPaired(this.#db, row.id, msg.from, Date.now());
+        this.#paired!.add(msg.from);
+        this.#row = (await updateChannel(this.#db, row.id, { status: "connected", pairingCode: null, pairingExpiresAt: null, errorCode: null, errorMessage: null }))!;
+        await finishInbound(this.#db, msg.id, { status: "pairing" });
+        return "pairing";
+      }
+      case "wrong": {
+        const tries = this.#local.recordWrongTry(active!.code, msg.from);
+        await finishInbound(this.#db, msg.id, { status: "dropped", dropReason: "pairing_code_wrong", meta: { tries_left: Math.max(0, 5 - tries) } });
+        return "dropped";
+      }
+      case "locked":
+        await finishInbound(this.#db, msg.id, { status: "dropped", dropReason: "pairing_locked" });
+        return "dropped";
+      case "expired":
+        await finishInbound(this.#db, msg.id, { status: "dropped", dropReason: "pairing_code_expired" });
+        return "dropped";
+      default:
+        await finishInbound(this.#db, msg.id, { status: "dropped", dropReason: "not_paired" });
+        return "dropped";
+    }
+  }
+
+  // ── internals ─────────────────────────────────────────────────────────────────────────────────────────────
+
+  async #load(channelId: string): Promise<ChannelRow | null> {
+    if (this.#row === undefined || (this.#row && this.#row.id !== channelId)) {
+      this.#row = (await getChannel(this.#db, channelId)) ?? null;
+      this.#authToken = undefined;
+      this.#paired = this.#row ? new Set((await listPaired(this.#db, channelId)).map((p) => p.address)) : undefined;
+    }
+    if (this.#row === null) {
+      // Created after we last looked (setup runs in this object, but a test or migration may write directly).
+      this.#row = (await getChannel(this.#db, channelId)) ?? null;
+      if (this.#row) this.#paired = new Set((await listPaired(this.#db, channelId)).map((p) => p.address));
+    }
+    return this.#row;
+  }
+
+  async #token(): Promise<string> {
+    if (this.#authToken === undefined) {
+      this.#authToken = await unseal(required(this.env, "ENCRYPTION_KEY"), this.#row!.authTokenSealed, this.#row!.id);
+    }
+    return this.#authToken;
+  }
+
+  /** Checks X-Twilio-Signature against the URL we registered (SERVER_EXTERNAL_URL based), not the Host header. */
+  async #verify(req: SignedRequest, suffix: "" | "/status"): Promise<boolean> {
+    const ext = externalUrl(this.env);
+    if (!ext.ok || !req.signature) return false;
+    const url = webhookUrl(ext.url, this.#row!.id)! + suffix + req.query;
+    return validateTwilioSignature(await this.#token(), req.signature, url, parseForm(req.body));
+  }
+
+  async #client(): Promise<TwilioClient> {
+    return new TwilioClient({ baseUrl: twilioApiBase(this.env), accountSid: this.#row!.accountSid, authToken: await this.#token() });
+  }
+
+  async #register(): Promise<void> {
+    const row = this.#row!;
+    const ext = externalUrl(this.env);
+    let result: { ok: true; numberSid: string } | { ok: false; error: RegistrationError };
+    if (!ext.ok) result = { ok: false, error: { code: "invalid_external_url", message: ext.reason } };
+    else result = await registerNumber(await this.#client(), { accountSid: row.accountSid, fromNumber: row.fromNumber, smsUrl: webhookUrl(ext.url, row.id)! });
+    if (!result.ok) {
+      this.#row = (await updateChannel(this.#db, row.id, { status: "failed", errorCode: result.error.code, errorMessage: result.error.message }))!;
+      return;
+    }
+    const paired = this.#paired!.size > 0;
+    const code = paired ? null : newPairingCode(Date.now());
+    if (code) this.#local.clearTries();
+    this.#row = (await updateChannel(this.#db, row.id, {
+      status: paired ? "connected" : "pairing",
+      numberSid: result.numberSid,
+      errorCode: null,
+      errorMessage: null,
+      ...(code ? { pairingCode: code.code, pairingExpiresAt: code.expiresAt } : {}),
+    }))!;
+  }
+
+  async #clearSmsUrl(): Promise<boolean> {
+    const row = this.#row!;
+    if (!row.numberSid) return true;
+    try {
+      const res = await (await this.#client()).updateIncomingNumber(row.numberSid, { SmsUrl: "" });
+      return res.ok || (res.error.kind === "client" && res.error.status === 404);
+    } catch {
+      return false;
+    }
+  }
+
+  async #view(): Promise<ChannelView> {
+    const ext = externalUrl(this.env);
+    return toChannelView(this.#row!, await listPaired(this.#db, this.#row!.id), ext.ok ? ext.url : null);
+  }
+
+  #notFound() {
+    return fail(404, "not_found", "channel not found");
+  }
+}

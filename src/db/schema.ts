@@ -1,0 +1,89 @@
+// D1 schema (drizzle). The source of truth for migrations: edit here, then `npm run db:generate`.
+// Timestamps are epoch milliseconds. The channel Durable Object is the only writer of a channel's rows.
+import { sql } from "drizzle-orm";
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+
+const now = sql`(cast(unixepoch('subsecond') * 1000 as integer))`;
+
+export const spaces = sqliteTable("spaces", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull(),
+  createdAt: integer("created_at").notNull().default(now),
+});
+
+export const agents = sqliteTable("agents", {
+  id: text("id").primaryKey(),
+  spaceId: text("space_id").notNull().references(() => spaces.id),
+  name: text("name").notNull(),
+  handle: text("handle").notNull().unique(),
+  instructions: text("instructions").notNull().default(""),
+  model: text("model"),
+  createdAt: integer("created_at").notNull().default(now),
+});
+
+export const channels = sqliteTable("channels", {
+  id: text("id").primaryKey(),
+  spaceId: text("space_id").notNull().references(() => spaces.id),
+  agentId: text("agent_id").notNull().references(() => agents.id),
+  provider: text("provider", { enum: ["twilio_sms"] }).notNull(),
+  handle: text("handle").notNull().unique(),
+  dispatchMode: text("dispatch_mode", { enum: ["message", "signal"] }).notNull().default("message"),
+  status: text("status", { enum: ["registering", "pairing", "connected", "failed", "disconnected"] }).notNull(),
+  errorCode: text("error_code"),
+  errorMessage: text("error_message"),
+  accountSid: text("account_sid").notNull(),
+  /** AES-GCM sealed auth token (lib/crypto seal), bound to the channel id. Never the plaintext. */
+  authTokenSealed: text("auth_token_sealed").notNull(),
+  fromNumber: text("from_number").notNull(),
+  numberSid: text("number_sid"),
+  pairingCode: text("pairing_code"),
+  pairingExpiresAt: integer("pairing_expires_at"),
+  createdAt: integer("created_at").notNull().default(now),
+  updatedAt: integer("updated_at").notNull().default(now),
+});
+
+export const pairedAddresses = sqliteTable(
+  "paired_addresses",
+  {
+    channelId: text("channel_id").notNull().references(() => channels.id, { onDelete: "cascade" }),
+    address: text("address").notNull(),
+    pairedAt: integer("paired_at").notNull().default(now),
+  },
+  (t) => [primaryKey({ columns: [t.channelId, t.address] })],
+);
+
+export const messages = sqliteTable(
+  "messages",
+  {
+    id: text("id").primaryKey(),
+    channelId: text("channel_id").notNull().references(() => channels.id, { onDelete: "cascade" }),
+    direction: text("direction", { enum: ["inbound", "outbound"] }).notNull(),
+    from: text("from_address").notNull(),
+    to: text("to_address").notNull(),
+    body: text("body").notNull(),
+    /** inbound: received | pairing | dropped; outbound: pending | queued | sending | sent | delivered | ... */
+    status: text("status").notNull(),
+    dropReason: text("drop_reason"),
+    twilioSid: text("twilio_sid"),
+    errorCode: text("error_code"),
+    errorMessage: text("error_message"),
+    encoding: text("encoding"),
+    segments: integer("segments"),
+    turnId: text("turn_id"),
+    /** JSON: signal annotations, policy reasons, and other structured facts about the message. */
+    meta: text("meta"),
+    /** Set once the channel object has fully handled an inbound message; a redelivered webhook finishes it. */
+    processedAt: integer("processed_at"),
+    createdAt: integer("created_at").notNull().default(now),
+    updatedAt: integer("updated_at").notNull().default(now),
+  },
+  (t) => [
+    uniqueIndex("messages_channel_sid").on(t.channelId, t.twilioSid),
+    index("messages_channel_created").on(t.channelId, t.createdAt),
+  ],
+);
+
+export type SpaceRow = typeof spaces.$inferSelect;
+export type AgentRow = typeof agents.$inferSelect;
+export type ChannelRow = typeof channels.$inferSelect;
+export type MessageRow = typeof messages.$inferSelect;

@@ -1,0 +1,48 @@
+// Pointing a Twilio number at this deployment: find the number in the account, check it can do SMS and set its
+// SmsUrl. Each way this can fail maps to one reason code the API, UI and README troubleshooting table share.
+import { type TwilioClient, type TwilioFailure } from "./rest";
+
+export type RegistrationErrorCode =
+  | "bad_credentials"
+  | "number_not_found"
+  | "not_sms_capable"
+  | "invalid_external_url"
+  | "twilio_unreachable"
+  | "twilio_error";
+
+export interface RegistrationError {
+  code: RegistrationErrorCode;
+  message: string;
+}
+
+export type RegistrationResult = { ok: true; numberSid: string } | { ok: false; error: RegistrationError };
+
+export function describeFailure(e: TwilioFailure, accountSid: string): RegistrationError {
+  switch (e.kind) {
+    case "auth":
+      return { code: "bad_credentials", message: `Twilio rejected the credentials for account ${accountSid} (${e.code ?? e.status}: ${e.message}). Check the Account SID and Auth Token.` };
+    case "network":
+    case "timeout":
+      return { code: "twilio_unreachable", message: `Twilio's API could not be reached: ${e.message}.` };
+    case "server":
+    case "rate_limited":
+      return { code: "twilio_unreachable", message: `Twilio's API is not answering normally (HTTP ${e.status}: ${e.message}). Try again shortly.` };
+    case "client":
+      return { code: "twilio_error", message: `Twilio refused the request (HTTP ${e.status}${e.code ? `, error ${e.code}` : ""}: ${e.message}).` };
+  }
+}
+
+export async function registerNumber(client: TwilioClient, input: { accountSid: string; fromNumber: string; smsUrl: string }): Promise<RegistrationResult> {
+  const found = await client.findIncomingNumber(input.fromNumber);
+  if (!found.ok) return { ok: false, error: describeFailure(found.error, input.accountSid) };
+  const number = found.value;
+  if (!number) {
+    return { ok: false, error: { code: "number_not_found", message: `${input.fromNumber} is not a phone number in Twilio account ${input.accountSid}.` } };
+  }
+  if (!number.capabilities?.sms) {
+    return { ok: false, error: { code: "not_sms_capable", message: `${input.fromNumber} cannot send or receive SMS (its Twilio capabilities have sms: false).` } };
+  }
+  const updated = await client.updateIncomingNumber(number.sid, { SmsUrl: input.smsUrl, SmsMethod: "POST" });
+  if (!updated.ok) return { ok: false, error: describeFailure(updated.error, input.accountSid) };
+  return { ok: true, numberSid: number.sid };
+}

@@ -1,0 +1,49 @@
+// Reads the deployment's settings from the Worker env. A missing or malformed required setting is an AppError that
+// names the setting and says how to set it, so an operator sees a sentence instead of a stack trace.
+import { AppError } from "./errors";
+
+export interface TwilioDefaults {
+  account_sid: string | undefined;
+  auth_token: string | undefined;
+  from_number: string | undefined;
+}
+
+const blank = (v: unknown): string | undefined => (typeof v === "string" && v.trim() !== "" ? v.trim() : undefined);
+
+export function required(env: Env, name: "ADMIN_TOKEN" | "ENCRYPTION_KEY"): string {
+  const value = blank((env as unknown as Record<string, unknown>)[name]);
+  if (!value) {
+    throw new AppError(500, "config_missing", `${name} is not set. Set it with \`wrangler secret put ${name}\` (or in .dev.vars for local runs).`, { setting: name });
+  }
+  return value;
+}
+
+/** The public base URL without a trailing slash, or a reason it cannot be used for Twilio webhooks. */
+export function externalUrl(env: Env): { ok: true; url: string } | { ok: false; reason: string } {
+  const raw = blank(env.SERVER_EXTERNAL_URL);
+  if (!raw) return { ok: false, reason: "SERVER_EXTERNAL_URL is not set: Twilio needs a public https URL to send webhooks to." };
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return { ok: false, reason: `SERVER_EXTERNAL_URL (${raw}) is not a valid URL.` };
+  }
+  const local = ["localhost", "127.0.0.1", "[::1]"].includes(url.hostname);
+  if (url.protocol !== "https:" && !(url.protocol === "http:" && local)) {
+    return { ok: false, reason: `SERVER_EXTERNAL_URL (${raw}) must use https (plain http is accepted for localhost only).` };
+  }
+  if (url.search || url.hash) return { ok: false, reason: `SERVER_EXTERNAL_URL (${raw}) must not have a query or fragment.` };
+  return { ok: true, url: url.origin + url.pathname.replace(/\/+$/, "") };
+}
+
+export function twilioApiBase(env: Env): string {
+  return (blank(env.TWILIO_API_BASE) ?? "https://api.twilio.com").replace(/\/+$/, "");
+}
+
+export function twilioDefaults(env: Env): TwilioDefaults {
+  return {
+    account_sid: blank(env.VOICE_TWILIO_ACCOUNT_SID),
+    auth_token: blank(env.VOICE_TWILIO_AUTH_TOKEN),
+    from_number: blank(env.VOICE_TWILIO_FROM_NUMBER),
+  };
+}

@@ -1,0 +1,80 @@
+// Small WebCrypto helpers: constant-time comparison, random identifiers, and AES-GCM sealing of stored secrets
+// (Twilio auth tokens) under a key derived from ENCRYPTION_KEY. Stored form: "v1.<iv b64url>.<ciphertext b64url>".
+
+const enc = new TextEncoder();
+const dec = new TextDecoder();
+
+/** Compares two strings without an early exit, so timing does not reveal the length of a matching prefix. */
+export function timingSafeEqual(a: string, b: string): boolean {
+  const x = enc.encode(a);
+  const y = enc.encode(b);
+  const len = Math.max(x.length, y.length);
+  let diff = x.length ^ y.length;
+  for (let i = 0; i < len; i++) diff |= (x[i] ?? 0) ^ (y[i] ?? 0);
+  return diff === 0;
+}
+
+const ID_ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz";
+
+/** A prefixed random id such as `ch_7k2m...` (20 chars of Crockford base32, ~100 bits). */
+export function newId(prefix: string): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(20));
+  let out = "";
+  for (const b of bytes) out += ID_ALPHABET[b & 31];
+  return `${prefix}_${out}`;
+}
+
+export function b64url(bytes: Uint8Array | ArrayBuffer): string {
+  const u8 = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
+  let s = "";
+  for (const b of u8) s += String.fromCharCode(b);
+  return btoa(s).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+
+export function fromB64url(s: string): Uint8Array {
+  const bin = atob(s.replace(/-/g, "+").replace(/_/g, "/"));
+  return Uint8Array.from(bin, (c) => c.charCodeAt(0));
+}
+
+export async function sha256Hex(text: string): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", enc.encode(text));
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+const keyCache = new Map<string, Promise<CryptoKey>>();
+
+function sealingKey(secret: string): Promise<CryptoKey> {
+  let key = keyCache.get(secret);
+  if (!key) {
+    key = (async () => {
+      const material = await crypto.subtle.importKey("raw", enc.encode(secret), "HKDF", false, ["deriveKey"]);
+      return crypto.subtle.deriveKey(
+        { name: "HKDF", hash: "SHA-256", salt: enc.encode("textgate/credentials"), info: enc.encode("v1") },
+        material,
+        { name: "AES-GCM", length: 256 },
+        false,
+        ["encrypt", "decrypt"],
+      );
+    })();
+    keyCache.set(secret, key);
+  }
+  return key;
+}
+
+/** Encrypts `plaintext`; `context` (e.g. the channel id) is bound as associated data so a value can't be moved. */
+export async function seal(secret: string, plaintext: string, context: string): Promise<string> {
+  const iv = crypto.getRandomValues(new Uint8Array(12));
+  const ct = await crypto.subtle.encrypt({ name: "AES-GCM", iv, additionalData: enc.encode(context) }, await sealingKey(secret), enc.encode(plaintext));
+  return `v1.${b64url(iv)}.${b64url(ct)}`;
+}
+
+export async function unseal(secret: string, sealed: string, context: string): Promise<string> {
+  const [version, iv, ct] = sealed.split(".");
+  if (version !== "v1" || !iv || !ct) throw new Error("unknown sealed format");
+  const pt = await crypto.subtle.decrypt(
+    { name: "AES-GCM", iv: fromB64url(iv), additionalData: enc.encode(context) },
+    await sealingKey(secret),
+    fromB64url(ct),
+  );
+  return dec.decode(pt);
+}

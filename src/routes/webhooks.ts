@@ -1,0 +1,48 @@
+// Twilio webhooks. The route only frames the request; the channel object checks the signature against the
+// configured public URL before it parses or stores anything, then dedupes and persists before we answer.
+import { Hono } from "hono";
+import { channelStub } from "../channel/client";
+import type { InboundOutcome } from "../channel/object";
+import { EMPTY_TWIML, TWIML_HEADERS } from "../domain/twilio/twiml";
+import { AppError } from "../lib/errors";
+
+const MAX_BODY = 64 * 1024;
+
+async function readForm(req: Request): Promise<string> {
+  const type = req.headers.get("content-type") ?? "";
+  if (!type.toLowerCase().startsWith("application/x-www-form-urlencoded")) {
+    throw new AppError(415, "unsupported_media_type", "Twilio webhooks are application/x-www-form-urlencoded.");
+  }
+  const len = Number(req.headers.get("content-length") ?? 0);
+  if (len > MAX_BODY) throw new AppError(413, "payload_too_large", "Webhook body is too large.");
+  const body = await req.text();
+  if (body.length > MAX_BODY) throw new AppError(413, "payload_too_large", "Webhook body is too large.");
+  return body;
+}
+
+function respond(outcome: InboundOutcome): Response {
+  switch (outcome.status) {
+    case "accepted":
+      return new Response(EMPTY_TWIML, { headers: TWIML_HEADERS });
+    case "unknown_channel":
+      throw new AppError(404, "not_found", "channel not found");
+    case "bad_signature":
+      throw new AppError(403, "invalid_signature", "X-Twilio-Signature is missing or does not match this request.");
+    case "bad_request":
+      throw new AppError(400, "bad_request", outcome.message);
+  }
+}
+
+export const webhookRoutes = new Hono<{ Bindings: Env }>()
+  .post("/twilio/sms/:channelId", async (c) => {
+    const id = c.req.param("channelId");
+    const body = await readForm(c.req.raw);
+    const query = new URL(c.req.url).search;
+    return respond(await channelStub(c.env, id).receiveSms(id, { query, signature: c.req.header("x-twilio-signature") ?? null, body }));
+  })
+  .post("/twilio/sms/:channelId/status", async (c) => {
+    const id = c.req.param("channelId");
+    const body = await readForm(c.req.raw);
+    const query = new URL(c.req.url).search;
+    return respond(await channelStub(c.env, id).receiveStatus(id, { query, signature: c.req.header("x-twilio-signature") ?? null, body }));
+  });

@@ -1,0 +1,41 @@
+// Tests run inside workerd (the real Workers runtime) with real D1, Queues and Durable Objects via Miniflare.
+// Outbound Twilio calls go to a fake Twilio server started here, in Node, for the whole run.
+import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
+import path from "node:path";
+import { defineConfig } from "vitest/config";
+import { startFakeTwilio } from "./test/fakes/twilio-server.ts";
+
+export const TEST_VARS = {
+  SERVER_EXTERNAL_URL: "https://textgate.example",
+  ADMIN_TOKEN: "test-admin-token",
+  ENCRYPTION_KEY: "test-encryption-key-not-for-production",
+  VOICE_TWILIO_ACCOUNT_SID: "",
+  VOICE_TWILIO_AUTH_TOKEN: "",
+  VOICE_TWILIO_FROM_NUMBER: "",
+  OPENAI_API_KEY: "",
+};
+
+export default defineConfig(async () => {
+  const migrations = await readD1Migrations(path.join(import.meta.dirname, "migrations"));
+  const twilio = await startFakeTwilio();
+  return {
+    plugins: [
+      cloudflareTest({
+        wrangler: { configPath: "./wrangler.toml" },
+        miniflare: {
+          bindings: { ...TEST_VARS, TWILIO_API_BASE: twilio.url, TEST_MIGRATIONS: migrations },
+        },
+      }),
+    ],
+    resolve: {
+      alias: {
+        "cedar-wasm-module": path.join(import.meta.dirname, "node_modules/@cedar-policy/cedar-wasm/web/cedar_wasm_bg.wasm"),
+      },
+    },
+    test: {
+      setupFiles: ["./test/helpers/apply-migrations.ts"],
+      include: ["test/**/*.test.ts"],
+      exclude: ["test/e2e/**"],
+    },
+  };
+});
