@@ -1,0 +1,24 @@
+// Calls the worker the way a client does: through its default export's fetch, with the admin bearer token.
+import { env, exports } from "cloudflare:workers";
+
+export const BASE = "https://textgate.example";
+
+export async function api(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Response> {
+  const init: RequestInit = { method, headers: { authorization: `Bearer ${env.ADMIN_TOKEN}`, ...headers } };
+  if (body !== undefined) {
+    init.body = typeof body === "string" ? body : JSON.stringify(body);
+    (init.headers as Record<string, string>)["content-type"] ??= "application/json";
+  }
+  return exports.default.fetch(new Request(`${BASE}${path}`, init));
+}
+
+export async function json<T = any>(res: Response | Promise<Response>): Promise<T> {
+  return (await res).json() as Promise<T>;
+}
+
+/** A space and an agent to hang channels on. */
+export async function seedAgent(handle?: string) {
+  const space = await json(api("POST", "/api/spaces", { name: "Home" }));
+  const agent = await json(api("POST", "/api/agents", { name: "Assistant", space_id: space.id, ...(handle ? { handle } : {}) }));
+  return { space, agent };
+}

@@ -1,0 +1,74 @@
+// Test-side handle on the fake Twilio server (test/fakes/twilio-server.ts) and a webhook sender that signs with
+// the twilio package's own getExpectedTwilioSignature, so our verifier is checked against Twilio's reference code.
+import { env, exports } from "cloudflare:workers";
+import { getExpectedTwilioSignature } from "twilio/lib/webhooks/webhooks";
+import { BASE, api, json } from "./api";
+
+export interface FakeAccount {
+  sid: string;
+  token: string;
+  numbers: { sid: string; phone_number: string; sms_url: string; capabilities: { sms: boolean } }[];
+}
+
+const fake = (path: string, init?: RequestInit) => fetch(`${env.TWILIO_API_BASE}/__fake${path}`, init);
+
+export async function fakeAccount(numbers: { phone_number: string; sms?: boolean }[] = [{ phone_number: "+15550001111" }]): Promise<FakeAccount> {
+  const res = await fake("/accounts", { method: "POST", body: JSON.stringify({ numbers }) });
+  return res.json();
+}
+
+export async function fakeState(sid: string): Promise<{
+  numbers: FakeAccount["numbers"];
+  messages: { sid: string; to: string; from: string; body: string; status_callback: string | null }[];
+  requests: { method: string; path: string; form: Record<string, string> }[];
+}> {
+  return (await fake(`/accounts/${sid}/state`)).json();
+}
+
+export async function injectFault(sid: string, fault: { match: string; status?: number; code?: number; message?: string; drop?: boolean; times?: number; delay_ms?: number }) {
+  await fake(`/accounts/${sid}/faults`, { method: "POST", body: JSON.stringify(fault) });
+}
+
+let seq = 0;
+export const messageSid = () => `SM${(Date.now().toString(16) + (++seq).toString(16)).padStart(32, "0").slice(-32)}`;
+
+/** Posts a Twilio-signed form to the worker. `url` is what Twilio would have called (defaults to the public URL). */
+export async function signedPost(path: string, params: Record<string, string>, authToken: string, opts: { signUrl?: string; signature?: string | null } = {}) {
+  const url = opts.signUrl ?? `${env.SERVER_EXTERNAL_URL}${path}`;
+  const signature = opts.signature === undefined ? getExpectedTwilioSignature(authToken, url, params) : opts.signature;
+  const headers: Record<string, string> = { "content-type": "application/x-www-form-urlencoded" };
+  if (signature !== null) headers["x-twilio-signature"] = signature;
+  return exports.default.fetch(new Request(`${BASE}${path}`, { method: "POST", headers, body: new URLSearchParams(params).toString() }));
+}
+
+/** An inbound SMS as Twilio sends it to /webhooks/twilio/sms/:id. */
+export function sms(channel: { id: string; config: { account_sid: string; from_number: string } }, token: string, from: string, body: string, sid = messageSid()) {
+  return signedPost(
+    `/webhooks/twilio/sms/${channel.id}`,
+    { MessageSid: sid, SmsSid: sid, AccountSid: channel.config.account_sid, From: from, To: channel.config.from_number, Body: body, NumMedia: "0", NumSegments: "1", ApiVersion: "2010-04-01" },
+    token,
+  );
+}
+
+/** A space, agent, fake account and a channel registered against it (status pairing). */
+export async function seedChannel(opts: { numbers?: { phone_number: string; sms?: boolean }[]; dispatch_mode?: "message" | "signal"; handle?: string } = {}) {
+  const account = await fakeAccount(opts.numbers);
+  const space = await json(api("POST", "/api/spaces", { name: "Home" }));
+  const agent = await json(api("POST", "/api/agents", { name: "Assistant", space_id: space.id, ...(opts.handle ? { handle: opts.handle } : {}) }));
+  const res = await api("POST", "/api/channels", {
+    provider: "twilio_sms",
+    space_id: space.id,
+    agent_id: agent.id,
+    ...(opts.dispatch_mode ? { dispatch_mode: opts.dispatch_mode } : {}),
+    config: { account_sid: account.sid, auth_token: account.token, from_number: account.numbers[0]!.phone_number },
+  });
+  const channel = await res.json<any>();
+  return { account, space, agent, channel, status: res.status };
+}
+
+/** Pairs `phone` with the channel by texting the current code. */
+export async function pair(channel: any, token: string, phone: string) {
+  const res = await sms(channel, token, phone, channel.pairing.code);
+  if (res.status !== 200) throw new Error(`pairing webhook answered ${res.status}: ${await res.text()}`);
+  return json(api("GET", `/api/channels/${channel.id}`));
+}

@@ -1,0 +1,162 @@
+import { abortAllDurableObjects } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { api, json } from "../helpers/api";
+import { messageSid, pair, seedChannel, signedPost, sms } from "../helpers/twilio";
+
+const OWNER = "+15557770001";
+const OTHER = "+15557770002";
+
+async function messages(channelId: string) {
+  return json<any[]>(api("GET", `/api/channels/${channelId}/messages`));
+}
+
+describe("inbound webhook: trust and framing", () => {
+  it("answers an accepted SMS with empty TwiML", async () => {
+    const { channel, account } = await seedChannel();
+    const res = await sms(channel, account.token, OWNER, "hello");
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toMatch(/^text\/xml/);
+    expect(await res.text()).toBe('<?xml version="1.0" encoding="UTF-8"?><Response/>');
+  });
+
+  it("rejects a missing or wrong signature with 403 and stores nothing", async () => {
+    const { channel, account } = await seedChannel();
+    const params = { MessageSid: messageSid(), From: OWNER, To: "+15550001111", Body: "hi" };
+    const path = `/webhooks/twilio/sms/${channel.id}`;
+    const missing = await signedPost(path, params, account.token, { signature: null });
+    expect(missing.status).toBe(403);
+    expect((await missing.json<any>()).error.code).toBe("invalid_signature");
+    expect((await signedPost(path, params, "not-the-token")).status).toBe(403);
+    // Signed for another host: the worker checks against SERVER_EXTERNAL_URL, not whatever Host it was sent to.
+    expect((await signedPost(path, params, account.token, { signUrl: `https://evil.example${path}` })).status).toBe(403);
+    expect(await messages(channel.id)).toEqual([]);
+  });
+
+  it("accepts the :443 form of the public URL", async () => {
+    const { channel, account } = await seedChannel();
+    const path = `/webhooks/twilio/sms/${channel.id}`;
+    const res = await signedPost(path, { MessageSid: messageSid(), From: OWNER, Body: "x" }, account.token, { signUrl: `https://textgate.example:443${path}` });
+    expect(res.status).toBe(200);
+  });
+
+  it("404s an unknown channel, 415s a non-form body, 400s a form without MessageSid", async () => {
+    const { channel, account } = await seedChannel();
+    expect((await signedPost("/webhooks/twilio/sms/ch_unknown", { MessageSid: messageSid(), From: OWNER }, account.token)).status).toBe(404);
+    const notForm = await fetchWorker(`/webhooks/twilio/sms/${channel.id}`, { "content-type": "application/json" }, "{}");
+    expect(notForm.status).toBe(415);
+    expect((await signedPost(`/webhooks/twilio/sms/${channel.id}`, { From: OWNER, Body: "x" }, account.token)).status).toBe(400);
+  });
+
+  it("verifies status callbacks the same way", async () => {
+    const { channel, account } = await seedChannel();
+    const path = `/webhooks/twilio/sms/${channel.id}/status`;
+    const params = { MessageSid: messageSid(), MessageStatus: "sent" };
+    expect((await signedPost(path, params, "wrong")).status).toBe(403);
+    expect((await signedPost(path, params, account.token)).status).toBe(200);
+  });
+});
+
+async function fetchWorker(path: string, headers: Record<string, string>, body: string) {
+  const { exports } = await import("cloudflare:workers");
+  return exports.default.fetch(new Request(`https://textgate.example${path}`, { method: "POST", headers, body }));
+}
+
+describe("inbound webhook: durable dedupe", () => {
+  it("stores one message for concurrent and retried copies of a MessageSid", async () => {
+    const { channel, account } = await seedChannel();
+    await pair(channel, account.token, OWNER);
+    const sid = messageSid();
+    const results = await Promise.all(Array.from({ length: 8 }, () => sms(channel, account.token, OWNER, "same message", sid)));
+    expect(results.map((r) => r.status)).toEqual(Array(8).fill(200));
+    const retry = await sms(channel, account.token, OWNER, "same message", sid);
+    expect(retry.status).toBe(200);
+    const rows = await env.DB.prepare("SELECT * FROM messages WHERE twilio_sid = ?").bind(sid).all();
+    expect(rows.results).toHaveLength(1);
+    expect(rows.results[0]).toMatchObject({ status: "received", from_address: OWNER, body: "same message" });
+    expect(rows.results[0]!.processed_at).not.toBeNull();
+  });
+
+  it("persists the message before acknowledging", async () => {
+    const { channel, account } = await seedChannel();
+    const sid = messageSid();
+    await sms(channel, account.token, OTHER, "anyone there?", sid);
+    const [m] = await messages(channel.id);
+    expect(m).toMatchObject({ direction: "inbound", from: OTHER, to: "+15550001111", body: "anyone there?", twilio_sid: sid, status: "dropped", drop_reason: "not_paired" });
+  });
+});
+
+describe("pairing", () => {
+  it("pairs the phone that texts the code and connects the channel", async () => {
+    const { channel, account } = await seedChannel();
+    const res = await sms(channel, account.token, OWNER, `  ${channel.pairing.code.toLowerCase()} `);
+    expect(res.status).toBe(200);
+    const after = await json(api("GET", `/api/channels/${channel.id}`));
+    expect(after).toMatchObject({ status: "connected", pairing: null, paired_addresses: [{ address: OWNER, paired_at: expect.any(String) }] });
+    const [m] = await messages(channel.id);
+    expect(m).toMatchObject({ status: "pairing", from: OWNER });
+    // Further texts from the owner are received, not treated as pairing attempts.
+    await sms(channel, account.token, OWNER, "hello");
+    expect((await messages(channel.id))[0]).toMatchObject({ status: "received", body: "hello" });
+  });
+
+  it("accumulates paired addresses across codes", async () => {
+    const { channel, account } = await seedChannel();
+    await pair(channel, account.token, OWNER);
+    const second = await json(api("POST", `/api/channels/${channel.id}/pairing`));
+    await sms(channel, account.token, OTHER, second.code);
+    const after = await json(api("GET", `/api/channels/${channel.id}`));
+    expect(after.status).toBe("connected");
+    expect(after.paired_addresses.map((p: any) => p.address)).toEqual([OWNER, OTHER]);
+  });
+
+  it("locks a sender out after 5 wrong tries, without affecting others", async () => {
+    const { channel, account } = await seedChannel();
+    for (let i = 0; i < 5; i++) await sms(channel, account.token, OTHER, "ZZZZZZ");
+    await sms(channel, account.token, OTHER, channel.pairing.code);
+    let after = await json(api("GET", `/api/channels/${channel.id}`));
+    expect(after).toMatchObject({ status: "pairing", paired_addresses: [] });
+    const reasons = (await messages(channel.id)).map((m) => m.drop_reason);
+    expect(reasons).toEqual(["pairing_locked", ...Array(5).fill("pairing_code_wrong")]);
+    await sms(channel, account.token, OWNER, channel.pairing.code);
+    after = await json(api("GET", `/api/channels/${channel.id}`));
+    expect(after).toMatchObject({ status: "connected", paired_addresses: [{ address: OWNER }] });
+  });
+
+  it("a new code lifts the lockout", async () => {
+    const { channel, account } = await seedChannel();
+    for (let i = 0; i < 5; i++) await sms(channel, account.token, OTHER, "ZZZZZZ");
+    const fresh = await json(api("POST", `/api/channels/${channel.id}/pairing`));
+    await sms(channel, account.token, OTHER, fresh.code);
+    expect((await json(api("GET", `/api/channels/${channel.id}`))).status).toBe("connected");
+  });
+
+  it("refuses an expired code", async () => {
+    const { channel, account } = await seedChannel();
+    await env.DB.prepare("UPDATE channels SET pairing_expires_at = ? WHERE id = ?").bind(Date.now() - 1, channel.id).run();
+    // Drop the object's in-memory copy of the row so it reads the expired code back from D1.
+    await abortAllDurableObjects();
+    await sms(channel, account.token, OWNER, channel.pairing.code);
+    const after = await json(api("GET", `/api/channels/${channel.id}`));
+    expect(after).toMatchObject({ status: "pairing", pairing: null, paired_addresses: [] });
+    expect((await messages(channel.id))[0]).toMatchObject({ status: "dropped", drop_reason: "pairing_code_expired" });
+  });
+
+  it("drops other texts from unpaired senders with a reason", async () => {
+    const { channel, account } = await seedChannel();
+    await sms(channel, account.token, OTHER, "Hi, who is this?");
+    expect((await messages(channel.id))[0]).toMatchObject({ status: "dropped", drop_reason: "not_paired" });
+    expect((await json(api("GET", `/api/channels/${channel.id}`))).status).toBe("pairing");
+  });
+
+  it("removes a paired address; the last one puts the channel back into pairing", async () => {
+    const { channel, account } = await seedChannel();
+    await pair(channel, account.token, OWNER);
+    const res = await api("DELETE", `/api/channels/${channel.id}/paired-addresses/${encodeURIComponent(OWNER)}`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ status: "pairing", paired_addresses: [], pairing: { code: expect.any(String) } });
+    expect((await api("DELETE", `/api/channels/${channel.id}/paired-addresses/${encodeURIComponent(OWNER)}`)).status).toBe(404);
+    await sms(channel, account.token, OWNER, "still me?");
+    expect((await messages(channel.id))[0]).toMatchObject({ status: "dropped", drop_reason: "not_paired" });
+  });
+});
