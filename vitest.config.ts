@@ -1,8 +1,9 @@
 // Tests run inside workerd (the real Workers runtime) with real D1, Queues and Durable Objects via Miniflare.
-// Outbound Twilio calls go to a fake Twilio server started here, in Node, for the whole run.
+// Outbound Twilio and OpenAI calls go to fake servers started here, in Node, for the whole run.
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import path from "node:path";
 import { defineConfig } from "vitest/config";
+import { startFakeOpenAI } from "./test/fakes/openai-server.ts";
 import { startFakeTwilio } from "./test/fakes/twilio-server.ts";
 
 export const TEST_VARS = {
@@ -18,12 +19,19 @@ export const TEST_VARS = {
 export default defineConfig(async () => {
   const migrations = await readD1Migrations(path.join(import.meta.dirname, "migrations"));
   const twilio = await startFakeTwilio();
+  const openai = await startFakeOpenAI();
   return {
     plugins: [
       cloudflareTest({
         wrangler: { configPath: "./wrangler.toml" },
         miniflare: {
-          bindings: { ...TEST_VARS, TWILIO_API_BASE: twilio.url, TEST_MIGRATIONS: migrations },
+          bindings: {
+            ...TEST_VARS,
+            TWILIO_API_BASE: twilio.url,
+            OPENAI_BASE_URL: `${openai.url}/v1`,
+            OPENAI_API_KEY: "test-openai-key",
+            TEST_MIGRATIONS: migrations,
+          },
         },
       }),
     ],

@@ -5,6 +5,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { randomBytes } from "node:crypto";
 import type { AddressInfo } from "node:net";
+import twilioWebhooks from "twilio/lib/webhooks/webhooks.js";
 
 interface FakeNumber {
   sid: string;
@@ -35,6 +36,8 @@ interface Fault {
 interface Account {
   sid: string;
   token: string;
+  /** Emulator mode: send status callbacks (sent, then delivered) by itself after each message. */
+  autoStatus: boolean;
   numbers: FakeNumber[];
   messages: FakeMessage[];
   requests: { method: string; path: string; form: Record<string, string> }[];
@@ -44,17 +47,76 @@ interface Account {
 const hex = (n: number) => randomBytes(n).toString("hex");
 const err = (status: number, code: number, message: string) => ({ code, message, more_info: `https://www.twilio.com/docs/errors/${code}`, status });
 
+export interface AccountInput {
+  sid?: string;
+  token?: string;
+  numbers?: { phone_number: string; sms?: boolean }[];
+  auto_status?: boolean;
+}
+
 export interface FakeTwilio {
   url: string;
   server: Server;
   accounts: Map<string, Account>;
   unexpected: string[];
+  addAccount(input: AccountInput): Account;
+  /** Texts the account's number as `from` would: a signed webhook to the number's SmsUrl. */
+  sendInbound(sid: string, msg: { from: string; to?: string; body: string }): Promise<{ status: number; body: string; message_sid: string }>;
   close(): Promise<void>;
 }
 
-export async function startFakeTwilio(port = 0): Promise<FakeTwilio> {
+/** Posts a form to `url` signed with `token` exactly as Twilio does (X-Twilio-Signature). */
+export async function postSigned(url: string, token: string, params: Record<string, string>) {
+  const signature = twilioWebhooks.getExpectedTwilioSignature(token, url, params);
+  const res = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded", "x-twilio-signature": signature, "i-twilio-idempotency-token": randomBytes(8).toString("hex") },
+    body: new URLSearchParams(params).toString(),
+  });
+  return { status: res.status, body: await res.text() };
+}
+
+export async function startFakeTwilio(port = 0, opts: { host?: string } = {}): Promise<FakeTwilio> {
   const accounts = new Map<string, Account>();
   const unexpected: string[] = [];
+
+  function addAccount(input: AccountInput): Account {
+    const acct: Account = {
+      sid: input.sid ?? `AC${hex(16)}`,
+      token: input.token ?? hex(16),
+      autoStatus: input.auto_status ?? false,
+      numbers: (input.numbers ?? []).map((n) => ({
+        sid: `PN${hex(16)}`,
+        phone_number: n.phone_number,
+        capabilities: { sms: n.sms ?? true, mms: n.sms ?? true, voice: true },
+        sms_url: "",
+        sms_method: "POST",
+      })),
+      messages: [],
+      requests: [],
+      faults: [],
+    };
+    accounts.set(acct.sid, acct);
+    return acct;
+  }
+
+  async function sendInbound(sid: string, msg: { from: string; to?: string; body: string }) {
+    const acct = accounts.get(sid);
+    if (!acct) throw new Error(`no fake account ${sid}`);
+    const number = acct.numbers.find((n) => n.phone_number === (msg.to ?? acct.numbers[0]?.phone_number));
+    if (!number?.sms_url) return { status: 0, body: "the number has no SmsUrl: add a channel for it first", message_sid: "" };
+    const messageSid = `SM${hex(16)}`;
+    const params = { ToCountry: "US", SmsMessageSid: messageSid, NumMedia: "0", SmsSid: messageSid, SmsStatus: "received", Body: msg.body, To: number.phone_number, NumSegments: "1", MessageSid: messageSid, AccountSid: acct.sid, From: msg.from, ApiVersion: "2010-04-01" };
+    return { ...(await postSigned(number.sms_url, acct.token, params)), message_sid: messageSid };
+  }
+
+  async function sendStatus(acct: Account, m: FakeMessage, status: string, errorCode?: string) {
+    m.status = status;
+    if (!m.status_callback) return { status: 0, body: "no StatusCallback" };
+    const params: Record<string, string> = { MessageSid: m.sid, SmsSid: m.sid, AccountSid: acct.sid, From: m.from, To: m.to, MessageStatus: status, SmsStatus: status, ApiVersion: "2010-04-01" };
+    if (errorCode) params.ErrorCode = errorCode;
+    return postSigned(m.status_callback, acct.token, params).catch((e) => ({ status: 0, body: String(e) }));
+  }
 
   const send = (res: ServerResponse, status: number, body: unknown) => {
     res.writeHead(status, { "content-type": "application/json" });
@@ -71,22 +133,7 @@ export async function startFakeTwilio(port = 0): Promise<FakeTwilio> {
     const json = raw ? JSON.parse(raw) : {};
     const parts = url.pathname.split("/").filter(Boolean); // ["__fake", ...]
     if (req.method === "POST" && parts[1] === "accounts" && parts.length === 2) {
-      const sid = json.sid ?? `AC${hex(16)}`;
-      const acct: Account = {
-        sid,
-        token: json.token ?? hex(16),
-        numbers: (json.numbers ?? []).map((n: { phone_number: string; sms?: boolean }) => ({
-          sid: `PN${hex(16)}`,
-          phone_number: n.phone_number,
-          capabilities: { sms: n.sms ?? true, mms: n.sms ?? true, voice: true },
-          sms_url: "",
-          sms_method: "POST",
-        })),
-        messages: [],
-        requests: [],
-        faults: [],
-      };
-      accounts.set(sid, acct);
+      const acct = addAccount(json);
       return send(res, 201, { sid: acct.sid, token: acct.token, numbers: acct.numbers });
     }
     const acct = parts[2] ? accounts.get(parts[2]) : undefined;
@@ -97,11 +144,11 @@ export async function startFakeTwilio(port = 0): Promise<FakeTwilio> {
       acct.faults.push({ times: 1, ...json });
       return send(res, 201, { faults: acct.faults.length });
     }
-    if (req.method === "POST" && what === "messages" && parts[4]) {
+    if (req.method === "POST" && what === "inbound") return send(res, 200, await sendInbound(acct.sid, json));
+    if (req.method === "POST" && what === "messages" && parts[4] && parts[5] === "status") {
       const m = acct.messages.find((x) => x.sid === parts[4]);
       if (!m) return send(res, 404, { error: "no such message" });
-      Object.assign(m, json);
-      return send(res, 200, m);
+      return send(res, 200, await sendStatus(acct, m, json.status, json.error_code));
     }
     return send(res, 404, { error: "unknown control route" });
   }
@@ -159,13 +206,16 @@ export async function startFakeTwilio(port = 0): Promise<FakeTwilio> {
         date_created: new Date().toUTCString(),
       };
       acct.messages.push(msg);
+      if (acct.autoStatus) {
+        setTimeout(() => void sendStatus(acct, msg, "sent").then(() => setTimeout(() => void sendStatus(acct, msg, "delivered"), 300)), 150);
+      }
       return send(res, 201, { ...msg, account_sid: acct.sid, error_code: null, error_message: null, direction: "outbound-api" });
     }
     unexpected.push(`${req.method} ${url.pathname}`);
     return send(res, 404, err(404, 20404, `The requested resource ${url.pathname} was not found`));
   });
 
-  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
+  await new Promise<void>((resolve) => server.listen(port, opts.host ?? "127.0.0.1", resolve));
   server.unref();
   const { port: bound } = server.address() as AddressInfo;
   return {
@@ -173,6 +223,8 @@ export async function startFakeTwilio(port = 0): Promise<FakeTwilio> {
     server,
     accounts,
     unexpected,
+    addAccount,
+    sendInbound,
     close: () => new Promise((r) => server.close(() => r())),
   };
 }

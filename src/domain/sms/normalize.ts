@@ -31,6 +31,8 @@ const REPLACEMENTS: ReadonlyMap<string, string> = new Map([
   ["½", "1/2"],
   ["¼", "1/4"],
   ["¾", "3/4"],
+  // degrees: 21°C reads fine as 21C (handled before this table); a bare 45° becomes "45 deg"
+  ["°", " deg"],
   ["©", "(C)"],
   ["®", "(R)"],
   ["™", "(TM)"],
@@ -52,7 +54,7 @@ export function containsTypography(text: string): boolean {
 /** Every known typographic character replaced, whether or not the result ends up GSM-7. */
 export function replaceTypography(text: string): string {
   let out = "";
-  for (const char of text) out += REPLACEMENTS.get(char) ?? char;
+  for (const char of text.replace(/°(?=[CF]\b)/g, "")) out += REPLACEMENTS.get(char) ?? char;
   return out;
 }
 

@@ -1,0 +1,51 @@
+import { describe, expect, it } from "vitest";
+import { resolveModel } from "../../../src/agent/models";
+import { runTurn } from "../../../src/agent/run";
+import { builtinTools } from "../../../src/agent/tools";
+
+const at = new Date("2026-11-24T21:00:00.000Z");
+const now = () => at;
+
+describe("builtin:echo", () => {
+  it("asks for the time, then echoes the last user message with it", async () => {
+    const turn = await runTurn({
+      model: resolveModel("builtin:echo", {}),
+      instructions: "You are a test agent.",
+      history: [
+        { role: "user", content: "an older message" },
+        { role: "assistant", content: "an older reply" },
+      ],
+      userText: "hello there",
+      tools: builtinTools({ now }),
+    });
+
+    expect(turn.stepTexts).toEqual(["Let me check the time.", "Echo: hello there (it is 2026-11-24T21:00:00.000Z)"]);
+    expect(turn.finalText).toBe("Echo: hello there (it is 2026-11-24T21:00:00.000Z)");
+    expect(turn.steps).toBe(2);
+    expect(turn.toolCalls).toEqual([{ name: "current_time", input: {} }]);
+    expect(turn.finishReason).toBe("stop");
+    expect(turn.usage?.outputTokens).toBeGreaterThan(0);
+  });
+
+  it("is the default when no model is set", async () => {
+    for (const model of [null, "", "  "]) {
+      const turn = await runTurn({ model: resolveModel(model, {}), instructions: "", history: [], userText: "hi", tools: {} });
+      expect(turn.finalText).toBe("Echo: hi");
+    }
+  });
+
+  it("just echoes when current_time is not offered", async () => {
+    const turn = await runTurn({ model: resolveModel(null, {}), instructions: "", history: [], userText: "no tools", tools: {} });
+    expect(turn).toMatchObject({ stepTexts: ["Echo: no tools"], steps: 1, toolCalls: [] });
+  });
+
+  it("stops at maxSteps, ending on the tool call", async () => {
+    const turn = await runTurn({ model: resolveModel(null, {}), instructions: "", history: [], userText: "x", tools: builtinTools({ now }), maxSteps: 1 });
+    expect(turn).toMatchObject({ stepTexts: ["Let me check the time."], finalText: "Let me check the time.", steps: 1, finishReason: "tool-calls" });
+  });
+
+  it("answers the same way every time", async () => {
+    const once = () => runTurn({ model: resolveModel(null, {}), instructions: "", history: [], userText: "same", tools: builtinTools({ now }) });
+    expect(await once()).toEqual(await once());
+  });
+});
