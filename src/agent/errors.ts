@@ -37,8 +37,10 @@ export function toModelError(error: unknown): ModelError {
     // An aborted turn sent nothing, so running it again is safe.
     return new ModelError(`Model call did not finish: ${message}`, true, undefined, { cause: error });
   }
-  // workerd reports a failed connection as a bare TypeError from fetch, which the SDK passes through.
-  if (inner instanceof TypeError && /network|fetch|connect/i.test(message)) {
+  // workerd marks transient failures ("Network connection lost.") with `retryable: true` on a plain Error, which
+  // the SDK passes through; Node reports them as TypeError("fetch failed").
+  const flagged = typeof inner === "object" && inner !== null && "retryable" in inner && inner.retryable === true;
+  if (flagged || (inner instanceof TypeError && /network|fetch failed|connect/i.test(message))) {
     return new ModelError(`Model call failed: ${message}`, true, undefined, { cause: error });
   }
   return new ModelError(`Model call failed: ${message}`, false, undefined, { cause: error });

@@ -42,11 +42,11 @@ export interface FakeOpenAI {
 
 const MessageSchema = z.looseObject({ role: z.string(), content: z.unknown() });
 const BodySchema = z.looseObject({
-  model: z.unknown(),
+  model: z.unknown().optional(),
   stream: z.boolean().optional(),
   messages: z.array(MessageSchema),
   tools: z.array(z.looseObject({ function: z.object({ name: z.string() }) })).optional(),
-  tool_choice: z.unknown(),
+  tool_choice: z.unknown().optional(),
 });
 
 const textOf = (content: unknown): string =>

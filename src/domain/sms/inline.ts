@@ -15,12 +15,13 @@ const AUTOLINK = /<((?:https?:\/\/|mailto:)[^\s>]+|[^\s@<>]+@[^\s@<>]+\.[^\s@<>]
 const BARE_URL = /\bhttps?:\/\/[^\s<>]*[^\s<>.,;:!?'")\]]/g;
 
 // Emphasis needs a non-space right inside the markers, and single `*`/`_` must not touch a word character outside
-// them, so 2*3*4 and snake_case_names survive.
+// them, so 2*3*4 and snake_case_names survive; nor may a closing `_` run straight into a file extension
+// (__init__.py).
 const STRONG_STAR = /\*\*(?=\S)(.+?)(?<=\S)\*\*/g;
-const STRONG_UNDERSCORE = /(?<![\p{L}\p{N}_])__(?=\S)(.+?)(?<=\S)__(?![\p{L}\p{N}_])/gu;
+const STRONG_UNDERSCORE = /(?<![\p{L}\p{N}_])__(?=\S)(.+?)(?<=\S)__(?![\p{L}\p{N}_]|\.[\p{L}\p{N}])/gu;
 const STRIKE = /~~(?=\S)(.+?)(?<=\S)~~/g;
 const EM_STAR = /(?<![\p{L}\p{N}*\\])\*(?=[^\s*])(.+?)(?<=[^\s*])\*(?![\p{L}\p{N}*])/gu;
-const EM_UNDERSCORE = /(?<![\p{L}\p{N}_])_(?=[^\s_])(.+?)(?<=[^\s_])_(?![\p{L}\p{N}_])/gu;
+const EM_UNDERSCORE = /(?<![\p{L}\p{N}_])_(?=[^\s_])(.+?)(?<=[^\s_])_(?![\p{L}\p{N}_]|\.[\p{L}\p{N}])/gu;
 
 export function inlineToPlain(line: string): string {
   const parked: string[] = [];

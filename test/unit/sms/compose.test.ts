@@ -1,0 +1,104 @@
+import { describe, expect, it } from "vitest";
+import { composeTurnBody, countSegments } from "../../../src/domain/sms";
+
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+describe("composeTurnBody", () => {
+  it("joins every step's text, including a tool-calling step, into one plain GSM-7 body", () => {
+    const steps = [
+      "Let me check your calendar…",
+      "   \n ",
+      "Found **2** events tomorrow:\n\n- 9:00 Dentist\n- 14:00 Call with Sam",
+      "You’re free after 3pm — want me to book the gym?",
+    ];
+    expect(composeTurnBody(steps)).toEqual({
+      body:
+        "Let me check your calendar...\n\nFound 2 events tomorrow:\n\n- 9:00 Dentist\n- 14:00 Call with Sam\n\n" +
+        "You're free after 3pm - want me to book the gym?",
+      encoding: "GSM-7",
+      segments: 1,
+      normalized: true,
+      truncated: false,
+    });
+  });
+
+  it("returns an empty body when no step said anything", () => {
+    expect(composeTurnBody(["", "  \n", "---"])).toEqual({
+      body: "",
+      encoding: "GSM-7",
+      segments: 0,
+      normalized: false,
+      truncated: false,
+    });
+    expect(composeTurnBody([]).body).toBe("");
+  });
+
+  it("keeps typographic characters when an emoji makes the body UCS-2 anyway", () => {
+    const result = composeTurnBody(["Checking…", "It’s booked 🎉"]);
+    expect(result).toMatchObject({ body: "Checking…\n\nIt’s booked 🎉", encoding: "UCS-2", normalized: false });
+  });
+
+  it("can be told not to normalise", () => {
+    expect(composeTurnBody(["It’s done"], { normalize: false })).toMatchObject({
+      body: "It’s done",
+      encoding: "UCS-2",
+      normalized: false,
+    });
+  });
+
+  it("caps a long GSM-7 body at 1600 characters with '...', cut at a word", () => {
+    const long = "The quick brown fox jumps over the lazy dog. ".repeat(50);
+    const result = composeTurnBody([long]);
+    expect(result.truncated).toBe(true);
+    expect(result.body.length).toBeLessThanOrEqual(1600);
+    expect(result.body.length).toBeGreaterThan(1580);
+    expect(result.body.endsWith("...")).toBe(true);
+    expect(long.startsWith(result.body.slice(0, -3) + " ")).toBe(true);
+    expect(result).toMatchObject({ encoding: "GSM-7", segments: countSegments(result.body).segments });
+  });
+
+  it("caps a long UCS-2 body with a single-character ellipsis", () => {
+    const result = composeTurnBody(["Завтра будет солнечно и тепло. ".repeat(80)]);
+    expect(result.body.length).toBeLessThanOrEqual(1600);
+    expect(result.body.endsWith("тепло.…") || result.body.endsWith("…")).toBe(true);
+    expect(result).toMatchObject({ encoding: "UCS-2", truncated: true });
+    expect(result.body.endsWith("...")).toBe(false);
+  });
+
+  it("is exactly at the limit when the cut falls on a space", () => {
+    expect(composeTurnBody(["Hello there, this is a long message"], { maxChars: 20 }).body).toBe("Hello there, this...");
+  });
+
+  it("backs up to a word boundary and drops a dangling comma", () => {
+    expect(composeTurnBody(["Hello there, this is a long message"], { maxChars: 16 }).body).toBe("Hello there...");
+  });
+
+  it("cuts mid-word when no boundary is near", () => {
+    const body = composeTurnBody([`Link: https://x.test/${"a".repeat(100)}`], { maxChars: 50 }).body;
+    expect(body).toBe(`Link: https://x.test/${"a".repeat(26)}...`);
+  });
+
+  it("never splits a surrogate pair at the cut", () => {
+    const result = composeTurnBody(["😀".repeat(10)], { maxChars: 10 });
+    expect(result.body).toBe("😀😀😀😀…");
+    expect(result.body).not.toMatch(LONE_SURROGATE);
+  });
+
+  it("normalises when the only UCS-2 character falls past the cut", () => {
+    const result = composeTurnBody([`It’s ${"ok ".repeat(10)}🎉`], { maxChars: 20 });
+    expect(result).toEqual({ body: "It's ok ok ok ok...", encoding: "GSM-7", segments: 1, normalized: true, truncated: true });
+  });
+
+  it("still returns one body however long the turn is", () => {
+    const steps = Array.from({ length: 12 }, (_, i) => `Step ${i}: ${"lorem ipsum ".repeat(40)}`);
+    const result = composeTurnBody(steps);
+    expect(typeof result.body).toBe("string");
+    expect(result.body.length).toBeLessThanOrEqual(1600);
+    expect(result.segments).toBe(11);
+  });
+
+  it("stays within tiny limits", () => {
+    expect(composeTurnBody(["Hello"], { maxChars: 2 }).body).toBe("He");
+    expect(() => composeTurnBody(["Hello"], { maxChars: 0 })).toThrow(RangeError);
+  });
+});
