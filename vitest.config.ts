@@ -24,6 +24,8 @@ export default defineConfig(async () => {
     plugins: [
       cloudflareTest({
         wrangler: { configPath: "./wrangler.toml" },
+        // Offline: never open a remote proxy session (the Workers AI binding would otherwise ask for a login).
+        remoteBindings: false,
         miniflare: {
           bindings: {
             ...TEST_VARS,

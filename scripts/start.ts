@@ -56,7 +56,7 @@ console.log(`
   Twilio emulator    ${emulator.url}  account ${EMULATOR_ACCOUNT_SID}, number ${EMULATOR_NUMBER}
 `);
 
-const dev = spawn("wrangler", ["dev", "--port", String(port), ...varFlags, ...args.filter((a, i) => !(a === "--port" || args[i - 1] === "--port" || a.startsWith("--port=")))], {
+const dev = spawn("wrangler", ["dev", "--local", "--port", String(port), ...varFlags, ...args.filter((a, i) => !(a === "--port" || args[i - 1] === "--port" || a.startsWith("--port=")))], {
   stdio: "inherit",
 });
 const stop = () => dev.kill("SIGTERM");
