@@ -30,7 +30,9 @@ export interface TurnBody {
 
 export function composeTurnBody(stepTexts: readonly string[], opts: ComposeOptions = {}): TurnBody {
   const maxChars = opts.maxChars ?? MAX_BODY_CHARS;
-  if (!Number.isInteger(maxChars) || maxChars < 1) throw new RangeError(`maxChars must be a positive integer, got ${maxChars}`);
+  if (!Number.isInteger(maxChars) || maxChars < 1) {
+    throw new RangeError(`maxChars must be a positive integer, got ${maxChars}`);
+  }
 
   const plain = stepTexts
     .filter((text) => text.trim() !== "")
@@ -80,7 +82,8 @@ function cutAt(text: string, limit: number, atWord = true): string {
   let head = text.slice(0, end);
   // Prefer to end on a whole word when one ends close to the cut; a long URL or word is cut where it is.
   const boundary = Math.max(head.lastIndexOf(" "), head.lastIndexOf("\n"));
-  if (atWord && boundary > 0 && end - boundary <= WORD_BOUNDARY_WINDOW && !/\s/.test(text[end] ?? "")) head = head.slice(0, boundary);
+  const endsOnWord = /\s/.test(text[end] ?? "");
+  if (atWord && !endsOnWord && boundary > 0 && end - boundary <= WORD_BOUNDARY_WINDOW) head = head.slice(0, boundary);
   // No dangling separator or half of an emoji sequence before the ellipsis.
   return head.replace(/[\s,;:\u200d\ufe0f]+$/u, "");
 }

@@ -1,3 +1,4 @@
+import { isStepCount, streamText } from "ai";
 import { describe, expect, it } from "vitest";
 import { resolveModel } from "../../../src/agent/models";
 import { runTurn } from "../../../src/agent/run";
@@ -42,6 +43,12 @@ describe("builtin:echo", () => {
   it("stops at maxSteps, ending on the tool call", async () => {
     const turn = await runTurn({ model: resolveModel(null, {}), instructions: "", history: [], userText: "x", tools: builtinTools({ now }), maxSteps: 1 });
     expect(turn).toMatchObject({ stepTexts: ["Let me check the time."], finalText: "Let me check the time.", steps: 1, finishReason: "tool-calls" });
+  });
+
+  it("streams the same loop for streamText callers", async () => {
+    const result = streamText({ model: resolveModel(null, {}), prompt: "streamed", tools: builtinTools({ now }), stopWhen: isStepCount(5) });
+    expect(await result.text).toBe("Echo: streamed (it is 2026-11-24T21:00:00.000Z)");
+    expect((await result.steps).map((s) => s.text)).toEqual(["Let me check the time.", "Echo: streamed (it is 2026-11-24T21:00:00.000Z)"]);
   });
 
   it("answers the same way every time", async () => {

@@ -2,14 +2,14 @@
 import { describe, expect, it } from "vitest";
 import { ModelError } from "../../../src/agent/errors";
 import { resolveModel } from "../../../src/agent/models";
-import { runTurn } from "../../../src/agent/run";
+import { runTurn, type TurnInput } from "../../../src/agent/run";
 import { builtinTools } from "../../../src/agent/tools";
-import { fakeEnv, scriptFake, unexpectedCalls, type FakeStep } from "./fake-openai";
+import { fakeEnv, scriptFake, unexpectedCalls, type FakeStep } from "../../helpers/fake-openai";
 
 const at = new Date("2026-11-24T21:00:00.000Z");
 const model = resolveModel("openai:gpt-test", fakeEnv);
 
-async function turnWith(steps: FakeStep[], extra: Partial<Parameters<typeof runTurn>[0]> = {}) {
+async function turnWith(steps: FakeStep[], extra: Partial<TurnInput> = {}) {
   const fake = await scriptFake(steps);
   const run = runTurn({
     model,
@@ -27,8 +27,8 @@ async function modelError(run: Promise<unknown>): Promise<ModelError> {
     () => undefined,
     (e: unknown) => e,
   );
-  expect(error).toBeInstanceOf(ModelError);
-  return error as ModelError;
+  if (!(error instanceof ModelError)) throw new Error(`expected a ModelError, got ${String(error)}`);
+  return error;
 }
 
 describe("runTurn with an OpenAI-compatible model", () => {

@@ -47,22 +47,27 @@ describe("composeTurnBody", () => {
   });
 
   it("caps a long GSM-7 body at 1600 characters with '...', cut at a word", () => {
-    const long = "The quick brown fox jumps over the lazy dog. ".repeat(50);
-    const result = composeTurnBody([long]);
-    expect(result.truncated).toBe(true);
-    expect(result.body.length).toBeLessThanOrEqual(1600);
-    expect(result.body.length).toBeGreaterThan(1580);
-    expect(result.body.endsWith("...")).toBe(true);
-    expect(long.startsWith(result.body.slice(0, -3) + " ")).toBe(true);
-    expect(result).toMatchObject({ encoding: "GSM-7", segments: countSegments(result.body).segments });
+    const sentence = "The quick brown fox jumps over the lazy dog. ";
+    const result = composeTurnBody([sentence.repeat(50)]);
+    expect(result.body).toBe(`${sentence.repeat(35)}The quick brown fox...`);
+    expect(result.body.length).toBe(1597);
+    expect(result).toMatchObject({ encoding: "GSM-7", segments: 11, normalized: false, truncated: true });
   });
 
   it("caps a long UCS-2 body with a single-character ellipsis", () => {
-    const result = composeTurnBody(["Завтра будет солнечно и тепло. ".repeat(80)]);
-    expect(result.body.length).toBeLessThanOrEqual(1600);
-    expect(result.body.endsWith("тепло.…") || result.body.endsWith("…")).toBe(true);
-    expect(result).toMatchObject({ encoding: "UCS-2", truncated: true });
-    expect(result.body.endsWith("...")).toBe(false);
+    const sentence = "Завтра будет солнечно и тепло. ";
+    const result = composeTurnBody([sentence.repeat(80)]);
+    expect(result.body).toBe(`${sentence.repeat(51)}Завтра будет…`);
+    expect(result.body.length).toBe(1594);
+    expect(result).toMatchObject({ encoding: "UCS-2", segments: 24, truncated: true });
+  });
+
+  it("never exceeds the limit, whatever the text", () => {
+    for (const text of ["x".repeat(5000), "€".repeat(5000), "😀".repeat(5000), `${"word ".repeat(400)}it’s`]) {
+      const { body } = composeTurnBody([text]);
+      expect(body.length).toBeLessThanOrEqual(1600);
+      expect(body).not.toMatch(LONE_SURROGATE);
+    }
   });
 
   it("is exactly at the limit when the cut falls on a space", () => {
