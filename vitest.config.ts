@@ -14,6 +14,8 @@ export const TEST_VARS = {
   VOICE_TWILIO_AUTH_TOKEN: "",
   VOICE_TWILIO_FROM_NUMBER: "",
   OPENAI_API_KEY: "",
+  // Retried turns come back at once in tests; production backs off from 5 s.
+  TURN_RETRY_DELAY_S: "0",
 };
 
 export default defineConfig(async () => {
@@ -33,6 +35,11 @@ export default defineConfig(async () => {
             OPENAI_BASE_URL: `${openai.url}/v1`,
             OPENAI_API_KEY: "test-openai-key",
             TEST_MIGRATIONS: migrations,
+          },
+          // Deliver turn jobs as soon as they are sent instead of waiting up to a second to fill a batch.
+          queueConsumers: {
+            "textgate-turns": { maxBatchTimeout: 0, maxRetries: 5, deadLetterQueue: "textgate-turns-dlq" },
+            "textgate-turns-dlq": { maxBatchTimeout: 0 },
           },
         },
       }),

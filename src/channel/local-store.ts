@@ -1,5 +1,12 @@
 // The channel object's own SQLite: state that only this object reads and that must survive eviction, written
-// synchronously so check-and-set steps cannot interleave with other requests.
+// synchronously so check-and-set steps cannot interleave with other requests: pairing tries, the order of agent
+// turns per conversation, and status callbacks that arrived before we knew the message's SID.
+
+export type TurnSlot = "queued" | "deferred" | "running" | "done";
+export type BeginDecision = { status: "run" } | { status: "done" } | { status: "deferred" } | { status: "busy" } | { status: "unknown" };
+
+/** How long a consumer may hold a running turn before a redelivery can take it over. */
+export const TURN_LEASE_MS = 10 * 60 * 1000;
 
 export class LocalStore {
   readonly #sql: SqlStorage;
@@ -10,8 +17,14 @@ export class LocalStore {
 
   migrate() {
     this.#sql.exec(`CREATE TABLE IF NOT EXISTS pairing_tries (code TEXT NOT NULL, sender TEXT NOT NULL, wrong INTEGER NOT NULL, PRIMARY KEY (code, sender))`);
+    this.#sql.exec(
+      `CREATE TABLE IF NOT EXISTS turn_slots (turn_id TEXT PRIMARY KEY, sender TEXT NOT NULL, seq INTEGER NOT NULL, state TEXT NOT NULL, attempt INTEGER NOT NULL DEFAULT 0, lease_until INTEGER, done_at INTEGER)`,
+    );
+    this.#sql.exec(`CREATE INDEX IF NOT EXISTS turn_slots_sender ON turn_slots (sender, seq)`);
+    this.#sql.exec(`CREATE TABLE IF NOT EXISTS early_status (sid TEXT NOT NULL, status TEXT NOT NULL, error_code TEXT, at INTEGER NOT NULL)`);
   }
 
+  // ── pairing ──
   wrongTries(code: string, sender: string): number {
     const row = this.#sql.exec<{ wrong: number }>(`SELECT wrong FROM pairing_tries WHERE code = ? AND sender = ?`, code, sender).toArray()[0];
     return row?.wrong ?? 0;
@@ -29,5 +42,54 @@ export class LocalStore {
 
   clearTries() {
     this.#sql.exec(`DELETE FROM pairing_tries`);
+  }
+
+  // ── turn order: one running turn per conversation, in arrival order ──
+  addTurn(turnId: string, sender: string) {
+    this.#sql.exec(
+      `INSERT INTO turn_slots (turn_id, sender, seq, state) VALUES (?, ?, (SELECT coalesce(max(seq), 0) + 1 FROM turn_slots), 'queued') ON CONFLICT (turn_id) DO NOTHING`,
+      turnId,
+      sender,
+    );
+  }
+
+  beginTurn(turnId: string, attempt: number, now: number): BeginDecision {
+    const slot = this.#sql.exec<{ sender: string; seq: number; state: TurnSlot; attempt: number; lease_until: number | null }>(`SELECT * FROM turn_slots WHERE turn_id = ?`, turnId).toArray()[0];
+    if (!slot) return { status: "unknown" };
+    if (slot.state === "done") return { status: "done" };
+    const earlier = this.#sql.exec(`SELECT 1 FROM turn_slots WHERE sender = ? AND seq < ? AND state != 'done' LIMIT 1`, slot.sender, slot.seq).toArray().length > 0;
+    if (earlier) {
+      this.#sql.exec(`UPDATE turn_slots SET state = 'deferred' WHERE turn_id = ?`, turnId);
+      return { status: "deferred" };
+    }
+    if (slot.state === "running" && (slot.lease_until ?? 0) > now && attempt <= slot.attempt) return { status: "busy" };
+    this.#sql.exec(`UPDATE turn_slots SET state = 'running', attempt = ?, lease_until = ? WHERE turn_id = ?`, attempt, now + TURN_LEASE_MS, turnId);
+    return { status: "run" };
+  }
+
+  /** Marks the turn done and returns the next deferred turn of the same conversation, which needs re-enqueueing. */
+  finishTurn(turnId: string, now: number): string | null {
+    const slot = this.#sql.exec<{ sender: string; state: TurnSlot }>(`SELECT sender, state FROM turn_slots WHERE turn_id = ?`, turnId).toArray()[0];
+    if (!slot || slot.state === "done") return null;
+    this.#sql.exec(`UPDATE turn_slots SET state = 'done', lease_until = NULL, done_at = ? WHERE turn_id = ?`, now, turnId);
+    this.#sql.exec(`DELETE FROM turn_slots WHERE state = 'done' AND done_at < ?`, now - 24 * 3600_000);
+    const next = this.#sql
+      .exec<{ turn_id: string; state: TurnSlot }>(`SELECT turn_id, state FROM turn_slots WHERE sender = ? AND state != 'done' ORDER BY seq LIMIT 1`, slot.sender)
+      .toArray()[0];
+    if (next?.state !== "deferred") return null;
+    this.#sql.exec(`UPDATE turn_slots SET state = 'queued' WHERE turn_id = ?`, next.turn_id);
+    return next.turn_id;
+  }
+
+  // ── status callbacks that beat the Messages API response ──
+  holdStatus(sid: string, status: string, errorCode: string | null, now: number) {
+    this.#sql.exec(`INSERT INTO early_status (sid, status, error_code, at) VALUES (?, ?, ?, ?)`, sid, status, errorCode, now);
+    this.#sql.exec(`DELETE FROM early_status WHERE at < ?`, now - 3600_000);
+  }
+
+  takeHeldStatuses(sid: string): { status: string; error_code: string | null }[] {
+    const rows = this.#sql.exec<{ status: string; error_code: string | null }>(`SELECT status, error_code FROM early_status WHERE sid = ? ORDER BY at`, sid).toArray();
+    this.#sql.exec(`DELETE FROM early_status WHERE sid = ?`, sid);
+    return rows;
   }
 }

@@ -5,7 +5,12 @@ import { DurableObject } from "cloudflare:workers";
 import { addPaired, getChannel, listPaired, removePaired, updateChannel, deleteChannelRows } from "../db/channels";
 import { createDb, type Db } from "../db/client";
 import { finishInbound, insertInbound } from "../db/messages";
-import { channels, type ChannelRow, type MessageRow } from "../db/schema";
+import { conversationHistory, createTurn, getAgent, getMessage, getTurn, outboundForTurn, setOptOut, updateTurn } from "../db/turns";
+import { matchKeyword } from "../domain/twilio/keywords";
+import { turnJob } from "../queue/job";
+import { applyStatus, deliverReply, type DeliverOutcome } from "./replies";
+import { eq } from "drizzle-orm";
+import { channels, messages as messagesTable, type ChannelRow, type MessageRow } from "../db/schema";
 import { attemptPairing, newPairingCode } from "../domain/pairing/pairing";
 import { TwilioClient } from "../domain/twilio/rest";
 import { registerNumber, type RegistrationError } from "../domain/twilio/registration";
@@ -41,6 +46,20 @@ export type InboundOutcome =
 
 const CODE_SHAPED = /^[A-Za-z0-9]{4,12}$/;
 
+/** What the Queue consumer needs to run a turn, or why it should not. */
+export type TurnStart =
+  | { status: "done" | "deferred" | "busy" | "unknown" }
+  | {
+      status: "run";
+      turn: { id: string; sender: string; inboundMessageId: string };
+      channel: { id: string; handle: string; spaceId: string };
+      agent: { id: string; handle: string; instructions: string; model: string | null };
+      userText: string;
+      history: { role: "user" | "assistant"; content: string }[];
+      /** A reply composed by an earlier attempt that has not reached Twilio yet: send it, don't re-run the agent. */
+      pendingReply: string | null;
+    };
+
 export class ChannelObject extends DurableObject<Env> {
   readonly #db: Db;
   readonly #local: LocalStore;
@@ -48,6 +67,7 @@ export class ChannelObject extends DurableObject<Env> {
   #authToken: string | undefined;
   #paired: Set<string> | undefined;
   readonly #inflight = new Map<string, Promise<InboundOutcome>>();
+  readonly #delivering = new Map<string, Promise<DeliverOutcome>>();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -209,8 +229,88 @@ export class ChannelObject extends DurableObject<Env> {
     if (!(await this.#verify(req, "/status"))) return { status: "bad_signature" };
     const params = parseForm(req.body);
     const sid = params.MessageSid ?? params.SmsSid;
-    if (typeof sid !== "string" || typeof params.MessageStatus !== "string") return { status: "bad_request", message: "MessageSid and MessageStatus are required" };
-    return { status: "accepted", messageId: sid, disposition: "status_recorded", duplicate: false };
+    const status = params.MessageStatus ?? params.SmsStatus;
+    if (typeof sid !== "string" || typeof status !== "string") return { status: "bad_request", message: "MessageSid and MessageStatus are required" };
+    const errorCode = typeof params.ErrorCode === "string" && params.ErrorCode ? params.ErrorCode : null;
+    const updated = await applyStatus({ db: this.#db, local: this.#local, channel: row }, sid, status, errorCode);
+    return { status: "accepted", messageId: updated?.id ?? sid, disposition: updated ? updated.status : "held", duplicate: false };
+  }
+
+  // ── agent turns (called by the Queue consumer) ────────────────────────────────────────────────────────────
+
+  /** Claims a turn for a consumer, keeping each conversation's turns one at a time and in order. */
+  async beginTurn(channelId: string, turnId: string, attempt: number): Promise<TurnStart> {
+    const row = await this.#load(channelId);
+    if (!row) return { status: "unknown" };
+    const decision = this.#local.beginTurn(turnId, attempt, Date.now());
+    if (decision.status !== "run") return decision;
+    const turn = await getTurn(this.#db, turnId);
+    const [agent, inbound] = turn ? await Promise.all([getAgent(this.#db, turn.agentId), getMessage(this.#db, turn.inboundMessageId)]) : [];
+    if (!turn || !agent || !inbound) {
+      await this.#endTurn(turnId, { status: "failed", error: "the turn, its agent or its message no longer exists" });
+      return { status: "unknown" };
+    }
+    await updateTurn(this.#db, turnId, { status: "running", attempts: attempt });
+    const pending = await outboundForTurn(this.#db, turnId);
+    return {
+      status: "run",
+      turn: { id: turn.id, sender: turn.sender, inboundMessageId: turn.inboundMessageId },
+      channel: { id: row.id, handle: row.handle, spaceId: row.spaceId },
+      agent: { id: agent.id, handle: agent.handle, instructions: agent.instructions, model: agent.model },
+      userText: inbound.body,
+      history: await conversationHistory(this.#db, row.id, turn.sender, inbound.id),
+      pendingReply: pending && !pending.twilioSid && pending.status !== "failed" ? pending.body : null,
+    };
+  }
+
+  /** Sends the turn's one SMS (at most one, whatever is retried) and closes the turn when that is settled. */
+  async deliverReply(channelId: string, turnId: string, body: string, info: { steps?: number; toolCalls?: string[] } = {}): Promise<DeliverOutcome> {
+    const row = await this.#load(channelId);
+    if (!row) return { status: "failed", messageId: null, reason: "channel not found" };
+    const running = this.#delivering.get(turnId);
+    if (running) return running;
+    const work = (async (): Promise<DeliverOutcome> => {
+      const turn = await getTurn(this.#db, turnId);
+      if (!turn) return { status: "failed", messageId: null, reason: "turn not found" };
+      if (!body.trim()) {
+        await this.#endTurn(turnId, { status: "completed", error: "the agent produced no text, so no SMS was sent" });
+        return { status: "failed", messageId: null, reason: "empty reply" };
+      }
+      const ext = externalUrl(this.env);
+      const hook = ext.ok ? webhookUrl(ext.url, row.id) : null;
+      const outcome = await deliverReply(
+        { db: this.#db, local: this.#local, channel: row, client: () => this.#client(), statusCallbackUrl: hook && `${hook}/status` },
+        turn,
+        body,
+      );
+      const facts = { steps: info.steps ?? null, toolCalls: info.toolCalls ? JSON.stringify(info.toolCalls) : null };
+      if (outcome.status === "sent") await this.#endTurn(turnId, { status: "completed", replyMessageId: outcome.messageId, ...facts });
+      else if (outcome.status === "failed") await this.#endTurn(turnId, { status: "failed", error: outcome.reason, replyMessageId: outcome.messageId, ...facts });
+      else await updateTurn(this.#db, turnId, { error: outcome.reason });
+      return outcome;
+    })();
+    this.#delivering.set(turnId, work);
+    try {
+      return await work;
+    } finally {
+      this.#delivering.delete(turnId);
+    }
+  }
+
+  /** Records an agent error. `final` ends the turn as failed (and lets the conversation's next turn run). */
+  async failTurn(channelId: string, turnId: string, error: string, final: boolean): Promise<void> {
+    if (!(await this.#load(channelId))) return;
+    const turn = await getTurn(this.#db, turnId);
+    if (!turn || turn.status === "completed" || turn.status === "failed") return;
+    const full = turn.error && !error.includes(turn.error) ? `${error} — last error: ${turn.error}` : error;
+    if (final) await this.#endTurn(turnId, { status: "failed", error: full });
+    else await updateTurn(this.#db, turnId, { status: "queued", error });
+  }
+
+  async #endTurn(turnId: string, patch: Parameters<typeof updateTurn>[2]) {
+    await updateTurn(this.#db, turnId, { ...patch, completedAt: Date.now() });
+    const next = this.#local.finishTurn(turnId, Date.now());
+    if (next) await this.env.TURNS.send(turnJob(this.#row!.id, next));
   }
 
   async #handleInbound(row: ChannelRow, m: { sid: string; from: string; to: string; body: string; numMedia: number }): Promise<InboundOutcome> {
@@ -233,10 +333,14 @@ export class ChannelObject extends DurableObject<Env> {
   /** Decides what an accepted inbound message does. Returns the message's final status. */
   async #dispatch(msg: MessageRow): Promise<string> {
     const row = this.#row!;
-    if (this.#paired!.has(msg.from)) {
-      await finishInbound(this.#db, msg.id, { status: "received" });
-      return "received";
+    const keyword = matchKeyword(msg.body);
+    if (keyword) {
+      // Twilio answers STOP/START/HELP itself; we remember opt-outs and run no turn.
+      await setOptOut(this.#db, row.id, msg.from, keyword.keyword, keyword.kind === "help" ? null : keyword.kind === "opt_out");
+      await finishInbound(this.#db, msg.id, { status: "keyword", meta: { keyword: keyword.keyword, kind: keyword.kind } });
+      return "keyword";
     }
+    if (this.#paired!.has(msg.from)) return this.#accept(msg);
     const active = row.pairingCode && row.pairingExpiresAt ? { code: row.pairingCode, expiresAt: row.pairingExpiresAt } : null;
     const codeShaped = CODE_SHAPED.test(msg.body.trim());
     const attempt = active && codeShaped ? attemptPairing(active, msg.body, this.#local.wrongTries(active.code, msg.from), Date.now()) : null;
@@ -263,6 +367,23 @@ export class ChannelObject extends DurableObject<Env> {
         await finishInbound(this.#db, msg.id, { status: "dropped", dropReason: "not_paired" });
         return "dropped";
     }
+  }
+
+  /** A message the agent receives: in message mode on a connected channel it becomes a turn on the Queue. */
+  async #accept(msg: MessageRow): Promise<string> {
+    const row = this.#row!;
+    if (row.dispatchMode !== "message" || row.status !== "connected") {
+      await finishInbound(this.#db, msg.id, { status: "received" });
+      return "received";
+    }
+    // The turn id derives from the message, so a redelivered webhook re-creates nothing.
+    const turnId = `turn_${msg.id.slice(4)}`;
+    await createTurn(this.#db, { id: turnId, channelId: row.id, agentId: row.agentId, sender: msg.from, inboundMessageId: msg.id });
+    this.#local.addTurn(turnId, msg.from);
+    await this.env.TURNS.send(turnJob(row.id, turnId));
+    await this.#db.update(messagesTable).set({ turnId }).where(eq(messagesTable.id, msg.id)).run();
+    await finishInbound(this.#db, msg.id, { status: "received" });
+    return "received";
   }
 
   // ── internals ─────────────────────────────────────────────────────────────────────────────────────────────

@@ -1,7 +1,7 @@
 // Channel rows and paired addresses in D1. Writes come from the channel Durable Object; reads also from routes.
 import { and, asc, desc, eq, like } from "drizzle-orm";
 import type { Db } from "./client";
-import { channels, messages, pairedAddresses, type ChannelRow } from "./schema";
+import { channels, messages, pairedAddresses, senders, turns, type ChannelRow } from "./schema";
 
 export async function getChannel(db: Db, id: string): Promise<ChannelRow | undefined> {
   return db.select().from(channels).where(eq(channels.id, id)).get();
@@ -41,6 +41,8 @@ export async function listMessages(db: Db, channelId: string, limit: number) {
 
 export async function deleteChannelRows(db: Db, id: string) {
   await db.batch([
+    db.delete(turns).where(eq(turns.channelId, id)),
+    db.delete(senders).where(eq(senders.channelId, id)),
     db.delete(messages).where(eq(messages.channelId, id)),
     db.delete(pairedAddresses).where(eq(pairedAddresses.channelId, id)),
     db.delete(channels).where(eq(channels.id, id)),

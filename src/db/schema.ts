@@ -80,10 +80,50 @@ export const messages = sqliteTable(
   (t) => [
     uniqueIndex("messages_channel_sid").on(t.channelId, t.twilioSid),
     index("messages_channel_created").on(t.channelId, t.createdAt),
+    // At most one outbound SMS per turn, enforced by the database as well as by the channel object.
+    uniqueIndex("messages_outbound_turn").on(t.turnId).where(sql`direction = 'outbound'`),
   ],
+);
+
+/** An agent turn: one accepted inbound SMS in message mode, answered by at most one outbound SMS. */
+export const turns = sqliteTable(
+  "turns",
+  {
+    id: text("id").primaryKey(),
+    channelId: text("channel_id").notNull().references(() => channels.id, { onDelete: "cascade" }),
+    agentId: text("agent_id").notNull(),
+    /** The conversation: the sender's address. Turns of one conversation run one at a time, in order. */
+    sender: text("sender").notNull(),
+    inboundMessageId: text("inbound_message_id").notNull(),
+    /** queued | running | completed | failed */
+    status: text("status").notNull(),
+    attempts: integer("attempts").notNull().default(0),
+    error: text("error"),
+    replyMessageId: text("reply_message_id"),
+    steps: integer("steps"),
+    toolCalls: text("tool_calls"),
+    createdAt: integer("created_at").notNull().default(now),
+    updatedAt: integer("updated_at").notNull().default(now),
+    completedAt: integer("completed_at"),
+  },
+  (t) => [index("turns_channel_created").on(t.channelId, t.createdAt)],
+);
+
+/** Per-channel facts about a sender: opt-out state from STOP/START keywords. */
+export const senders = sqliteTable(
+  "senders",
+  {
+    channelId: text("channel_id").notNull().references(() => channels.id, { onDelete: "cascade" }),
+    address: text("address").notNull(),
+    optedOutAt: integer("opted_out_at"),
+    lastKeyword: text("last_keyword"),
+    updatedAt: integer("updated_at").notNull().default(now),
+  },
+  (t) => [primaryKey({ columns: [t.channelId, t.address] })],
 );
 
 export type SpaceRow = typeof spaces.$inferSelect;
 export type AgentRow = typeof agents.$inferSelect;
 export type ChannelRow = typeof channels.$inferSelect;
 export type MessageRow = typeof messages.$inferSelect;
+export type TurnRow = typeof turns.$inferSelect;

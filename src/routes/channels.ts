@@ -7,6 +7,7 @@ import { toChannelView } from "../channel/view";
 import { getChannel, listAllPaired, listChannels, listMessages, listPaired, nextHandle } from "../db/channels";
 import { createDb, type Db } from "../db/client";
 import { messageView } from "../db/messages";
+import { listTurns } from "../db/turns";
 import { agents, spaces } from "../db/schema";
 import { ACCOUNT_SID, E164 } from "../domain/phone";
 import { externalUrl, twilioDefaults } from "../lib/config";
@@ -143,4 +144,24 @@ export const channelRoutes = new Hono<{ Bindings: Env }>()
     const id = c.req.param("id");
     if (!(await getChannel(db, id))) throw notFound("channel");
     return c.json((await listMessages(db, id, c.req.valid("query").limit)).map(messageView));
+  })
+  .get("/:id/turns", validate("query", z.object({ limit: z.coerce.number().int().min(1).max(500).default(50) })), async (c) => {
+    const db = createDb(c.env.DB);
+    const id = c.req.param("id");
+    if (!(await getChannel(db, id))) throw notFound("channel");
+    return c.json(
+      (await listTurns(db, id, c.req.valid("query").limit)).map((t) => ({
+        id: t.id,
+        sender: t.sender,
+        status: t.status,
+        attempts: t.attempts,
+        error: t.error,
+        inbound_message_id: t.inboundMessageId,
+        reply_message_id: t.replyMessageId,
+        steps: t.steps,
+        tool_calls: t.toolCalls ? (JSON.parse(t.toolCalls) as string[]) : [],
+        created_at: new Date(t.createdAt).toISOString(),
+        completed_at: t.completedAt ? new Date(t.completedAt).toISOString() : null,
+      })),
+    );
   });

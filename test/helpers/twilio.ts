@@ -72,3 +72,10 @@ export async function pair(channel: any, token: string, phone: string) {
   if (res.status !== 200) throw new Error(`pairing webhook answered ${res.status}: ${await res.text()}`);
   return json(api("GET", `/api/channels/${channel.id}`));
 }
+
+/** Sends a Twilio status callback for an outbound message, signed like Twilio's. */
+export function statusCallback(channel: { id: string }, token: string, sid: string, status: string, errorCode?: string) {
+  const params: Record<string, string> = { MessageSid: sid, SmsSid: sid, MessageStatus: status, SmsStatus: status, ApiVersion: "2010-04-01" };
+  if (errorCode) params.ErrorCode = errorCode;
+  return signedPost(`/webhooks/twilio/sms/${channel.id}/status`, params, token);
+}

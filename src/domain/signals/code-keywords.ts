@@ -11,7 +11,8 @@ export interface KeywordHit extends Span {
 const STRONG_WORDS = new Set([
   "otp", "pin", "tan", "mtan", "tac", "passcode", "password", "passwort", "clave", "contraseña", "senha", "wachtwoord",
   "hasło", "haslo", "jelszó", "parola", "şifre", "sifre", "şifreniz", "kod", "cod", "kode", "koodi", "codice", "codici",
-  "código", "codigo", "códigos", "codigos", "token", "one-time", "pincode", "κωδικός",
+  "código", "codigo", "códigos", "codigos", "token", "one-time", "pincode", "κωδικός", "mobiletan", "smstan", "pushtan",
+  "phototan", "chiptan", "itan",
 ]);
 const STRONG_PREFIXES = [
   "verif", "vérif", "weryfik", "doğrula", "dogrula", "authentif", "authentic", "bestätigungs", "sicherheits",
@@ -41,9 +42,12 @@ const NOT_CODE_AFTER = new Set([
   "reduction", "réduc", "parrainage", "barras", "postal", "cupón", "cupom",
 ]);
 const GENERIC_CODE_WORDS = new Set(["code", "codes", "código", "codigo", "codice", "kod", "kode", "код", "clave", "cod"]);
+const GENERIC_CODE_SUBSTRINGS = new Set(["كود", "코드", "कोड", "קוד", "รหัส"]);
 
 // Multi-word and digit-bearing phrases in Latin script.
 const STRONG_PHRASES = /(?<![A-Za-z])(?:one[- ]time|2fa|two[- ]factor|2[- ]step|two[- ]step|mot de passe|kata sandi|pass code|mã xác (?:thực|nhận)|mã otp|mã kích hoạt)(?![A-Za-z])/gi;
+// The origin-bound line of the WebOTP format ("@example.com #123456") names the code that follows the "#".
+const ORIGIN_BOUND = /(?<!\S)@[A-Za-z0-9.-]+\.[A-Za-z]{2,}\s+#(?=[A-Za-z0-9])/g;
 const WEAK_PHRASES = /(?<![A-Za-z])(?:log[- ]?in|sign[- ]?in|sign[- ]?on|log[- ]?on)(?![A-Za-z])/gi;
 
 // Scripts written without spaces between words (and Arabic, whose article and prepositions join the word):
@@ -56,7 +60,7 @@ const STRONG_SUBSTRINGS = [
 ];
 const WEAK_SUBSTRINGS = ["登录", "登錄", "登入", "ログイン", "로그인", "تسجيل الدخول", "लॉगिन"];
 
-const PROMOTION = /\d\s?%|\b(?:promo|discount|coupon|voucher|sale|off your|checkout|shop now|descuento|rabatt|soldes)\b/i;
+const PROMOTION = /\d\s?%(?![A-Za-z])|\b(?:promo|discount|coupon|voucher|sale|off your|checkout|shop now|descuento|rabatt|soldes)\b/i;
 const TOKEN = /[\p{L}\p{M}]+(?:['’-][\p{L}\p{M}]+)*/gu;
 
 function classify(word: string): KeywordHit["strength"] | null {
@@ -66,13 +70,17 @@ function classify(word: string): KeywordHit["strength"] | null {
   return null;
 }
 
+/** True for marketing text ("20% off", "coupon"), where a bare "code" is a discount code. Give it unmasked text. */
+export function isPromotion(text: string): boolean {
+  return PROMOTION.test(text);
+}
+
 /**
- * Finds the code keywords in `text` (links already masked). In a promotion ("20% off, use code SAVE20") a bare
- * "code" is a discount code, so only words that name a verification code count there.
+ * Finds the code keywords in `text` (links and non-code numbers already masked). In a promotion only words that
+ * name a verification code count: "use code SAVE20" is not one.
  */
-export function findCodeKeywords(text: string): KeywordHit[] {
+export function findCodeKeywords(text: string, promotion: boolean): KeywordHit[] {
   const hits: KeywordHit[] = [];
-  const promotion = PROMOTION.test(text);
   const tokens = [...text.matchAll(TOKEN)].map((m) => ({ word: m[0].toLowerCase(), start: m.index, end: m.index + m[0].length }));
   tokens.forEach((t, i) => {
     const strength = classify(t.word);
@@ -84,11 +92,12 @@ export function findCodeKeywords(text: string): KeywordHit[] {
     }
     hits.push({ start: t.start, end: t.end, strength });
   });
-  for (const [pattern, strength] of [[STRONG_PHRASES, "strong"], [WEAK_PHRASES, "weak"]] as const) {
+  for (const [pattern, strength] of [[STRONG_PHRASES, "strong"], [ORIGIN_BOUND, "strong"], [WEAK_PHRASES, "weak"]] as const) {
     for (const m of text.matchAll(pattern)) hits.push({ start: m.index, end: m.index + m[0].length, strength });
   }
   for (const [list, strength] of [[STRONG_SUBSTRINGS, "strong"], [WEAK_SUBSTRINGS, "weak"]] as const) {
     for (const needle of list) {
+      if (promotion && GENERIC_CODE_SUBSTRINGS.has(needle)) continue;
       for (let at = text.indexOf(needle); at >= 0; at = text.indexOf(needle, at + 1)) {
         hits.push({ start: at, end: at + needle.length, strength });
       }

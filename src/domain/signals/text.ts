@@ -19,14 +19,15 @@ export const WORD_CHAR = "A-Za-z0-9_\\u00C0-\\u024F";
 const ZERO_BY_BLOCK = [0x0660, 0x06f0, 0x0966, 0x09e6, 0x0e50]; // Arabic-Indic, Persian, Devanagari, Bengali, Thai
 
 /**
- * Folds what phones send for digits and punctuation into ASCII, one code unit for one: full-width forms
- * (１２３４, ：), the ideographic space, and the native digits of Arabic, Persian, Hindi, Bengali and Thai texts.
+ * Folds what phones send for letters and digits into ASCII, one code unit for one: full-width forms (１２３４),
+ * the ideographic space, and the native digits of Arabic, Persian, Hindi, Bengali and Thai texts. Full-width
+ * punctuation stays: "４８２９１３，５分钟" must not become the decimal "482913,5".
  */
 export function foldToAscii(text: string): string {
   let out = "";
   for (const ch of text) {
     const cp = ch.codePointAt(0) ?? 0;
-    if (cp >= 0xff01 && cp <= 0xff5e) out += String.fromCharCode(cp - 0xfee0);
+    if ((cp >= 0xff10 && cp <= 0xff19) || (cp >= 0xff21 && cp <= 0xff3a) || (cp >= 0xff41 && cp <= 0xff5a)) out += String.fromCharCode(cp - 0xfee0);
     else if (cp === 0x3000) out += " ";
     else {
       const zero = ZERO_BY_BLOCK.find((z) => cp >= z && cp <= z + 9);

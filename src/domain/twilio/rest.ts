@@ -99,6 +99,14 @@ export class TwilioClient {
     return this.#request("POST", this.#accountPath(`/IncomingPhoneNumbers/${encodeURIComponent(sid)}.json`), form);
   }
 
+  /** Messages sent From → To on or after `since` (a day boundary, as Twilio filters by DateSent). */
+  async listMessages(params: { To: string; From: string; since: Date }): Promise<TwilioResult<(TwilioMessage & { body: string; to: string; from: string })[]>> {
+    const day = params.since.toISOString().slice(0, 10);
+    const q = new URLSearchParams({ To: params.To, From: params.From, "DateSent>": day, PageSize: "50" });
+    const res = await this.#request<{ messages?: (TwilioMessage & { body: string; to: string; from: string })[] }>("GET", this.#accountPath(`/Messages.json?${q}`));
+    return res.ok ? { ok: true, value: res.value.messages ?? [] } : res;
+  }
+
   sendMessage(params: { To: string; From: string; Body: string; StatusCallback?: string }): Promise<TwilioResult<TwilioMessage>> {
     const form: Record<string, string> = { To: params.To, From: params.From, Body: params.Body };
     if (params.StatusCallback) form.StatusCallback = params.StatusCallback;

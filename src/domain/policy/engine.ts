@@ -1,0 +1,86 @@
+// Decides, per inbound message and agent, whether the agent receives it and whether it may satisfy a signal
+// watch. One engine per policy-set version, cached, so a version is validated and parsed once, not per message.
+import { BASE_POLICIES } from "./base";
+import { cedar, type Cedar } from "./cedar";
+import { compilePolicies } from "./compile";
+import { holdSlot } from "./preparsed";
+import type { PolicyProblem } from "./problems";
+import { cedarRequest, type DecisionQuery } from "./request";
+import { SCHEMA } from "./schema";
+
+export interface PolicyDecision {
+  decision: "allow" | "deny";
+  /** Ids of the determining policies: the satisfied forbids on a deny, the satisfied permits on an allow. */
+  reasons: string[];
+  errors: string[];
+}
+
+const SCHEMA_ID = "textgate.schema";
+let schemaReady = false;
+
+function preparseSchema(c: Cedar): void {
+  if (schemaReady) return;
+  const answer = c.preparseSchema(SCHEMA_ID, SCHEMA);
+  // Our own schema failing to parse is a bug in this module, not a decision.
+  if (answer.type === "failure") throw new Error(`policy schema: ${answer.errors.map((e) => e.message).join("; ")}`);
+  schemaReady = true;
+}
+
+export class PolicyEngine {
+  readonly version: string;
+  readonly text: string;
+  /** Number of user policies (the base policies are not counted). */
+  readonly policies: number;
+  /** Set when the text does not validate; every decision is then a deny that carries them (fail closed). */
+  readonly problems: readonly PolicyProblem[];
+  readonly #policies: Record<string, string> | undefined;
+
+  constructor(text: string, version: string) {
+    this.version = version;
+    this.text = text;
+    const compiled = compilePolicies(text);
+    this.policies = compiled.ok ? compiled.ids.length : 0;
+    this.problems = compiled.ok ? [] : compiled.errors;
+    this.#policies = compiled.ok ? { ...compiled.policies, ...BASE_POLICIES } : undefined;
+  }
+
+  decide(q: DecisionQuery): PolicyDecision {
+    if (!this.#policies) return deny(this.problems.map((p) => `policy set ${this.version} is invalid: ${p.message}`));
+    const c = cedar();
+    preparseSchema(c);
+    const set = holdSlot(c, this, this.#policies);
+    if (!set.ok) return deny(set.errors);
+    const answer = c.statefulIsAuthorized({
+      ...cedarRequest(q),
+      preparsedPolicySetId: set.id,
+      preparsedSchemaName: SCHEMA_ID,
+      validateRequest: true,
+    });
+    if (answer.type === "failure") return deny(answer.errors.map((e) => e.message));
+    const { decision, diagnostics } = answer.response;
+    return { decision, reasons: diagnostics.reason, errors: diagnostics.errors.map((e) => `${e.policyId}: ${e.error.message}`) };
+  }
+}
+
+const deny = (errors: string[]): PolicyDecision => ({ decision: "deny", reasons: [], errors });
+
+// A handful of versions at once covers a rollout (old and new text both live); more would only hold memory.
+const CACHE_SIZE = 4;
+const engines = new Map<string, PolicyEngine>();
+
+/**
+ * The engine for this policy text. `version` is the cache key (a revision number or content hash); the text is
+ * still compared, so two sets that happen to share a version can never share an engine.
+ */
+export function getPolicyEngine(text: string, version: string | number): PolicyEngine {
+  const key = String(version);
+  const cached = engines.get(key);
+  const engine = cached?.text === text ? cached : new PolicyEngine(text, key);
+  engines.delete(key);
+  engines.set(key, engine);
+  for (const oldest of engines.keys()) {
+    if (engines.size <= CACHE_SIZE) break;
+    engines.delete(oldest);
+  }
+  return engine;
+}

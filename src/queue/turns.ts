@@ -1,0 +1,90 @@
+// The agent-turn consumer. For each job it asks the channel object whether the turn may run (one at a time per
+// conversation, in order), runs the agent's tool loop, folds every step's text into one SMS body and hands it to
+// the channel object, which sends it at most once. Retryable failures go back on the Queue with backoff; the
+// dead-letter consumer marks turns that exhausted their retries as failed, so nothing is dropped silently.
+import { AgentConfigError, ModelError, toModelError } from "../agent/errors";
+import { resolveModel } from "../agent/models";
+import { runTurn } from "../agent/run";
+import { builtinTools } from "../agent/tools";
+import { channelStub } from "../channel/client";
+import type { TurnStart } from "../channel/object";
+import { composeTurnBody } from "../domain/sms";
+import { TurnJob } from "./job";
+
+export interface TurnDeps {
+  now?: () => Date;
+  /** Extra tools for the agent (e.g. await_signal), built per turn. */
+  tools?: (env: Env, start: Extract<TurnStart, { status: "run" }>) => import("ai").ToolSet;
+}
+
+/** Exponential backoff in seconds for the Queue's retry delay: base, 2×, 4× … capped at 5 minutes. */
+export function backoff(env: Env, attempts: number, atLeast = 0): number {
+  const base = Number(env.TURN_RETRY_DELAY_S ?? 5);
+  if (!Number.isFinite(base) || base <= 0) return 0;
+  return Math.min(300, Math.max(atLeast, base * 2 ** Math.max(0, attempts - 1)));
+}
+
+export async function handleTurnMessage(msg: Message<unknown>, env: Env, deps: TurnDeps = {}): Promise<void> {
+  const parsed = TurnJob.safeParse(msg.body);
+  if (!parsed.success) {
+    console.error("dropping malformed turn job", JSON.stringify(msg.body));
+    msg.ack();
+    return;
+  }
+  const { channelId, turnId } = parsed.data;
+  const stub = channelStub(env, channelId);
+  const start = await stub.beginTurn(channelId, turnId, msg.attempts);
+  // "busy": another delivery of this job holds the turn. If that consumer dies, its own delivery is retried and
+  // takes the turn over, so this copy can go.
+  if (start.status !== "run") return msg.ack();
+
+  let body = start.pendingReply;
+  let info: { steps?: number; toolCalls?: string[] } = {};
+  if (body === null) {
+    try {
+      const now = deps.now ?? (() => new Date());
+      const result = await runTurn({
+        model: resolveModel(start.agent.model, env),
+        instructions: start.agent.instructions || "You are a helpful assistant replying by SMS. Be concise.",
+        history: start.history,
+        userText: start.userText,
+        tools: builtinTools({ now, extra: deps.tools?.(env, start) }),
+      });
+      body = composeTurnBody(result.stepTexts).body;
+      info = { steps: result.steps, toolCalls: result.toolCalls.map((c) => c.name) };
+    } catch (err) {
+      const final = err instanceof AgentConfigError || !(err instanceof ModelError ? err : toModelError(err)).retryable;
+      const message = err instanceof Error ? err.message : String(err);
+      await stub.failTurn(channelId, turnId, `agent error: ${message}`, final);
+      return final ? msg.ack() : msg.retry({ delaySeconds: backoff(env, msg.attempts) });
+    }
+  }
+  const outcome = await stub.deliverReply(channelId, turnId, body, info);
+  if (outcome.status === "retry") return msg.retry({ delaySeconds: backoff(env, msg.attempts, outcome.delaySeconds) });
+  msg.ack();
+}
+
+/** Dead-letter queue: the turn gave up after the Queue's max_retries; record that where the owner can see it. */
+export async function handleDeadTurn(msg: Message<unknown>, env: Env): Promise<void> {
+  const parsed = TurnJob.safeParse(msg.body);
+  if (parsed.success) {
+    const { channelId, turnId } = parsed.data;
+    await channelStub(env, channelId).failTurn(channelId, turnId, `gave up after ${msg.attempts} attempts (see the turn's last error)`, true);
+  }
+  msg.ack();
+}
+
+export async function handleTurnBatch(batch: MessageBatch<unknown>, env: Env, deps: TurnDeps = {}): Promise<void> {
+  const dead = batch.queue.endsWith("-dlq");
+  // Different conversations may run side by side; the channel object keeps each conversation in order.
+  await Promise.all(
+    batch.messages.map(async (msg) => {
+      try {
+        await (dead ? handleDeadTurn(msg, env) : handleTurnMessage(msg, env, deps));
+      } catch (err) {
+        console.error(`turn job ${msg.id} failed`, err);
+        msg.retry({ delaySeconds: backoff(env, msg.attempts) });
+      }
+    }),
+  );
+}
