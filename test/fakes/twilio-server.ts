@@ -26,6 +26,8 @@ interface FakeMessage {
 }
 interface Fault {
   match: string;
+  method?: string;
+  after?: boolean;
   status?: number;
   code?: number;
   message?: string;
@@ -153,6 +155,24 @@ export async function startFakeTwilio(port = 0, opts: { host?: string } = {}): P
     return send(res, 404, { error: "unknown control route" });
   }
 
+  function handleCreate(acct: Account, form: Record<string, string>): FakeMessage {
+    const msg: FakeMessage = {
+      sid: `SM${hex(16)}`,
+      to: form.To!,
+      from: form.From!,
+      body: form.Body!,
+      status: "queued",
+      status_callback: form.StatusCallback ?? null,
+      num_segments: "1",
+      date_created: new Date().toUTCString(),
+    };
+    acct.messages.push(msg);
+    if (acct.autoStatus) {
+      setTimeout(() => void sendStatus(acct, msg, "sent").then(() => setTimeout(() => void sendStatus(acct, msg, "delivered"), 300)), 150);
+    }
+    return msg;
+  }
+
   const server = createServer(async (req, res) => {
     const url = new URL(req.url ?? "/", "http://fake");
     const raw = await readBody(req);
@@ -171,10 +191,15 @@ export async function startFakeTwilio(port = 0, opts: { host?: string } = {}): P
     const path = m[2]!;
     acct.requests.push({ method: req.method ?? "GET", path, form });
 
-    const fault = acct.faults.find((f) => path.includes(f.match) && f.times > 0);
+    const fault = acct.faults.find((f) => path.includes(f.match) && (!f.method || f.method === req.method) && f.times > 0);
     if (fault) {
       fault.times--;
       if (fault.delay_ms) await new Promise((r) => setTimeout(r, fault.delay_ms));
+      // "after": do the real work, then lose the response (Twilio accepted it, the caller never hears back).
+      if (fault.after) {
+        if (req.method === "POST" && path === "Messages.json") handleCreate(acct, form);
+        return req.socket.destroy();
+      }
       if (fault.drop) return req.socket.destroy();
       if (fault.status) return send(res, fault.status, err(fault.status, fault.code ?? fault.status, fault.message ?? "Injected fault"));
     }
@@ -192,23 +217,16 @@ export async function startFakeTwilio(port = 0, opts: { host?: string } = {}): P
       if (form.SmsMethod !== undefined) n.sms_method = form.SmsMethod;
       return send(res, 200, n);
     }
+    if (req.method === "GET" && path === "Messages.json") {
+      const to = url.searchParams.get("To");
+      const from = url.searchParams.get("From");
+      const list = acct.messages.filter((m) => (!to || m.to === to) && (!from || m.from === from)).reverse();
+      return send(res, 200, { messages: list.map((m) => ({ ...m, account_sid: acct.sid, error_code: null, error_message: null })), page: 0, page_size: 50 });
+    }
     if (req.method === "POST" && path === "Messages.json") {
       if (!form.To || !form.Body || !form.From) return send(res, 400, err(400, 21604, "A 'To' phone number, 'From' and 'Body' are required."));
       if (!acct.numbers.some((n) => n.phone_number === form.From)) return send(res, 400, err(400, 21606, `The From phone number ${form.From} is not a valid, SMS-capable inbound phone number or short code for your account.`));
-      const msg: FakeMessage = {
-        sid: `SM${hex(16)}`,
-        to: form.To,
-        from: form.From,
-        body: form.Body,
-        status: "queued",
-        status_callback: form.StatusCallback ?? null,
-        num_segments: "1",
-        date_created: new Date().toUTCString(),
-      };
-      acct.messages.push(msg);
-      if (acct.autoStatus) {
-        setTimeout(() => void sendStatus(acct, msg, "sent").then(() => setTimeout(() => void sendStatus(acct, msg, "delivered"), 300)), 150);
-      }
+      const msg = handleCreate(acct, form);
       return send(res, 201, { ...msg, account_sid: acct.sid, error_code: null, error_message: null, direction: "outbound-api" });
     }
     unexpected.push(`${req.method} ${url.pathname}`);

@@ -25,7 +25,7 @@ export async function fakeState(sid: string): Promise<{
   return (await fake(`/accounts/${sid}/state`)).json();
 }
 
-export async function injectFault(sid: string, fault: { match: string; status?: number; code?: number; message?: string; drop?: boolean; times?: number; delay_ms?: number }) {
+export async function injectFault(sid: string, fault: { match: string; method?: string; after?: boolean; status?: number; code?: number; message?: string; drop?: boolean; times?: number; delay_ms?: number }) {
   await fake(`/accounts/${sid}/faults`, { method: "POST", body: JSON.stringify(fault) });
 }
 
