@@ -4,7 +4,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { addPaired, getChannel, listPaired, removePaired, updateChannel, deleteChannelRows } from "../db/channels";
 import { createDb, type Db } from "../db/client";
-import { finishInbound, insertInbound } from "../db/messages";
+import { finishInbound, insertInbound, messageView } from "../db/messages";
 import { conversationHistory, createTurn, getAgent, getMessage, getTurn, outboundForTurn, setOptOut, updateTurn } from "../db/turns";
 import { matchKeyword } from "../domain/twilio/keywords";
 import { turnJob } from "../queue/job";
@@ -76,6 +76,51 @@ export class ChannelObject extends DurableObject<Env> {
     ctx.blockConcurrencyWhile(async () => this.#local.migrate());
   }
 
+  // ── live events (WebSocket hibernation API) ──────────────────────────────────────────────────────────────
+
+  /** WebSocket upgrades only: the settings UI subscribes to this channel's live events. */
+  override async fetch(request: Request): Promise<Response> {
+    if (request.headers.get("upgrade")?.toLowerCase() !== "websocket") return new Response("expected a WebSocket upgrade", { status: 426 });
+    const [client, server] = Object.values(new WebSocketPair()) as [WebSocket, WebSocket];
+    this.ctx.acceptWebSocket(server, ["events"]);
+    return new Response(null, { status: 101, webSocket: client });
+  }
+
+  override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer) {
+    if (message === "ping") ws.send("pong");
+  }
+
+  override async webSocketClose(ws: WebSocket, code: number) {
+    try {
+      ws.close(code === 1005 ? 1000 : code, "bye");
+    } catch {
+      // already closed
+    }
+  }
+
+  #broadcast(event: Record<string, unknown>) {
+    const sockets = this.ctx.getWebSockets("events");
+    if (!sockets.length) return;
+    const data = JSON.stringify(event);
+    for (const ws of sockets) {
+      try {
+        ws.send(data);
+      } catch {
+        // a socket that is going away; its close handler cleans up
+      }
+    }
+  }
+
+  async #emitChannel() {
+    if (this.#row && this.ctx.getWebSockets("events").length) this.#broadcast({ type: "channel", channel: await this.#view() });
+  }
+
+  async #emitMessage(id: string | null | undefined) {
+    if (!id || !this.ctx.getWebSockets("events").length) return;
+    const m = await getMessage(this.#db, id);
+    if (m) this.#broadcast({ type: "message", message: messageView(m) });
+  }
+
   // ── lifecycle ─────────────────────────────────────────────────────────────────────────────────────────────
 
   /** Creates the channel row (token sealed) and registers the number with Twilio. */
@@ -107,6 +152,7 @@ export class ChannelObject extends DurableObject<Env> {
     this.#authToken = input.authToken;
     this.#paired = new Set();
     await this.#register();
+    await this.#emitChannel();
     return ok(await this.#view());
   }
 
@@ -114,6 +160,7 @@ export class ChannelObject extends DurableObject<Env> {
   async connectTwilio(channelId: string): Promise<Result<ChannelView>> {
     if (!(await this.#load(channelId))) return this.#notFound();
     await this.#register();
+    await this.#emitChannel();
     return ok(await this.#view());
   }
 
@@ -139,6 +186,7 @@ export class ChannelObject extends DurableObject<Env> {
     if (Object.keys(next).length) this.#row = (await updateChannel(this.#db, channelId, next)) ?? null;
     if (patch.authToken !== undefined) this.#authToken = patch.authToken;
     if (credentialsChanged) await this.#register();
+    await this.#emitChannel();
     return ok(await this.#view());
   }
 
@@ -155,6 +203,7 @@ export class ChannelObject extends DurableObject<Env> {
       pairingExpiresAt: code.expiresAt,
       status: row.status === "disconnected" ? (this.#paired!.size ? "connected" : "pairing") : row.status,
     }))!;
+    await this.#emitChannel();
     return ok({ code: code.code, expires_at: new Date(code.expiresAt).toISOString() });
   }
 
@@ -167,6 +216,7 @@ export class ChannelObject extends DurableObject<Env> {
       const code = newPairingCode(Date.now());
       this.#row = (await updateChannel(this.#db, channelId, { status: "pairing", pairingCode: code.code, pairingExpiresAt: code.expiresAt }))!;
     }
+    await this.#emitChannel();
     return ok(await this.#view());
   }
 
@@ -182,6 +232,7 @@ export class ChannelObject extends DurableObject<Env> {
       errorCode: cleared ? null : "sms_url_not_cleared",
       errorMessage: cleared ? null : "Twilio could not be reached to clear the number's SMS URL; clear it in the Twilio console.",
     }))!;
+    await this.#emitChannel();
     return ok(await this.#view());
   }
 
@@ -216,7 +267,12 @@ export class ChannelObject extends DurableObject<Env> {
     const handling = this.#handleInbound(row, { sid, from, to: one("To") ?? row.fromNumber, body: one("Body") ?? "", numMedia: Number(one("NumMedia") ?? 0) });
     this.#inflight.set(sid, handling);
     try {
-      return await handling;
+      const outcome = await handling;
+      if (outcome.status === "accepted" && !outcome.duplicate) {
+        await this.#emitMessage(outcome.messageId);
+        if (outcome.disposition === "pairing") await this.#emitChannel();
+      }
+      return outcome;
     } finally {
       this.#inflight.delete(sid);
     }
@@ -233,6 +289,7 @@ export class ChannelObject extends DurableObject<Env> {
     if (typeof sid !== "string" || typeof status !== "string") return { status: "bad_request", message: "MessageSid and MessageStatus are required" };
     const errorCode = typeof params.ErrorCode === "string" && params.ErrorCode ? params.ErrorCode : null;
     const updated = await applyStatus({ db: this.#db, local: this.#local, channel: row }, sid, status, errorCode);
+    if (updated) this.#broadcast({ type: "message", message: messageView(updated) });
     return { status: "accepted", messageId: updated?.id ?? sid, disposition: updated ? updated.status : "held", duplicate: false };
   }
 
@@ -291,7 +348,9 @@ export class ChannelObject extends DurableObject<Env> {
     })();
     this.#delivering.set(turnId, work);
     try {
-      return await work;
+      const outcome = await work;
+      if (outcome.status !== "retry") await this.#emitMessage(outcome.messageId);
+      return outcome;
     } finally {
       this.#delivering.delete(turnId);
     }

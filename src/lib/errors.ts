@@ -18,7 +18,7 @@ export type ErrorCode =
 export class AppError extends Error {
   override readonly name = "AppError";
   constructor(
-    readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 500 | 502 | 503,
+    readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 426 | 429 | 500 | 502 | 503,
     readonly code: ErrorCode,
     message: string,
     readonly details?: unknown,

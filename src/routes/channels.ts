@@ -123,6 +123,13 @@ export const channelRoutes = new Hono<{ Bindings: Env }>()
     const id = c.req.param("id");
     return c.json({ id, deleted: true, ...unwrap(await channelStub(c.env, id).remove(id)) });
   })
+  .get("/:id/events", async (c) => {
+    // Live channel and message events for the settings UI, pushed by the channel object over a WebSocket.
+    if (c.req.header("upgrade")?.toLowerCase() !== "websocket") throw new AppError(426, "upgrade_required", "Connect with a WebSocket.");
+    const id = c.req.param("id");
+    if (!(await getChannel(createDb(c.env.DB), id))) throw notFound("channel");
+    return channelStub(c.env, id).fetch(c.req.raw);
+  })
   .post("/:id/connect", async (c) => {
     const id = c.req.param("id");
     return c.json(unwrap(await channelStub(c.env, id).connectTwilio(id)));

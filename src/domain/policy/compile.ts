@@ -25,8 +25,8 @@ export function compilePolicies(text: string): Compiled {
   const sortedIds = parts.policies.map((_, i) => `policy${i}`).sort();
   parts.policies.forEach((part, k) => (byPosition[Number(sortedIds[k]!.slice("policy".length))] = part));
 
-  // Ids become object keys below: a Set, not `in`, so "constructor" is not taken, and fromEntries, not assignment,
-  // so @id("__proto__") stays a policy instead of silently becoming the object's prototype.
+  // Ids become object keys: duplicates are found in the list, not with `in` (which would see "constructor"), and
+  // the object is built with fromEntries, not assignment, so @id("__proto__") stays a policy, not a prototype.
   const ids: string[] = [];
   const errors: PolicyProblem[] = [];
   byPosition.forEach((part, i) => {

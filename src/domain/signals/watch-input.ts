@@ -42,17 +42,24 @@ export function validateWatchInput(input: unknown): WatchInputResult {
   }
   const raw = input as Record<string, unknown>;
   const issues: Issue[] = [];
-  const text = (key: keyof WatchInput, max: number): string | null => {
+  const string = (key: keyof WatchInput): string | null => {
     const v = raw[key];
     if (v === undefined || v === null) return null;
-    if (typeof v !== "string") return void issues.push({ path: key, message: "must be a string" }), null;
-    const trimmed = v.trim();
+    if (typeof v === "string") return v;
+    issues.push({ path: key, message: "must be a string" });
+    return null;
+  };
+  const text = (key: keyof WatchInput, max: number): string | null => {
+    const trimmed = string(key)?.trim() ?? "";
     if (trimmed.length > max) issues.push({ path: key, message: `must be at most ${max} characters` });
     return trimmed === "" ? null : trimmed;
   };
   const seconds = (key: keyof WatchInput, min: number, max: number, fallback?: number): number => {
     const v = raw[key] ?? fallback;
-    if (v === undefined) return void issues.push({ path: key, message: "is required" }), 0;
+    if (v === undefined) {
+      issues.push({ path: key, message: "is required" });
+      return 0;
+    }
     if (typeof v !== "number" || !Number.isInteger(v) || v < min || v > max) {
       issues.push({ path: key, message: `must be a whole number of seconds from ${min} to ${max}` });
       return 0;
@@ -66,8 +73,8 @@ export function validateWatchInput(input: unknown): WatchInputResult {
     issues.push({ path: "from", message: "must be an E.164 number (+15551234567), a short code or a sender id" });
   }
   const contains = text("contains", MAX_CONTAINS_LENGTH);
-  // The pattern is checked untrimmed: spaces may be part of it.
-  const regex = typeof raw.regex === "string" && raw.regex !== "" ? raw.regex : text("regex", Infinity);
+  // The pattern is kept untrimmed: spaces may be part of it.
+  const regex = string("regex") || null;
   if (regex !== null) {
     const check = checkWatchPattern(regex);
     if (!check.ok) issues.push({ path: "regex", message: check.message });

@@ -1,0 +1,10 @@
+// Signal mode's pure core: annotating an inbound SMS and routing it to the agents waiting on signal watches.
+// The channel Durable Object stores signals and watches; everything it decides about them comes from here.
+export { annotate } from "./extract";
+export type { Annotation } from "./extract";
+export type { Sender, SenderKind } from "./sender";
+export type { Topic } from "./topics";
+export { newWatch, pickSignalForWatch, pickWatchForSignal, signalMatches, validateWatchInput } from "./watch";
+export type { Issue, Signal, WatchInput, WatchInputResult, WatchParams, WatchSpec } from "./watch";
+export { DEFAULT_LOOKBACK_S, MAX_LOOKBACK_S, MAX_TIMEOUT_S } from "./watch-input";
+export { MAX_PATTERN_LENGTH } from "./regex-safety";

@@ -1,0 +1,50 @@
+// Live events: the channel object pushes channel and message changes to subscribed WebSockets.
+import { exports } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { BASE } from "../helpers/api";
+import { seedChannel, sms } from "../helpers/twilio";
+
+async function subscribe(channelId: string) {
+  const res = await exports.default.fetch(new Request(`${BASE}/api/channels/${channelId}/events`, { headers: { upgrade: "websocket", authorization: "Bearer test-admin-token" } }));
+  expect(res.status).toBe(101);
+  const ws = res.webSocket!;
+  ws.accept();
+  const events: any[] = [];
+  const waiters: (() => void)[] = [];
+  ws.addEventListener("message", (e) => {
+    events.push(JSON.parse(e.data as string));
+    waiters.splice(0).forEach((w) => w());
+  });
+  return {
+    events,
+    async next(pred: (e: any) => boolean) {
+      for (;;) {
+        const found = events.find(pred);
+        if (found) return found;
+        await new Promise<void>((r) => waiters.push(r));
+      }
+    },
+    close: () => ws.close(),
+  };
+}
+
+describe("live events", () => {
+  it("pushes the stored message and the channel turning connected when a phone pairs", async () => {
+    const { channel, account } = await seedChannel();
+    const sub = await subscribe(channel.id);
+    await sms(channel, account.token, "+15557770001", channel.pairing.code);
+    const msg = await sub.next((e) => e.type === "message");
+    expect(msg.message).toMatchObject({ direction: "inbound", status: "pairing", from: "+15557770001" });
+    const ch = await sub.next((e) => e.type === "channel");
+    expect(ch.channel).toMatchObject({ id: channel.id, status: "connected" });
+    sub.close();
+  });
+
+  it("refuses a plain GET and requires auth", async () => {
+    const { channel } = await seedChannel();
+    const plain = await exports.default.fetch(new Request(`${BASE}/api/channels/${channel.id}/events`, { headers: { authorization: "Bearer test-admin-token" } }));
+    expect(plain.status).toBe(426);
+    const anon = await exports.default.fetch(new Request(`${BASE}/api/channels/${channel.id}/events`, { headers: { upgrade: "websocket" } }));
+    expect(anon.status).toBe(401);
+  });
+});
