@@ -46,7 +46,8 @@ export default defineConfig(async () => {
     ],
     resolve: {
       alias: {
-        "cedar-wasm-module": path.join(import.meta.dirname, "node_modules/@cedar-policy/cedar-wasm/web/cedar_wasm_bg.wasm"),
+        // cedar-wasm's web build does not export its .wasm path; wrangler's wasm rule finds it, Vite needs this.
+        "@cedar-policy/cedar-wasm/web/cedar_wasm_bg.wasm": path.join(import.meta.dirname, "node_modules/@cedar-policy/cedar-wasm/web/cedar_wasm_bg.wasm"),
       },
     },
     test: {
