@@ -3,7 +3,7 @@
 import type { KeywordHit } from "./code-keywords";
 import { type Span, WORD_CHAR, mask } from "./text";
 
-export type CandidateKind = "prefixed" | "grouped" | "digits" | "mixed" | "letters";
+export type CandidateKind = "prefixed" | "grouped" | "digits" | "mixed" | "after_keyword";
 
 export interface Candidate extends Span {
   /** The code as it should be typed: separators of grouped digits removed, anything else as written. */
@@ -56,7 +56,7 @@ export function findCandidates(masked: string, keywords: KeywordHit[]): Candidat
     if (k.strength !== "strong") continue;
     const m = AFTER_KEYWORD.exec(text.slice(k.end));
     const code = m?.[1] ?? m?.[2];
-    if (m && code) take(k.end + m[0].length - code.length, code, "letters");
+    if (m && code) take(k.end + m[0].length - code.length, code, "after_keyword");
   }
   return found.sort((a, b) => a.start - b.start);
 }

@@ -21,7 +21,7 @@ export interface Annotation {
 // Scoring is a distance in characters from the nearest code keyword, plus these penalties.
 const WEAK_KEYWORD_PENALTY = 15; // "sign in" says less than "code"
 const SENTENCE_PENALTY = 20; // a code is written in the sentence that names it
-const MIXED_PENALTY = 8; // digits are the common case; "AB12CD" must be close to win
+const MIXED_PENALTY = 8; // digits are the common case; "AB12CD" must be closer to win
 const MAX_WEAK_DISTANCE = 40; // without "code", only a number right by "sign in" is trusted
 const MAX_MIXED_DISTANCE = 30; // letters and digits far from "code" are product names and references
 const SENTENCE_END = /[.!?。！？\n]\s|[。！？\n]/;
@@ -47,8 +47,10 @@ export function annotate(input: { body: string; from: string }): Annotation {
 function rankCodes(text: string, masked: string, keywords: KeywordHit[]): string[] {
   const candidates = findCandidates(masked, keywords).filter((c) => !isLabelled(masked, c));
   // A message that is nothing but a code ("482913") needs no keyword.
-  const only = candidates.length === 1 && candidates[0];
-  if (only && text.trim().replace(/[.!]$/, "") === text.slice(only.start, only.end)) return [only.code];
+  const [only] = candidates;
+  if (candidates.length === 1 && only && text.trim().replace(/[.!]$/, "") === text.slice(only.start, only.end)) {
+    return [only.code];
+  }
   const scored = candidates
     .map((c) => ({ c, score: score(c, keywords, text) }))
     .filter((s): s is { c: Candidate; score: number } => s.score !== null)
@@ -62,7 +64,7 @@ function score(c: Candidate, keywords: KeywordHit[], text: string): number | nul
   for (const k of keywords) {
     const distance = gap(c, k);
     if (k.strength === "weak" && distance > MAX_WEAK_DISTANCE) continue;
-    if ((c.kind === "mixed" || c.kind === "letters") && (k.strength === "weak" || distance > MAX_MIXED_DISTANCE)) continue;
+    if ((c.kind === "mixed" || c.kind === "after_keyword") && (k.strength === "weak" || distance > MAX_MIXED_DISTANCE)) continue;
     let s = distance + (k.strength === "weak" ? WEAK_KEYWORD_PENALTY : 0) + (c.kind === "mixed" ? MIXED_PENALTY : 0);
     if (SENTENCE_END.test(between(text, c, k))) s += SENTENCE_PENALTY;
     if (best === null || s < best) best = s;
