@@ -5,6 +5,7 @@ import { HTTPException } from "hono/http-exception";
 import { requireAdmin } from "./routes/auth";
 import { agentRoutes } from "./routes/agents";
 import { channelRoutes } from "./routes/channels";
+import { policyRoutes } from "./routes/policies";
 import { spaceRoutes } from "./routes/spaces";
 import { webhookRoutes } from "./routes/webhooks";
 import { AppError } from "./lib/errors";
@@ -17,6 +18,7 @@ app.use("/api/*", requireAdmin);
 app.route("/api/spaces", spaceRoutes);
 app.route("/api/agents", agentRoutes);
 app.route("/api/channels", channelRoutes);
+app.route("/api/policies", policyRoutes);
 app.route("/webhooks", webhookRoutes);
 
 app.notFound((c) => c.json(new AppError(404, "not_found", `No route for ${c.req.method} ${new URL(c.req.url).pathname}`).toJSON(), 404));

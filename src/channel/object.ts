@@ -11,7 +11,9 @@ import { turnJob } from "../queue/job";
 import { applyStatus, deliverReply, type DeliverOutcome } from "./replies";
 import { eq } from "drizzle-orm";
 import { channels, messages as messagesTable, type ChannelRow, type MessageRow } from "../db/schema";
-import { attemptPairing, newPairingCode } from "../domain/pairing/pairing";
+import { currentPolicy } from "../db/policies";
+import { MAX_WRONG_TRIES, attemptPairing, newPairingCode } from "../domain/pairing/pairing";
+import { describeDecision, getPolicyEngine } from "../domain/policy";
 import { TwilioClient } from "../domain/twilio/rest";
 import { registerNumber, type RegistrationError } from "../domain/twilio/registration";
 import { parseForm, validateTwilioSignature } from "../domain/twilio/signature";
@@ -66,6 +68,7 @@ export class ChannelObject extends DurableObject<Env> {
   #row: ChannelRow | null | undefined;
   #authToken: string | undefined;
   #paired: Set<string> | undefined;
+  #agent: { id: string; handle: string } | undefined;
   readonly #inflight = new Map<string, Promise<InboundOutcome>>();
   readonly #delivering = new Map<string, Promise<DeliverOutcome>>();
 
@@ -399,40 +402,59 @@ export class ChannelObject extends DurableObject<Env> {
       await finishInbound(this.#db, msg.id, { status: "keyword", meta: { keyword: keyword.keyword, kind: keyword.kind } });
       return "keyword";
     }
-    if (this.#paired!.has(msg.from)) return this.#accept(msg);
-    const active = row.pairingCode && row.pairingExpiresAt ? { code: row.pairingCode, expiresAt: row.pairingExpiresAt } : null;
-    const codeShaped = CODE_SHAPED.test(msg.body.trim());
-    const attempt = active && codeShaped ? attemptPairing(active, msg.body, this.#local.wrongTries(active.code, msg.from), Date.now()) : null;
-    switch (attempt?.status) {
-      case "paired": {
+    const paired = this.#paired!.has(msg.from);
+    let pairingDrop: { reason: string; meta?: Record<string, unknown> } | null = null;
+    if (!paired) {
+      const active = row.pairingCode && row.pairingExpiresAt ? { code: row.pairingCode, expiresAt: row.pairingExpiresAt } : null;
+      const attempt = active && CODE_SHAPED.test(msg.body.trim()) ? attemptPairing(active, msg.body, this.#local.wrongTries(active.code, msg.from), Date.now()) : null;
+      if (attempt?.status === "paired") {
         await addPaired(this.#db, row.id, msg.from, Date.now());
         this.#paired!.add(msg.from);
         this.#row = (await updateChannel(this.#db, row.id, { status: "connected", pairingCode: null, pairingExpiresAt: null, errorCode: null, errorMessage: null }))!;
         await finishInbound(this.#db, msg.id, { status: "pairing" });
         return "pairing";
       }
-      case "wrong": {
+      if (attempt?.status === "wrong") {
         const tries = this.#local.recordWrongTry(active!.code, msg.from);
-        await finishInbound(this.#db, msg.id, { status: "dropped", dropReason: "pairing_code_wrong", meta: { tries_left: Math.max(0, 5 - tries) } });
-        return "dropped";
-      }
-      case "locked":
-        await finishInbound(this.#db, msg.id, { status: "dropped", dropReason: "pairing_locked" });
-        return "dropped";
-      case "expired":
-        await finishInbound(this.#db, msg.id, { status: "dropped", dropReason: "pairing_code_expired" });
-        return "dropped";
-      default:
-        await finishInbound(this.#db, msg.id, { status: "dropped", dropReason: "not_paired" });
-        return "dropped";
+        pairingDrop = { reason: "pairing_code_wrong", meta: { tries_left: Math.max(0, MAX_WRONG_TRIES - tries) } };
+      } else if (attempt?.status === "locked") pairingDrop = { reason: "pairing_locked" };
+      else if (attempt?.status === "expired") pairingDrop = { reason: "pairing_code_expired" };
     }
+
+    // Cedar decides who the agent receives: paired senders by default, plus what user policies permit or forbid.
+    const query = await this.#policyQuery("receive_message", msg.from, paired);
+    const decision = query.engine.decide(query.q);
+    const policy = { decision: decision.decision, reasons: decision.reasons, explanation: describeDecision(decision, query.q), version: query.version };
+    if (decision.decision === "allow" && !pairingDrop) return this.#accept(msg, policy);
+    const reason = pairingDrop?.reason ?? (decision.reasons.length || decision.errors.length ? "policy_denied" : "not_paired");
+    await finishInbound(this.#db, msg.id, { status: "dropped", dropReason: reason, meta: { ...pairingDrop?.meta, policy } });
+    return "dropped";
+  }
+
+  async #policyQuery(action: "receive_message" | "receive_signal", sender: string, paired: boolean) {
+    const [policy, agent] = await Promise.all([currentPolicy(this.#db), this.#agentHandle()]);
+    return {
+      version: policy.version,
+      engine: getPolicyEngine(policy.text, String(policy.version)),
+      q: { agent, action, channel: this.#row!.handle, sender: { address: sender, paired }, pairedAddresses: [...this.#paired!] },
+    };
+  }
+
+  async #agentHandle(): Promise<string> {
+    const row = this.#row!;
+    if (this.#agent?.id !== row.agentId) {
+      const agent = await getAgent(this.#db, row.agentId);
+      this.#agent = { id: row.agentId, handle: agent?.handle ?? row.agentId };
+    }
+    return this.#agent.handle;
   }
 
   /** A message the agent receives: in message mode on a connected channel it becomes a turn on the Queue. */
-  async #accept(msg: MessageRow): Promise<string> {
+  async #accept(msg: MessageRow, policy?: Record<string, unknown>): Promise<string> {
     const row = this.#row!;
-    if (row.dispatchMode !== "message" || row.status !== "connected") {
-      await finishInbound(this.#db, msg.id, { status: "received" });
+    // Turns run once the number is registered with Twilio (a permitted sender may write before any phone pairs).
+    if (row.dispatchMode !== "message" || (row.status !== "connected" && row.status !== "pairing")) {
+      await finishInbound(this.#db, msg.id, { status: "received", meta: { ...(policy ? { policy } : {}), note: `no turn: channel is ${row.status} in ${row.dispatchMode} mode` } });
       return "received";
     }
     // The turn id derives from the message, so a redelivered webhook re-creates nothing.
@@ -441,7 +463,7 @@ export class ChannelObject extends DurableObject<Env> {
     this.#local.addTurn(turnId, msg.from);
     await this.env.TURNS.send(turnJob(row.id, turnId));
     await this.#db.update(messagesTable).set({ turnId }).where(eq(messagesTable.id, msg.id)).run();
-    await finishInbound(this.#db, msg.id, { status: "received" });
+    await finishInbound(this.#db, msg.id, { status: "received", ...(policy ? { meta: { policy } } : {}) });
     return "received";
   }
 

@@ -127,3 +127,10 @@ export type AgentRow = typeof agents.$inferSelect;
 export type ChannelRow = typeof channels.$inferSelect;
 export type MessageRow = typeof messages.$inferSelect;
 export type TurnRow = typeof turns.$inferSelect;
+
+/** Every saved version of the user policy text; the highest version is in force. */
+export const policyVersions = sqliteTable("policy_versions", {
+  version: integer("version").primaryKey({ autoIncrement: true }),
+  text: text("text").notNull(),
+  createdAt: integer("created_at").notNull().default(now),
+});

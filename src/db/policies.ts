@@ -1,0 +1,20 @@
+// The user policy text, versioned: saving appends a version, the newest is in force (version 0 = none saved).
+import { desc } from "drizzle-orm";
+import type { Db } from "./client";
+import { policyVersions } from "./schema";
+
+export interface PolicySet {
+  version: number;
+  text: string;
+  updatedAt: number | null;
+}
+
+export async function currentPolicy(db: Db): Promise<PolicySet> {
+  const row = await db.select().from(policyVersions).orderBy(desc(policyVersions.version)).limit(1).get();
+  return row ? { version: row.version, text: row.text, updatedAt: row.createdAt } : { version: 0, text: "", updatedAt: null };
+}
+
+export async function savePolicy(db: Db, text: string): Promise<PolicySet> {
+  const row = await db.insert(policyVersions).values({ text, createdAt: Date.now() }).returning().get();
+  return { version: row.version, text: row.text, updatedAt: row.createdAt };
+}
