@@ -6,6 +6,7 @@ import { requireAdmin } from "./routes/auth";
 import { agentRoutes } from "./routes/agents";
 import { channelRoutes } from "./routes/channels";
 import { policyRoutes } from "./routes/policies";
+import { signalRoutes } from "./routes/signals";
 import { spaceRoutes } from "./routes/spaces";
 import { webhookRoutes } from "./routes/webhooks";
 import { AppError } from "./lib/errors";
@@ -19,6 +20,7 @@ app.route("/api/spaces", spaceRoutes);
 app.route("/api/agents", agentRoutes);
 app.route("/api/channels", channelRoutes);
 app.route("/api/policies", policyRoutes);
+app.route("/api/signals", signalRoutes);
 app.route("/webhooks", webhookRoutes);
 
 app.notFound((c) => c.json(new AppError(404, "not_found", `No route for ${c.req.method} ${new URL(c.req.url).pathname}`).toJSON(), 404));

@@ -21,6 +21,10 @@ import { externalUrl, required, twilioApiBase } from "../lib/config";
 import { newId, seal, unseal } from "../lib/crypto";
 import { fail, ok, type Result } from "../lib/result";
 import { LocalStore } from "./local-store";
+import { WatchDesk } from "./watch-desk";
+import { WatchStore } from "./watch-store";
+import { annotate, signalMatches, type Annotation, type Signal, type WatchParams } from "../domain/signals";
+import type { WatchView } from "../signals/types";
 import { toChannelView, webhookUrl, type ChannelView } from "./view";
 
 export interface ChannelSetup {
@@ -62,9 +66,14 @@ export type TurnStart =
       pendingReply: string | null;
     };
 
+/** The object that holds watches for "any signal-mode channel" (watches created without a channel_id). */
+export const SIGNAL_HUB = "signals:any";
+export const hubStub = (env: Env) => env.CHANNEL.get(env.CHANNEL.idFromName(SIGNAL_HUB));
+
 export class ChannelObject extends DurableObject<Env> {
   readonly #db: Db;
   readonly #local: LocalStore;
+  readonly #watches: WatchDesk;
   #row: ChannelRow | null | undefined;
   #authToken: string | undefined;
   #paired: Set<string> | undefined;
@@ -76,7 +85,11 @@ export class ChannelObject extends DurableObject<Env> {
     super(ctx, env);
     this.#db = createDb(env.DB);
     this.#local = new LocalStore(ctx.storage.sql);
-    ctx.blockConcurrencyWhile(async () => this.#local.migrate());
+    this.#watches = new WatchDesk(ctx, new WatchStore(ctx.storage.sql));
+    ctx.blockConcurrencyWhile(async () => {
+      this.#local.migrate();
+      this.#watches.store.migrate();
+    });
   }
 
   // ── live events (WebSocket hibernation API) ──────────────────────────────────────────────────────────────
@@ -84,9 +97,101 @@ export class ChannelObject extends DurableObject<Env> {
   /** WebSocket upgrades only: the settings UI subscribes to this channel's live events. */
   override async fetch(request: Request): Promise<Response> {
     if (request.headers.get("upgrade")?.toLowerCase() !== "websocket") return new Response("expected a WebSocket upgrade", { status: 426 });
+    const watch = /\/signals\/watches\/([^/]+)\/ws$/.exec(new URL(request.url).pathname);
+    if (watch && !this.#watches.store.view(watch[1]!)) return new Response("unknown watch", { status: 404 });
     const [client, server] = Object.values(new WebSocketPair()) as [WebSocket, WebSocket];
-    this.ctx.acceptWebSocket(server, ["events"]);
+    if (watch) this.#watches.accept(watch[1]!, server);
+    else this.ctx.acceptWebSocket(server, ["events"]);
     return new Response(null, { status: 101, webSocket: client });
+  }
+
+  /** Watch expiry: wakes every waiter of a watch whose time ran out. */
+  override async alarm() {
+    await this.#watches.expire(Date.now());
+  }
+
+  // ── signal watches ────────────────────────────────────────────────────────────────────────────────────────
+
+  /** Creates a watch here (a channel's object, or the hub when channelId is null) and runs its lookback. */
+  async createWatch(w: { id: string; agentId: string; channelId: string | null; params: WatchParams }): Promise<Result<WatchView>> {
+    if (w.channelId && !(await this.#load(w.channelId))) return this.#notFound();
+    const now = Date.now();
+    await this.#watches.create(w, now);
+    if (w.channelId) return ok(this.#watches.lookback(w.id, now));
+    return ok(await this.#hubLookback(w.id, now));
+  }
+
+  async getWatch(id: string, waitMs = 0): Promise<WatchView | null> {
+    return this.#watches.wait(id, waitMs);
+  }
+
+  async cancelWatch(id: string): Promise<WatchView | null> {
+    this.#watches.settle(id, "cancelled", null, Date.now());
+    return this.#watches.store.view(id);
+  }
+
+  async listWatches(limit = 100): Promise<WatchView[]> {
+    return this.#watches.store.list(limit);
+  }
+
+  /** Hub: takes the signal for its oldest fitting watch if that one is older than the channel's own candidate. */
+  async offerSignal(signal: Signal, olderThan: number): Promise<string | null> {
+    const now = Date.now();
+    const candidate = this.#watches.candidate(signal, now);
+    if (!candidate || candidate.createdAt >= olderThan) return null;
+    this.#watches.store.addSignal(signal);
+    return this.#watches.deliver(candidate.id, signal, now) ? candidate.id : null;
+  }
+
+  /** Channel: hands a stored, still-free signal to a hub watch's lookback. */
+  async claimSignal(channelId: string, signalId: string, watchId: string): Promise<Signal | null> {
+    if (!(await this.#load(channelId))) return null;
+    return this.#watches.store.consume(signalId, watchId);
+  }
+
+  async #hubLookback(watchId: string, now: number): Promise<WatchView> {
+    const spec = this.#watches.store.waiting().find((w) => w.id === watchId);
+    if (!spec || spec.lookbackS <= 0) return this.#watches.store.view(watchId)!;
+    const recent = await this.env.DB.prepare(
+      `SELECT m.id, m.channel_id, m.from_address, m.body, m.meta, m.created_at FROM messages m JOIN channels c ON c.id = m.channel_id
+       WHERE m.status = 'signal' AND c.dispatch_mode = 'signal' AND m.created_at >= ? AND m.created_at <= ? ORDER BY m.created_at, m.id LIMIT 200`,
+    )
+      .bind(now - spec.lookbackS * 1000, now)
+      .all<{ id: string; channel_id: string; from_address: string; body: string; meta: string | null; created_at: number }>();
+    for (const m of recent.results) {
+      const a = (m.meta ? JSON.parse(m.meta).annotation : null) as Annotation | null;
+      const signal: Signal = { id: m.id, channelId: m.channel_id, from: m.from_address, body: m.body, receivedAt: m.created_at, code: a?.code ?? null, codes: a?.codes ?? [], links: a?.links ?? [] };
+      if (!signalMatches(spec, signal)) continue;
+      const claimed = await this.env.CHANNEL.get(this.env.CHANNEL.idFromName(m.channel_id)).claimSignal(m.channel_id, m.id, watchId);
+      if (!claimed) continue;
+      this.#watches.store.addSignal(signal);
+      if (this.#watches.deliver(watchId, signal, Date.now())) break;
+    }
+    return this.#watches.store.view(watchId)!;
+  }
+
+  /** Stores an arriving signal and gives it to the oldest fitting watch: this channel's own or the hub's. */
+  async #ingestSignal(msg: MessageRow, a: Annotation, offerToHub: boolean): Promise<string | null> {
+    const signal: Signal = { id: msg.id, channelId: msg.channelId, from: msg.from, body: msg.body, receivedAt: msg.createdAt, code: a.code, codes: a.codes, links: a.links };
+    const store = this.#watches.store;
+    store.addSignal(signal);
+    let local = this.#watches.candidate(signal, Date.now());
+    if (offerToHub) {
+      // Held while the hub decides, so a lookback running meanwhile here cannot take it too.
+      store.consume(signal.id, "hub:offering");
+      let taken: string | null = null;
+      try {
+        taken = await hubStub(this.env).offerSignal(signal, local?.createdAt ?? Number.MAX_SAFE_INTEGER);
+      } finally {
+        store.release(signal.id, "hub:offering");
+      }
+      if (taken) {
+        store.consume(signal.id, taken);
+        return taken;
+      }
+      local = this.#watches.candidate(signal, Date.now());
+    }
+    return local && this.#watches.deliver(local.id, signal, Date.now()) ? local.id : null;
   }
 
   override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer) {
@@ -421,14 +526,40 @@ export class ChannelObject extends DurableObject<Env> {
       else if (attempt?.status === "expired") pairingDrop = { reason: "pairing_code_expired" };
     }
 
+    if (row.dispatchMode === "signal") return this.#signal(msg, paired, true);
+
     // Cedar decides who the agent receives: paired senders by default, plus what user policies permit or forbid.
     const query = await this.#policyQuery("receive_message", msg.from, paired);
     const decision = query.engine.decide(query.q);
     const policy = { decision: decision.decision, reasons: decision.reasons, explanation: describeDecision(decision, query.q), version: query.version };
     if (decision.decision === "allow" && !pairingDrop) return this.#accept(msg, policy);
     const reason = pairingDrop?.reason ?? (decision.reasons.length || decision.errors.length ? "policy_denied" : "not_paired");
-    await finishInbound(this.#db, msg.id, { status: "dropped", dropReason: reason, meta: { ...pairingDrop?.meta, policy } });
+    // Not for the agent, but it may still be the code a watch on this channel is waiting for.
+    const fed = this.#watches.store.hasWaiting() ? await this.#feedWatches(msg, paired) : null;
+    await finishInbound(this.#db, msg.id, { status: "dropped", dropReason: reason, meta: { ...pairingDrop?.meta, policy, ...fed } });
     return "dropped";
+  }
+
+  /** Signal mode: never a turn, never a reply; annotate and hand to the waiting watches. */
+  async #signal(msg: MessageRow, paired: boolean, offerToHub: boolean): Promise<string> {
+    const q = await this.#policyQuery("receive_signal", msg.from, paired);
+    const d = q.engine.decide(q.q);
+    if (d.decision === "deny") {
+      const policy = { decision: d.decision, reasons: d.reasons, explanation: describeDecision(d, q.q), version: q.version };
+      await finishInbound(this.#db, msg.id, { status: "dropped", dropReason: "policy_denied", meta: { policy } });
+      return "dropped";
+    }
+    const annotation = annotate({ body: msg.body, from: msg.from });
+    const watchId = await this.#ingestSignal(msg, annotation, offerToHub);
+    await finishInbound(this.#db, msg.id, { status: "signal", meta: { annotation, watch_id: watchId } });
+    return "signal";
+  }
+
+  async #feedWatches(msg: MessageRow, paired: boolean) {
+    const q = await this.#policyQuery("receive_signal", msg.from, paired);
+    if (q.engine.decide(q.q).decision === "deny") return null;
+    const annotation = annotate({ body: msg.body, from: msg.from });
+    return { annotation, watch_id: await this.#ingestSignal(msg, annotation, false) };
   }
 
   async #policyQuery(action: "receive_message" | "receive_signal", sender: string, paired: boolean) {

@@ -134,3 +134,32 @@ export const policyVersions = sqliteTable("policy_versions", {
   text: text("text").notNull(),
   createdAt: integer("created_at").notNull().default(now),
 });
+
+/** Where each signal watch lives (its channel object, or the any-channel hub) and whose it is. */
+export const watchIndex = sqliteTable(
+  "signal_watches",
+  {
+    id: text("id").primaryKey(),
+    agentId: text("agent_id").notNull(),
+    /** null: the watch waits on any signal-mode channel (it lives in the hub object). */
+    channelId: text("channel_id"),
+    createdAt: integer("created_at").notNull().default(now),
+  },
+  (t) => [index("signal_watches_channel").on(t.channelId, t.createdAt)],
+);
+
+/** Per-agent API keys for external agents (MCP, signals API). Only a SHA-256 of the key is stored. */
+export const agentKeys = sqliteTable(
+  "agent_keys",
+  {
+    id: text("id").primaryKey(),
+    agentId: text("agent_id").notNull().references(() => agents.id, { onDelete: "cascade" }),
+    hash: text("hash").notNull().unique(),
+    /** The first characters of the key, to tell keys apart in a list. */
+    prefix: text("prefix").notNull(),
+    name: text("name"),
+    createdAt: integer("created_at").notNull().default(now),
+    revokedAt: integer("revoked_at"),
+  },
+  (t) => [index("agent_keys_agent").on(t.agentId)],
+);

@@ -1,0 +1,115 @@
+// Waiting on signal watches inside a Durable Object: matching arriving signals to the oldest waiting watch, the
+// lookback for new watches, expiry on the object's alarm, and waking every kind of waiter the moment a watch
+// settles — long-polls parked on an in-memory promise, and hibernated WebSockets tagged with the watch id.
+import { pickSignalForWatch, pickWatchForSignal, type Signal, type WatchParams } from "../domain/signals";
+import { waitResult, type WatchView } from "../signals/types";
+import type { WatchStore } from "./watch-store";
+
+export const MAX_WAIT_MS = 60_000;
+export const watchTag = (id: string) => `watch:${id}`;
+
+export class WatchDesk {
+  readonly #ctx: DurableObjectState;
+  readonly #store: WatchStore;
+  readonly #waiters = new Map<string, Set<() => void>>();
+
+  constructor(ctx: DurableObjectState, store: WatchStore) {
+    this.#ctx = ctx;
+    this.#store = store;
+  }
+
+  get store() {
+    return this.#store;
+  }
+
+  async create(w: { id: string; agentId: string; channelId: string | null; params: WatchParams }, now: number): Promise<WatchView> {
+    this.#store.addWatch({ ...w, createdAt: now, expiresAt: now + w.params.timeoutS * 1000 });
+    await this.#schedule();
+    return this.#store.view(w.id)!;
+  }
+
+  /** The lookback: a free signal from this object's recent ones that the new watch should take at once. */
+  lookback(watchId: string, now: number): WatchView {
+    const spec = this.#store.waiting().find((w) => w.id === watchId);
+    if (spec) {
+      const signal = pickSignalForWatch(this.#store.freeSignals(now - spec.lookbackS * 1000), spec, now);
+      if (signal && this.#store.consume(signal.id, watchId)) this.settle(watchId, "matched", signal, now);
+    }
+    return this.#store.view(watchId)!;
+  }
+
+  /** The oldest waiting watch here that fits the signal, if any (nothing is changed). */
+  candidate(signal: Signal, now: number) {
+    return pickWatchForSignal(this.#store.waiting(), signal, now);
+  }
+
+  /** Gives a stored signal to a watch of this object. False if either was taken meanwhile. */
+  deliver(watchId: string, signal: Signal, now: number): boolean {
+    if (!this.#store.consume(signal.id, watchId)) return false;
+    if (!this.settle(watchId, "matched", signal, now)) {
+      this.#store.release(signal.id, watchId);
+      return false;
+    }
+    return true;
+  }
+
+  settle(id: string, status: "matched" | "timed_out" | "cancelled", signal: Signal | null, now: number): boolean {
+    if (!this.#store.settle(id, status, signal, now)) return false;
+    this.#notify(id);
+    return true;
+  }
+
+  /** Long-poll: the watch now, or as soon as it settles, or after `waitMs`. */
+  async wait(id: string, waitMs: number): Promise<WatchView | null> {
+    const now = this.#store.view(id);
+    if (!now || now.status !== "waiting" || waitMs <= 0) return now;
+    await new Promise<void>((resolve) => {
+      const set = this.#waiters.get(id) ?? new Set();
+      this.#waiters.set(id, set);
+      const done = () => {
+        clearTimeout(timer);
+        set.delete(done);
+        if (!set.size) this.#waiters.delete(id);
+        resolve();
+      };
+      const timer = setTimeout(done, Math.min(waitMs, MAX_WAIT_MS));
+      set.add(done);
+    });
+    return this.#store.view(id);
+  }
+
+  /** Accepts a WebSocket for one watch; a settled watch's result is sent straight away (a reconnect catches up). */
+  accept(id: string, ws: WebSocket) {
+    this.#ctx.acceptWebSocket(ws, [watchTag(id)]);
+    const view = this.#store.view(id);
+    if (view) ws.send(JSON.stringify({ id, ...waitResult(view) }));
+  }
+
+  /** Times out due watches (the object's alarm) and schedules the next expiry. */
+  async expire(now: number) {
+    for (const id of this.#store.due(now)) this.settle(id, "timed_out", null, now);
+    this.#store.purge(now);
+    await this.#schedule();
+  }
+
+  async #schedule() {
+    const next = this.#store.nextExpiry();
+    if (next !== null) await this.#ctx.storage.setAlarm(next);
+  }
+
+  #notify(id: string) {
+    for (const wake of [...(this.#waiters.get(id) ?? [])]) wake();
+    const sockets = this.#ctx.getWebSockets(watchTag(id));
+    if (!sockets.length) return;
+    const view = this.#store.view(id);
+    if (!view) return;
+    const data = JSON.stringify({ id, ...waitResult(view) });
+    for (const ws of sockets) {
+      try {
+        ws.send(data);
+      } catch {
+        // closing socket
+      }
+    }
+  }
+}

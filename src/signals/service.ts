@@ -1,0 +1,90 @@
+// Signal watches as a service for the HTTP API, the MCP endpoint and the await_signal agent tool: validates the
+// request, checks who may touch which watch, and routes each watch to the object that holds it — its channel's
+// object, or the hub for watches on "any signal-mode channel".
+import { eq } from "drizzle-orm";
+import { z } from "zod";
+import { channelStub } from "../channel/client";
+import { MAX_WAIT_MS } from "../channel/watch-desk";
+import { hubStub } from "../channel/object";
+import { createDb } from "../db/client";
+import { agents, channels, watchIndex } from "../db/schema";
+import { validateWatchInput } from "../domain/signals";
+import { newId } from "../lib/crypto";
+import { AppError } from "../lib/errors";
+import { unwrap } from "../lib/result";
+import { waitResult, type WaitResult, type WatchView } from "./types";
+
+/** Who is asking: the admin (any agent's watches) or an external agent with its own API key (its watches only). */
+export type Principal = { kind: "admin" } | { kind: "agent"; agentId: string };
+
+export const WatchRequest = z
+  .object({
+    agent_id: z.string().min(1).optional(),
+    channel_id: z.string().min(1).nullish(),
+    from: z.string().nullish(),
+    contains: z.string().nullish(),
+    regex: z.string().nullish(),
+    lookback_s: z.number().nullish(),
+    timeout_s: z.number(),
+  })
+  .strict();
+export type WatchRequest = z.infer<typeof WatchRequest>;
+
+const where = (env: Env, channelId: string | null) => (channelId ? channelStub(env, channelId) : hubStub(env));
+
+export async function createWatch(env: Env, who: Principal, body: WatchRequest): Promise<WatchView> {
+  const agentId = who.kind === "agent" ? (body.agent_id ?? who.agentId) : body.agent_id;
+  if (!agentId) throw new AppError(400, "validation_error", "agent_id: required", { issues: [{ path: "agent_id", message: "required" }] });
+  if (who.kind === "agent" && agentId !== who.agentId) throw new AppError(403, "forbidden", "This API key can only create watches for its own agent.");
+  const checked = validateWatchInput(body);
+  if (!checked.ok) throw new AppError(400, "validation_error", checked.issues.map((i) => `${i.path}: ${i.message}`).join("; "), { issues: checked.issues });
+  const db = createDb(env.DB);
+  const [agent, channel] = await Promise.all([
+    db.select({ id: agents.id }).from(agents).where(eq(agents.id, agentId)).get(),
+    checked.value.channelId ? db.select({ id: channels.id }).from(channels).where(eq(channels.id, checked.value.channelId)).get() : undefined,
+  ]);
+  if (!agent) throw new AppError(400, "validation_error", `agent_id: no agent ${agentId}`, { issues: [{ path: "agent_id", message: "unknown agent" }] });
+  if (checked.value.channelId && !channel) throw new AppError(400, "validation_error", `channel_id: no channel ${checked.value.channelId}`, { issues: [{ path: "channel_id", message: "unknown channel" }] });
+  const id = newId("wt");
+  const channelId = checked.value.channelId;
+  await db.insert(watchIndex).values({ id, agentId, channelId, createdAt: Date.now() }).run();
+  return unwrap(await where(env, channelId).createWatch({ id, agentId, channelId, params: checked.value }));
+}
+
+async function locate(env: Env, who: Principal, id: string) {
+  const row = await createDb(env.DB).select().from(watchIndex).where(eq(watchIndex.id, id)).get();
+  // An agent key asking for another agent's watch learns nothing about it: the same 404 as a missing one.
+  if (!row || (who.kind === "agent" && row.agentId !== who.agentId)) throw new AppError(404, "not_found", "watch not found");
+  return where(env, row.channelId);
+}
+
+export async function getWatch(env: Env, who: Principal, id: string, waitS = 0): Promise<WatchView> {
+  const view = await (await locate(env, who, id)).getWatch(id, Math.min(waitS * 1000, MAX_WAIT_MS));
+  if (!view) throw new AppError(404, "not_found", "watch not found");
+  return view;
+}
+
+export async function cancelWatch(env: Env, who: Principal, id: string): Promise<WatchView> {
+  const view = await (await locate(env, who, id)).cancelWatch(id);
+  if (!view) throw new AppError(404, "not_found", "watch not found");
+  return view;
+}
+
+export async function watchSocket(env: Env, who: Principal, id: string, request: Request): Promise<Response> {
+  return (await locate(env, who, id)).fetch(request);
+}
+
+export async function listWatches(env: Env, who: Principal, channelId: string | null): Promise<WatchView[]> {
+  const views = await where(env, channelId).listWatches(100);
+  return who.kind === "agent" ? views.filter((v) => v.agent_id === who.agentId) : views;
+}
+
+/** Creates a watch and waits on it (in long-poll slices) for up to `maxWaitMs`: what await_signal does. */
+export async function awaitSignal(env: Env, who: Principal, body: WatchRequest, maxWaitMs: number): Promise<WaitResult & { watch_id: string }> {
+  let view = await createWatch(env, who, body);
+  const deadline = Date.now() + maxWaitMs;
+  while (view.status === "waiting" && Date.now() < deadline) {
+    view = await getWatch(env, who, view.id, Math.ceil(Math.min(MAX_WAIT_MS, deadline - Date.now()) / 1000));
+  }
+  return { watch_id: view.id, ...waitResult(view) };
+}
