@@ -32,7 +32,7 @@ export async function startWranglerDev(opts: { config: string; vars?: Record<str
     if (r.status !== 0) throw new Error("migrations failed");
   }
   const varFlags = Object.entries(opts.vars ?? {}).flatMap(([k, v]) => ["--var", `${k}:${v}`]);
-  const proc = spawn("wrangler", ["dev", "--config", opts.config, "--port", String(port), "--ip", "127.0.0.1", "--persist-to", persist, "--log-level", "error", ...varFlags], {
+  const proc = spawn("wrangler", ["dev", "--local", "--config", opts.config, "--port", String(port), "--ip", "127.0.0.1", "--persist-to", persist, "--log-level", "error", ...varFlags], {
     env,
     stdio: ["ignore", "ignore", "inherit"],
   });

@@ -1,0 +1,73 @@
+// bench/signal-latency: how long after Twilio's webhook is accepted a waiting agent has its code, for long-poll and
+// WebSocket waiters, over ≥ 1000 signals against local wrangler dev. For each signal: a watch waits (filtered to
+// that signal's nonce), the signed webhook is posted, and we record when the webhook answered and when the
+// waiter resolved. "Beyond the webhook" = waiter resolved − webhook answered (negative: resolved before the
+// webhook even returned). Target p99 ≤ 5 ms.
+import { ADMIN, percentile, signalChannel, signedSms, startStack } from "../lib/stack.ts";
+
+const N = Number(process.env.BENCH_SIGNALS ?? 1000);
+const stack = await startStack();
+try {
+  const c = await signalChannel(stack);
+  const modes = ["long-poll", "websocket"] as const;
+  const results: Record<string, { beyond: number[]; webhook: number[] }> = {};
+  for (const mode of modes) {
+    const beyond: number[] = [];
+    const webhook: number[] = [];
+    for (let i = 0; i < N + 20; i++) {
+      const nonce = `${mode === "websocket" ? "W" : "L"}${i.toString(36)}x${Math.random().toString(36).slice(2, 6)}`;
+      const watch = await stack.call("POST", "/api/signals/watches", { agent_id: c.agent.id, channel_id: c.channel.id, contains: nonce, lookback_s: 0, timeout_s: 120 });
+      const send = signedSms(stack, c, "+15550009999", `Your code is ${100000 + (i % 899999)} (${nonce})`);
+      let resolved: Promise<number>;
+      if (mode === "long-poll") {
+        resolved = fetch(`${stack.app.url}/api/signals/watches/${watch.id}?wait=30`, { headers: { authorization: `Bearer ${ADMIN}` } }).then(async (r) => {
+          const body = await r.json();
+          if (body.status !== "matched") throw new Error(`watch ${watch.id}: ${body.status}`);
+          return performance.now();
+        });
+        // Give the long-poll time to park in the object before the signal arrives.
+        await new Promise((r) => setTimeout(r, 2));
+      } else {
+        const ws = new WebSocket(`${stack.app.url.replace("http", "ws")}/api/signals/watches/${watch.id}/ws`, { headers: { authorization: `Bearer ${ADMIN}` } } as any);
+        resolved = new Promise<number>((resolve, reject) => {
+          ws.onmessage = (e) => {
+            const m = JSON.parse(String(e.data));
+            if (m.status === "matched") {
+              resolve(performance.now());
+              ws.close();
+            }
+          };
+          ws.onerror = () => reject(new Error("websocket error"));
+        });
+        await new Promise<void>((r) => ws.addEventListener("message", () => r(), { once: true }));
+      }
+      const t0 = performance.now();
+      const res = await send();
+      await res.arrayBuffer();
+      const accepted = performance.now();
+      const at = await resolved;
+      if (i >= 20) {
+        beyond.push(at - accepted);
+        webhook.push(accepted - t0);
+      }
+    }
+    results[mode] = { beyond: beyond.sort((a, b) => a - b), webhook: webhook.sort((a, b) => a - b) };
+  }
+  for (const mode of modes) {
+    const r = results[mode]!;
+    console.log(
+      `${mode.padEnd(10)} n=${r.beyond.length}  webhook p50 ${percentile(r.webhook, 50).toFixed(2)} ms p99 ${percentile(r.webhook, 99).toFixed(2)} ms  ` +
+        `waiter beyond webhook p50 ${percentile(r.beyond, 50).toFixed(2)} ms p99 ${percentile(r.beyond, 99).toFixed(2)} ms`,
+    );
+  }
+  const lp = results["long-poll"]!;
+  const ws = results.websocket!;
+  const worst = Math.max(percentile(lp.beyond, 99), percentile(ws.beyond, 99));
+  console.log(
+    `signal-latency: longpoll_p99_beyond=${percentile(lp.beyond, 99).toFixed(2)}ms websocket_p99_beyond=${percentile(ws.beyond, 99).toFixed(2)}ms ` +
+      `ratio_to_webhook_p50=${(worst / percentile(lp.webhook, 50)).toFixed(2)} (target p99 <= 5 ms)`,
+  );
+  if (worst > 5) process.exitCode = 1;
+} finally {
+  await stack.stop();
+}
