@@ -1,7 +1,7 @@
 // Waiting on signal watches inside a Durable Object: matching arriving signals to the oldest waiting watch, the
 // lookback for new watches, expiry on the object's alarm, and waking every kind of waiter the moment a watch
 // settles — long-polls parked on an in-memory promise, and hibernated WebSockets tagged with the watch id.
-import { pickSignalForWatch, pickWatchForSignal, type Signal, type WatchParams } from "../domain/signals";
+import { pickSignalForWatch, pickWatchForSignal, type Signal, type WatchParams, type WatchSpec } from "../domain/signals";
 import { waitResult, type WatchView } from "../signals/types";
 import type { WatchStore } from "./watch-store";
 
@@ -12,6 +12,8 @@ export class WatchDesk {
   readonly #ctx: DurableObjectState;
   readonly #store: WatchStore;
   readonly #waiters = new Map<string, Set<() => void>>();
+  /** Waiting watches, oldest first: read once from SQLite, then kept in step by create/settle. */
+  #waiting: WatchSpec[] | null = null;
 
   constructor(ctx: DurableObjectState, store: WatchStore) {
     this.#ctx = ctx;
@@ -24,6 +26,7 @@ export class WatchDesk {
 
   async create(w: { id: string; agentId: string; channelId: string | null; params: WatchParams }, now: number): Promise<WatchView> {
     this.#store.addWatch({ ...w, createdAt: now, expiresAt: now + w.params.timeoutS * 1000 });
+    this.#waiting = null;
     await this.#schedule();
     return this.#store.view(w.id)!;
   }
@@ -40,7 +43,8 @@ export class WatchDesk {
 
   /** The oldest waiting watch here that fits the signal, if any (nothing is changed). */
   candidate(signal: Signal, now: number) {
-    return pickWatchForSignal(this.#store.waiting(), signal, now);
+    this.#waiting ??= this.#store.waiting();
+    return pickWatchForSignal(this.#waiting, signal, now);
   }
 
   /** Gives a stored signal to a watch of this object. False if either was taken meanwhile. */
@@ -55,6 +59,7 @@ export class WatchDesk {
 
   settle(id: string, status: "matched" | "timed_out" | "cancelled", signal: Signal | null, now: number): boolean {
     if (!this.#store.settle(id, status, signal, now)) return false;
+    if (this.#waiting) this.#waiting = this.#waiting.filter((w) => w.id !== id);
     this.#notify(id);
     return true;
   }
