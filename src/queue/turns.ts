@@ -2,6 +2,7 @@
 // conversation, in order), runs the agent's tool loop, folds every step's text into one SMS body and hands it to
 // the channel object, which sends it at most once. Retryable failures go back on the Queue with backoff; the
 // dead-letter consumer marks turns that exhausted their retries as failed, so nothing is dropped silently.
+import { awaitSignalTool } from "../agent/await-signal";
 import { AgentConfigError, ModelError, toModelError } from "../agent/errors";
 import { resolveModel } from "../agent/models";
 import { runTurn } from "../agent/run";
@@ -48,7 +49,7 @@ export async function handleTurnMessage(msg: Message<unknown>, env: Env, deps: T
         instructions: start.agent.instructions || "You are a helpful assistant replying by SMS. Be concise.",
         history: start.history,
         userText: start.userText,
-        tools: builtinTools({ now, extra: deps.tools?.(env, start) }),
+        tools: builtinTools({ now, extra: { await_signal: awaitSignalTool(env, start.agent.id), ...deps.tools?.(env, start) } }),
       });
       body = composeTurnBody(result.stepTexts).body;
       info = { steps: result.steps, toolCalls: result.toolCalls.map((c) => c.name) };

@@ -1,0 +1,153 @@
+// What an accepted inbound SMS does, decided in order: opt-out keywords, pairing, then by dispatch mode — in
+// signal mode it feeds the watches; in message mode Cedar decides whether the agent receives it, and a received
+// message becomes an agent turn on the Queue. Every outcome is recorded on the stored message.
+import { eq } from "drizzle-orm";
+import { addPaired } from "../db/channels";
+import { finishInbound, insertInbound } from "../db/messages";
+import { messages, type MessageRow } from "../db/schema";
+import { createTurn, setOptOut } from "../db/turns";
+import { MAX_WRONG_TRIES, attemptPairing } from "../domain/pairing/pairing";
+import { describeDecision, type PolicyDecision } from "../domain/policy";
+import { matchKeyword } from "../domain/twilio/keywords";
+import { newId } from "../lib/crypto";
+import { turnJob } from "../queue/job";
+import type { LocalStore } from "./local-store";
+import type { SignalRouter } from "./signal-router";
+import type { ChannelState } from "./state";
+import type { WatchDesk } from "./watch-desk";
+
+export type InboundOutcome =
+  | { status: "accepted"; messageId: string; disposition: string; duplicate: boolean }
+  | { status: "unknown_channel" }
+  | { status: "bad_signature" }
+  | { status: "bad_request"; message: string };
+
+export interface InboundSms {
+  sid: string;
+  from: string;
+  to: string;
+  body: string;
+  numMedia: number;
+}
+
+/** Bodies that may be a pairing code; other texts from unknown senders are not counted as wrong tries. */
+const CODE_SHAPED = /^[A-Za-z0-9]{4,12}$/;
+
+type Drop = { reason: string; meta?: Record<string, unknown> };
+
+export class InboundDesk {
+  constructor(
+    readonly state: ChannelState,
+    readonly local: LocalStore,
+    readonly desk: WatchDesk,
+    readonly router: SignalRouter,
+  ) {}
+
+  /** Persists the message (once per MessageSid) and handles it unless an earlier delivery already did. */
+  async handle(m: InboundSms): Promise<InboundOutcome> {
+    const { row: msg, created } = await insertInbound(this.state.db, {
+      id: newId("msg"),
+      channelId: this.state.row.id,
+      twilioSid: m.sid,
+      from: m.from,
+      to: m.to,
+      body: m.body,
+      meta: m.numMedia ? { num_media: m.numMedia } : undefined,
+      createdAt: Date.now(),
+    });
+    if (!created && msg.processedAt) return { status: "accepted", messageId: msg.id, disposition: msg.status, duplicate: true };
+    const disposition = await this.#dispatch(msg);
+    return { status: "accepted", messageId: msg.id, disposition, duplicate: !created };
+  }
+
+  async #dispatch(msg: MessageRow): Promise<string> {
+    const { state } = this;
+    const keyword = matchKeyword(msg.body);
+    if (keyword) {
+      // Twilio answers STOP/START/HELP itself; we remember opt-outs and run no turn.
+      await setOptOut(state.db, state.row.id, msg.from, keyword.keyword, keyword.kind === "help" ? null : keyword.kind === "opt_out");
+      return this.#finish(msg, "keyword", null, { keyword: keyword.keyword, kind: keyword.kind });
+    }
+    const paired = state.paired.has(msg.from);
+    let pairingDrop: Drop | null = null;
+    if (!paired) {
+      const attempt = await this.#pairingAttempt(msg);
+      if (attempt === "paired") return this.#finish(msg, "pairing");
+      pairingDrop = attempt;
+    }
+    if (state.row.dispatchMode === "signal") return this.#signal(msg, paired);
+
+    // Cedar decides who the agent receives: paired senders by default, plus what user policies permit or forbid.
+    const { engine, q, version } = await state.policyQuery("receive_message", msg.from, paired);
+    const decision = engine.decide(q);
+    const policy = policyFacts(decision, describeDecision(decision, q), version);
+    if (decision.decision === "allow" && !pairingDrop) return this.#accept(msg, policy);
+    const reason = pairingDrop?.reason ?? (decision.reasons.length || decision.errors.length ? "policy_denied" : "not_paired");
+    // Not for the agent, but it may still be the code a watch on this channel is waiting for.
+    const fed = this.desk.store.hasWaiting() ? await this.#feedWatches(msg, paired) : null;
+    return this.#finish(msg, "dropped", reason, { ...pairingDrop?.meta, policy, ...fed });
+  }
+
+  /** "paired" when the body is the active code; otherwise why the message is dropped if no policy admits it. */
+  async #pairingAttempt(msg: MessageRow): Promise<"paired" | Drop | null> {
+    const { state, local } = this;
+    const row = state.row;
+    const active = row.pairingCode && row.pairingExpiresAt ? { code: row.pairingCode, expiresAt: row.pairingExpiresAt } : null;
+    if (!active || !CODE_SHAPED.test(msg.body.trim())) return null;
+    const attempt = attemptPairing(active, msg.body, local.wrongTries(active.code, msg.from), Date.now());
+    switch (attempt.status) {
+      case "paired":
+        await addPaired(state.db, row.id, msg.from, Date.now());
+        state.paired.add(msg.from);
+        await state.update({ status: "connected", pairingCode: null, pairingExpiresAt: null, errorCode: null, errorMessage: null });
+        return "paired";
+      case "wrong":
+        return { reason: "pairing_code_wrong", meta: { tries_left: Math.max(0, MAX_WRONG_TRIES - local.recordWrongTry(active.code, msg.from)) } };
+      case "locked":
+        return { reason: "pairing_locked" };
+      case "expired":
+        return { reason: "pairing_code_expired" };
+      default:
+        return null;
+    }
+  }
+
+  /** Signal mode: never a turn, never a reply; annotate and hand to the waiting watches. */
+  async #signal(msg: MessageRow, paired: boolean): Promise<string> {
+    const { engine, q, version } = await this.state.policyQuery("receive_signal", msg.from, paired);
+    const d = engine.decide(q);
+    if (d.decision === "deny") return this.#finish(msg, "dropped", "policy_denied", { policy: policyFacts(d, describeDecision(d, q), version) });
+    return this.#finish(msg, "signal", null, await this.router.ingest(msg, true));
+  }
+
+  async #feedWatches(msg: MessageRow, paired: boolean) {
+    const { engine, q } = await this.state.policyQuery("receive_signal", msg.from, paired);
+    return engine.decide(q).decision === "allow" ? this.router.ingest(msg, false) : null;
+  }
+
+  /** A message the agent receives: in message mode, once the number is registered, it becomes a turn. */
+  async #accept(msg: MessageRow, policy: Record<string, unknown>): Promise<string> {
+    const { state } = this;
+    const row = state.row;
+    // A permitted sender may write before any phone has paired, so "pairing" channels run turns too.
+    if (row.status !== "connected" && row.status !== "pairing") {
+      return this.#finish(msg, "received", null, { policy, note: `no turn: the channel is ${row.status}` });
+    }
+    // The turn id derives from the message, so a redelivered webhook re-creates nothing.
+    const turnId = `turn_${msg.id.slice(4)}`;
+    await createTurn(state.db, { id: turnId, channelId: row.id, agentId: row.agentId, sender: msg.from, inboundMessageId: msg.id });
+    this.local.addTurn(turnId, msg.from);
+    await state.env.TURNS.send(turnJob(row.id, turnId));
+    await state.db.update(messages).set({ turnId }).where(eq(messages.id, msg.id)).run();
+    return this.#finish(msg, "received", null, { policy });
+  }
+
+  async #finish(msg: MessageRow, status: string, dropReason: string | null = null, meta?: Record<string, unknown>): Promise<string> {
+    await finishInbound(this.state.db, msg.id, { status, dropReason, ...(meta ? { meta } : {}) });
+    return status;
+  }
+}
+
+function policyFacts(d: PolicyDecision, explanation: string, version: number) {
+  return { decision: d.decision, reasons: d.reasons, explanation, version };
+}

@@ -1,0 +1,146 @@
+// What a channel object knows about its channel between requests: the D1 row, the decrypted Twilio token, the
+// paired addresses and the agent's handle, each loaded once and kept in step by the object's own writes (it is
+// the only writer). Also the Twilio-facing steps that need them: signature checks and number registration.
+import { getChannel, listPaired, updateChannel } from "../db/channels";
+import type { Db } from "../db/client";
+import { currentPolicy } from "../db/policies";
+import type { ChannelRow } from "../db/schema";
+import { getAgent } from "../db/turns";
+import { newPairingCode } from "../domain/pairing/pairing";
+import { getPolicyEngine, type DecisionQuery } from "../domain/policy";
+import { TwilioClient } from "../domain/twilio/rest";
+import { registerNumber, type RegistrationResult } from "../domain/twilio/registration";
+import { parseForm, validateTwilioSignature } from "../domain/twilio/signature";
+import { externalUrl, required, twilioApiBase } from "../lib/config";
+import { unseal } from "../lib/crypto";
+import type { LocalStore } from "./local-store";
+import { toChannelView, webhookUrl, type ChannelView } from "./view";
+
+export interface SignedRequest {
+  /** The query string as received ("" or "?a=b"): Twilio signs the full URL it called. */
+  query: string;
+  signature: string | null;
+  body: string;
+}
+
+export class ChannelState {
+  readonly env: Env;
+  readonly db: Db;
+  readonly #local: LocalStore;
+  #row: ChannelRow | null | undefined;
+  #token: string | undefined;
+  #agent: { id: string; handle: string } | undefined;
+  paired = new Set<string>();
+
+  constructor(env: Env, db: Db, local: LocalStore) {
+    this.env = env;
+    this.db = db;
+    this.#local = local;
+  }
+
+  /** The channel's row, loaded on first use (null: no such channel). */
+  async load(channelId: string): Promise<ChannelRow | null> {
+    if (!this.#row || this.#row.id !== channelId) {
+      this.#row = (await getChannel(this.db, channelId)) ?? null;
+      this.#token = undefined;
+      this.paired = new Set(this.#row ? (await listPaired(this.db, channelId)).map((p) => p.address) : []);
+    }
+    return this.#row;
+  }
+
+  get row(): ChannelRow {
+    if (!this.#row) throw new Error("channel state used before load");
+    return this.#row;
+  }
+
+  adopt(row: ChannelRow, token?: string) {
+    this.#row = row;
+    if (token !== undefined) this.#token = token;
+  }
+
+  forget() {
+    this.#row = undefined;
+    this.#token = undefined;
+    this.paired = new Set();
+  }
+
+  async update(patch: Partial<ChannelRow>): Promise<ChannelRow> {
+    const row = await updateChannel(this.db, this.row.id, patch);
+    if (!row) throw new Error(`channel ${this.row.id} vanished`);
+    this.#row = row;
+    return row;
+  }
+
+  async token(): Promise<string> {
+    this.#token ??= await unseal(required(this.env, "ENCRYPTION_KEY"), this.row.authTokenSealed, this.row.id);
+    return this.#token;
+  }
+
+  async client(): Promise<TwilioClient> {
+    return new TwilioClient({ baseUrl: twilioApiBase(this.env), accountSid: this.row.accountSid, authToken: await this.token() });
+  }
+
+  webhookUrl(): string | null {
+    const ext = externalUrl(this.env);
+    return ext.ok ? webhookUrl(ext.url, this.row.id) : null;
+  }
+
+  async view(): Promise<ChannelView> {
+    const ext = externalUrl(this.env);
+    return toChannelView(this.row, await listPaired(this.db, this.row.id), ext.ok ? ext.url : null);
+  }
+
+  /** Checks X-Twilio-Signature against the URL we registered (SERVER_EXTERNAL_URL based), not the Host header. */
+  async verify(req: SignedRequest, suffix: "" | "/status"): Promise<boolean> {
+    const hook = this.webhookUrl();
+    if (!hook || !req.signature) return false;
+    return validateTwilioSignature(await this.token(), req.signature, hook + suffix + req.query, parseForm(req.body));
+  }
+
+  /** Points the number's SmsUrl here; the channel becomes pairing (or connected), or failed with the reason. */
+  async register(): Promise<void> {
+    const ext = externalUrl(this.env);
+    const result: RegistrationResult = ext.ok
+      ? await registerNumber(await this.client(), { accountSid: this.row.accountSid, fromNumber: this.row.fromNumber, smsUrl: webhookUrl(ext.url, this.row.id)! })
+      : { ok: false, error: { code: "invalid_external_url", message: ext.reason } };
+    if (!result.ok) {
+      await this.update({ status: "failed", errorCode: result.error.code, errorMessage: result.error.message });
+      return;
+    }
+    const code = this.paired.size ? null : newPairingCode(Date.now());
+    if (code) this.#local.clearTries();
+    await this.update({
+      status: code ? "pairing" : "connected",
+      numberSid: result.numberSid,
+      errorCode: null,
+      errorMessage: null,
+      ...(code ? { pairingCode: code.code, pairingExpiresAt: code.expiresAt } : {}),
+    });
+  }
+
+  /** Clears the SmsUrl we set, so Twilio stops calling this deployment. False when Twilio could not be told. */
+  async clearSmsUrl(): Promise<boolean> {
+    if (!this.row.numberSid) return true;
+    try {
+      const res = await (await this.client()).updateIncomingNumber(this.row.numberSid, { SmsUrl: "" });
+      return res.ok || (res.error.kind === "client" && res.error.status === 404);
+    } catch {
+      return false;
+    }
+  }
+
+  /** The Cedar question for one sender, asked of the policy version in force now. */
+  async policyQuery(action: DecisionQuery["action"], sender: string, paired: boolean) {
+    const [policy, agent] = await Promise.all([currentPolicy(this.db), this.#agentHandle()]);
+    const q: DecisionQuery = { agent, action, channel: this.row.handle, sender: { address: sender, paired }, pairedAddresses: [...this.paired] };
+    return { version: policy.version, engine: getPolicyEngine(policy.text, String(policy.version)), q };
+  }
+
+  async #agentHandle(): Promise<string> {
+    if (this.#agent?.id !== this.row.agentId) {
+      const agent = await getAgent(this.db, this.row.agentId);
+      this.#agent = { id: this.row.agentId, handle: agent?.handle ?? this.row.agentId };
+    }
+    return this.#agent.handle;
+  }
+}
