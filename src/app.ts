@@ -2,26 +2,45 @@
 // as {error:{code,message,details?}} with a fitting status.
 import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
+import { agentKeyAuth } from "./routes/agent-auth";
+import { agentKeyRoutes } from "./routes/agent-keys";
 import { requireAdmin } from "./routes/auth";
 import { agentRoutes } from "./routes/agents";
 import { channelRoutes } from "./routes/channels";
+import { mcpRoutes } from "./routes/mcp";
+import { openApiRoutes } from "./routes/openapi";
 import { policyRoutes } from "./routes/policies";
 import { signalRoutes } from "./routes/signals";
 import { spaceRoutes } from "./routes/spaces";
+import { uiRoutes } from "./routes/ui";
 import { webhookRoutes } from "./routes/webhooks";
+import { createMiddleware } from "hono/factory";
+import { required } from "./lib/config";
 import { AppError } from "./lib/errors";
 
 export const app = new Hono<{ Bindings: Env }>();
 
 app.get("/healthz", (c) => c.json({ ok: true }));
 
+app.route("/api/openapi.json", openApiRoutes);
+app.use("/api/signals/*", agentKeyAuth);
+// Refuse early, naming the setting, rather than failing deep inside a channel object.
+const requireSecrets = createMiddleware<{ Bindings: Env }>(async (c, next) => {
+  required(c.env, "ENCRYPTION_KEY");
+  await next();
+});
+app.use("/api/*", requireSecrets);
+app.use("/webhooks/*", requireSecrets);
 app.use("/api/*", requireAdmin);
 app.route("/api/spaces", spaceRoutes);
 app.route("/api/agents", agentRoutes);
+app.route("/api/agents", agentKeyRoutes);
 app.route("/api/channels", channelRoutes);
 app.route("/api/policies", policyRoutes);
 app.route("/api/signals", signalRoutes);
 app.route("/webhooks", webhookRoutes);
+app.route("/mcp", mcpRoutes);
+app.route("/", uiRoutes);
 
 app.notFound((c) => c.json(new AppError(404, "not_found", `No route for ${c.req.method} ${new URL(c.req.url).pathname}`).toJSON(), 404));
 

@@ -1,6 +1,9 @@
-import { exports } from "cloudflare:workers";
+import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { BASE, api, json } from "../helpers/api";
+import { freshStorageEachTest } from "../helpers/fresh";
+
+freshStorageEachTest();
 
 describe("auth", () => {
   it("rejects /api without a bearer token", async () => {
@@ -75,5 +78,19 @@ describe("agents", () => {
     const space = await json(api("POST", "/api/spaces", { name: "Home" }));
     expect((await api("POST", "/api/agents", { name: "A", space_id: space.id, handle: "Bad Handle" })).status).toBe(400);
     expect((await api("POST", "/api/agents", { name: "A", space_id: space.id, model: "gpt-4" })).status).toBe(400);
+  });
+});
+
+describe("configuration", () => {
+  it("names a missing required setting instead of crashing", async () => {
+    const { app } = await import("../../src/app");
+    for (const name of ["ADMIN_TOKEN", "ENCRYPTION_KEY"] as const) {
+      const res = await app.request("/api/spaces", { headers: { authorization: "Bearer test-admin-token" } }, { ...env, [name]: "" });
+      expect(res.status).toBe(500);
+      const body = await res.json<any>();
+      expect(body.error.code).toBe("config_missing");
+      expect(body.error.message).toContain(name);
+      expect(JSON.stringify(body)).not.toMatch(/at .*\.ts:\d+/);
+    }
   });
 });

@@ -2,6 +2,9 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { api, json } from "../helpers/api";
 import { fakeAccount, fakeState, injectFault, seedChannel } from "../helpers/twilio";
+import { freshStorageEachTest } from "../helpers/fresh";
+
+freshStorageEachTest();
 
 async function createWith(config: Record<string, string>, extra: Record<string, unknown> = {}) {
   const space = await json(api("POST", "/api/spaces", { name: "Home" }));

@@ -3,6 +3,9 @@ import { describe, expect, it } from "vitest";
 import { api, json } from "../helpers/api";
 import { outbound, settledTurns } from "../helpers/turns";
 import { fakeState, pair, seedChannel, sms } from "../helpers/twilio";
+import { freshStorageEachTest } from "../helpers/fresh";
+
+freshStorageEachTest();
 
 const PARTNER_POLICY = `permit(
   principal == Policy::Agent::"assistant",
