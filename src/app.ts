@@ -14,6 +14,7 @@ import { signalRoutes } from "./routes/signals";
 import { spaceRoutes } from "./routes/spaces";
 import { uiRoutes } from "./routes/ui";
 import { webhookRoutes } from "./routes/webhooks";
+import { bodyLimit } from "hono/body-limit";
 import { createMiddleware } from "hono/factory";
 import { required } from "./lib/config";
 import { AppError } from "./lib/errors";
@@ -29,6 +30,15 @@ const requireSecrets = createMiddleware<{ Bindings: Env }>(async (c, next) => {
   required(c.env, "ENCRYPTION_KEY");
   await next();
 });
+app.use(
+  "/api/*",
+  bodyLimit({
+    maxSize: 256 * 1024,
+    onError: () => {
+      throw new AppError(413, "payload_too_large", "Request bodies are limited to 256 KiB.");
+    },
+  }),
+);
 app.use("/api/*", requireSecrets);
 app.use("/webhooks/*", requireSecrets);
 app.use("/api/*", requireAdmin);

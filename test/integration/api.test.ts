@@ -94,3 +94,11 @@ describe("configuration", () => {
     }
   });
 });
+
+describe("limits", () => {
+  it("refuses an oversized body with 413", async () => {
+    const res = await api("POST", "/api/spaces", { name: "x".repeat(300 * 1024) });
+    expect(res.status).toBe(413);
+    expect((await res.json<any>()).error.code).toBe("payload_too_large");
+  });
+});
