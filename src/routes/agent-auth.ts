@@ -1,0 +1,43 @@
+// Auth by per-agent API key (`Authorization: Bearer tgk_…`) for the surfaces an external agent uses: the signals
+// API and /mcp. A valid key sets the request's principal to its agent; requireAdmin lets only such requests pass.
+import { createMiddleware } from "hono/factory";
+import { agentForKey, KEY_PREFIX } from "../db/agent-keys";
+import { createDb } from "../db/client";
+import { AppError } from "../lib/errors";
+import type { Principal } from "../signals/service";
+
+declare module "hono" {
+  interface ContextVariableMap {
+    /** Set only by agentKeyAuth; absent means the admin (checked by requireAdmin). */
+    principal?: Principal;
+  }
+}
+
+const BEARER = /^Bearer\s+(\S+)\s*$/i;
+
+function unauthorized(message: string): AppError {
+  return new AppError(401, "unauthorized", message);
+}
+
+/** Sets the principal when the request carries an agent key; a wrong or revoked one is refused, anything else passes. */
+export const agentKeyAuth = createMiddleware<{ Bindings: Env }>(async (c, next) => {
+  const key = BEARER.exec(c.req.header("authorization") ?? "")?.[1];
+  if (!key?.startsWith(KEY_PREFIX)) return next();
+  const agentId = await agentForKey(createDb(c.env.DB), key);
+  if (!agentId) {
+    c.header("www-authenticate", 'Bearer realm="textgate", error="invalid_token"');
+    throw unauthorized("This API key is not valid or has been revoked.");
+  }
+  c.set("principal", { kind: "agent", agentId });
+  await next();
+});
+
+/** Like agentKeyAuth, but a request without an agent key is refused too (for /mcp, which only agents use). */
+export const requireAgentKey = createMiddleware<{ Bindings: Env }>(async (c, next) => {
+  const key = BEARER.exec(c.req.header("authorization") ?? "")?.[1];
+  if (!key?.startsWith(KEY_PREFIX)) {
+    c.header("www-authenticate", 'Bearer realm="textgate"');
+    throw unauthorized("Send Authorization: Bearer <agent API key> (tgk_…).");
+  }
+  return agentKeyAuth(c, next);
+});
