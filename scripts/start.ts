@@ -40,7 +40,7 @@ const migrate = spawnSync("wrangler", ["d1", "migrations", "apply", "DB", "--loc
 if (migrate.status !== 0) process.exit(migrate.status ?? 1);
 
 const emulator = await startFakeTwilio(emulatorPort, { host: "127.0.0.1" });
-emulator.addAccount({ sid: EMULATOR_ACCOUNT_SID, token: EMULATOR_AUTH_TOKEN, numbers: [{ phone_number: EMULATOR_NUMBER }] });
+emulator.addAccount({ sid: EMULATOR_ACCOUNT_SID, token: EMULATOR_AUTH_TOKEN, numbers: [{ phone_number: EMULATOR_NUMBER }], auto_status: true });
 
 const vars: Record<string, string> = {
   SERVER_EXTERNAL_URL: `http://localhost:${port}`,
@@ -52,8 +52,10 @@ const varFlags = Object.entries(vars).flatMap(([k, v]) => (userVars.has(k) ? [] 
 
 console.log(`
   textgate (local)   http://localhost:${port}
+  settings UI        http://localhost:${port}/settings   (sign in with the admin token)
   admin token        ${adminToken}   (from .dev.vars)
   Twilio emulator    ${emulator.url}  account ${EMULATOR_ACCOUNT_SID}, number ${EMULATOR_NUMBER}
+  emulator phone     ${emulator.url}/phone   (text your channel from here)
 `);
 
 const dev = spawn("wrangler", ["dev", "--local", "--port", String(port), ...varFlags, ...args.filter((a, i) => !(a === "--port" || args[i - 1] === "--port" || a.startsWith("--port=")))], {

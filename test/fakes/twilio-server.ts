@@ -6,6 +6,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { randomBytes } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import twilioWebhooks from "twilio/lib/webhooks/webhooks.js";
+import { phoneRoutes } from "./twilio-phone.ts";
 
 interface FakeNumber {
   sid: string;
@@ -173,9 +174,11 @@ export async function startFakeTwilio(port = 0, opts: { host?: string } = {}): P
     return msg;
   }
 
+  const phone = phoneRoutes(accounts, sendInbound);
   const server = createServer(async (req, res) => {
     const url = new URL(req.url ?? "/", "http://fake");
     const raw = await readBody(req);
+    if (await phone(req, res, url, raw)) return;
     if (url.pathname.startsWith("/__fake/")) return control(req, res, url, raw);
 
     const m = /^\/2010-04-01\/Accounts\/([^/]+)\/(.+)$/.exec(url.pathname);

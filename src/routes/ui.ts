@@ -1,0 +1,78 @@
+// The settings UI: sign-in/out, server-rendered pages under /settings, the live parts a channel page re-fetches,
+// and its static files under /ui. Pages only read; every change goes through /api from the page scripts.
+import { Hono } from "hono";
+import { deleteCookie, getCookie, setCookie } from "hono/cookie";
+import { z } from "zod";
+import { required } from "../lib/config";
+import { timingSafeEqual } from "../lib/crypto";
+import { AppError } from "../lib/errors";
+import { validate } from "../lib/validate";
+import { ASSETS } from "../ui/assets";
+import { channelPage, channelsPage, newChannelPage } from "../ui/data";
+import { originAllowed, requirePageSession, safeNext, sessionCookieOptions, uiHeaders, type UiEnv } from "../ui/guard";
+import { ChannelPage } from "../ui/pages/channel";
+import { ChannelsPage } from "../ui/pages/channels";
+import { NewChannelPage } from "../ui/pages/new-channel";
+import { NotFoundPage } from "../ui/pages/not-found";
+import { PoliciesPage } from "../ui/pages/policies";
+import { SignInPage } from "../ui/pages/sign-in";
+import { render } from "../ui/render";
+import { ChannelPart, ModePart } from "../ui/parts/channel";
+import { MessagesPart } from "../ui/parts/messages";
+import { csrfToken, newSession, readSession, SESSION_COOKIE } from "../ui/session";
+
+const signInForm = z.object({ token: z.string().max(1000).default(""), next: z.string().max(300).optional() });
+const signOutForm = z.object({ csrf: z.string().max(200).default("") });
+
+export const uiRoutes = new Hono<UiEnv>()
+  .get("/", (c) => c.redirect("/settings/channels", 302))
+  .get("/ui/:file", (c) => {
+    const asset = ASSETS[c.req.param("file")];
+    if (!asset) throw new AppError(404, "not_found", "No such file.");
+    return c.body(asset.body, 200, { "content-type": asset.type, "cache-control": "no-cache", "x-content-type-options": "nosniff" });
+  })
+  .use("/sign-in", uiHeaders)
+  .use("/sign-out", uiHeaders)
+  .use("/settings", uiHeaders, requirePageSession)
+  .use("/settings/*", uiHeaders, requirePageSession)
+  .get("/sign-in", async (c) => {
+    const next = safeNext(c.req.query("next"));
+    if (await readSession(required(c.env, "ADMIN_TOKEN"), getCookie(c, SESSION_COOKIE))) return c.redirect(next, 302);
+    return c.html(render(SignInPage, { next }));
+  })
+  .post("/sign-in", validate("form", signInForm), async (c) => {
+    const { token, next } = c.req.valid("form");
+    if (!originAllowed(c.req.raw)) throw new AppError(403, "csrf_failed", "Sign in from this site's own sign-in page.");
+    const admin = required(c.env, "ADMIN_TOKEN");
+    if (!timingSafeEqual(token.trim(), admin)) {
+      return c.html(render(SignInPage, { next: safeNext(next), error: "That is not the admin token. Check ADMIN_TOKEN and try again." }), 401);
+    }
+    setCookie(c, SESSION_COOKIE, (await newSession(admin)).value, sessionCookieOptions(c.req.url));
+    return c.redirect(safeNext(next), 303);
+  })
+  .post("/sign-out", validate("form", signOutForm), async (c) => {
+    const admin = required(c.env, "ADMIN_TOKEN");
+    const session = await readSession(admin, getCookie(c, SESSION_COOKIE));
+    if (session && (!originAllowed(c.req.raw) || !timingSafeEqual(c.req.valid("form").csrf, await csrfToken(admin, session)))) {
+      throw new AppError(403, "csrf_failed", "Sign out from this site's own pages.");
+    }
+    deleteCookie(c, SESSION_COOKIE, sessionCookieOptions(c.req.url, 0));
+    return c.redirect("/sign-in", 303);
+  })
+  .get("/settings", (c) => c.redirect("/settings/channels", 302))
+  .get("/settings/channels", async (c) => c.html(render(ChannelsPage, { csrf: c.var.csrf, ...(await channelsPage(c.env)) })))
+  .get("/settings/channels/new", async (c) => c.html(render(NewChannelPage, { csrf: c.var.csrf, ...(await newChannelPage(c.env)) })))
+  .get("/settings/channels/:id", async (c) => {
+    const data = await channelPage(c.env, c.req.param("id"));
+    if (!data) return c.html(render(NotFoundPage, { csrf: c.var.csrf, what: "This channel" }), 404);
+    return c.html(render(ChannelPage, { csrf: c.var.csrf, now: Date.now(), ...data }));
+  })
+  .get("/settings/channels/:id/parts/:part{channel|mode|messages}", async (c) => {
+    const data = await channelPage(c.env, c.req.param("id"));
+    if (!data) throw new AppError(404, "not_found", "channel not found");
+    const part = c.req.param("part");
+    if (part === "channel") return c.html(render(ChannelPart, { ch: data.channel, agent: data.agent }));
+    if (part === "mode") return c.html(render(ModePart, { ch: data.channel }));
+    return c.html(render(MessagesPart, { ch: data.channel, messages: data.messages, now: Date.now() }));
+  })
+  .get("/settings/policies", (c) => c.html(render(PoliciesPage, { csrf: c.var.csrf })));

@@ -1,0 +1,17 @@
+// The settings UI's static files by URL name (/ui/<name>), served from string modules: nothing to build, nothing
+// fetched from a CDN, so the UI works offline.
+import { channelJs } from "./channel";
+import { coreJs } from "./core";
+import { css } from "./css";
+import { formsJs } from "./forms";
+import { policiesJs } from "./policies";
+
+const js = "text/javascript; charset=utf-8";
+
+export const ASSETS: Record<string, { type: string; body: string }> = {
+  "app.css": { type: "text/css; charset=utf-8", body: css },
+  "core.js": { type: js, body: coreJs },
+  "forms.js": { type: js, body: formsJs },
+  "channel.js": { type: js, body: channelJs },
+  "policies.js": { type: js, body: policiesJs },
+};

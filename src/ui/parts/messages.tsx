@@ -1,0 +1,64 @@
+// A channel's messages, newest first, with statuses in words; warns when Twilio's status callbacks are not
+// arriving (outbound messages stuck before "sent" for over two minutes).
+import type { FC } from "hono/jsx";
+import type { ChannelView } from "../../channel/view";
+import type { MessageView } from "../data";
+import { Badge, When } from "../layout";
+import { AWAITING_CALLBACK, CALLBACK_GRACE_MS, dropReasonText, messageStatus, signalText } from "../words";
+
+export function stuckMessages(messages: MessageView[], now: number): number {
+  return messages.filter((m) => m.direction === "outbound" && AWAITING_CALLBACK.has(m.status) && now - Date.parse(m.created_at) > CALLBACK_GRACE_MS).length;
+}
+
+const Message: FC<{ m: MessageView }> = ({ m }) => {
+  const s = messageStatus(m.status);
+  const inbound = m.direction === "inbound";
+  return (
+    <li class={`message ${m.direction}`} data-message-id={m.id} data-status={m.status}>
+      <div class="meta small">
+        <span>{inbound ? `From ${m.from}` : `To ${m.to}`}</span>
+        <When iso={m.created_at} />
+        <Badge tone={s.tone} testid="message-status">
+          {s.label}
+        </Badge>
+      </div>
+      <p class="body">{m.body}</p>
+      {m.status === "dropped" && <p class="small muted reason">{dropReasonText(m.drop_reason, m.meta)}</p>}
+      {m.status === "signal" && (
+        <p class="small muted reason" data-testid="signal-match">
+          {signalText(m.meta)}
+        </p>
+      )}
+      {(m.error_code || m.error_message) && (
+        <p class="small reason bad-text">
+          Twilio error {m.error_code ?? ""}
+          {m.error_message ? `: ${m.error_message}` : ""}
+        </p>
+      )}
+    </li>
+  );
+};
+
+export const MessagesPart: FC<{ ch: ChannelView; messages: MessageView[]; now: number }> = ({ ch, messages, now }) => {
+  const stuck = stuckMessages(messages, now);
+  return (
+    <section data-part="messages" aria-labelledby="messages-title">
+      <h2 id="messages-title">Messages</h2>
+      {stuck > 0 && (
+        <p class="alert warn" role="status" data-testid="callbacks-missing">
+          {stuck === 1 ? "One reply has" : `${stuck} replies have`} waited over two minutes for Twilio to report it sent: status callbacks are not
+          arriving. Check that SERVER_EXTERNAL_URL{ch.status_callback_url ? ` (${ch.status_callback_url})` : ""} is reachable by Twilio.
+        </p>
+      )}
+      {messages.length === 0 ? (
+        <p class="muted">No messages yet.</p>
+      ) : (
+        <ol class="messages" aria-label="Messages, newest first">
+          {messages.map((m) => (
+            <Message m={m} />
+          ))}
+        </ol>
+      )}
+    </section>
+  );
+};

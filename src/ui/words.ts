@@ -1,0 +1,85 @@
+// What the settings UI says about states and failures, in one place, so badges, hints and reasons stay consistent
+// with the API's codes (src/channel/view.ts, src/domain/twilio/registration.ts, src/db/messages.ts).
+import type { ChannelView } from "../channel/view";
+
+export type Tone = "ok" | "wait" | "bad" | "off";
+
+export const CHANNEL_STATUS: Record<ChannelView["status"], { label: string; tone: Tone }> = {
+  registering: { label: "Registering", tone: "wait" },
+  pairing: { label: "Pairing", tone: "wait" },
+  connected: { label: "Connected", tone: "ok" },
+  failed: { label: "Failed", tone: "bad" },
+  disconnected: { label: "Disconnected", tone: "off" },
+};
+
+/** What to do about each registration failure; shown under the error Twilio or the config gave. */
+export const ERROR_HINTS: Record<string, string> = {
+  bad_credentials:
+    "Twilio did not accept the credentials. Check the Account SID and Auth Token in the Twilio Console, correct them under Twilio settings below, then retry.",
+  number_not_found: "The From number is not in this Twilio account. Check it is written in E.164 (+15551234567) and belongs to this Account SID.",
+  not_sms_capable: "This number cannot send or receive SMS. Pick an SMS-capable number in the Twilio Console and set it as the From number.",
+  invalid_external_url:
+    "Twilio can only deliver texts to a public URL. Set SERVER_EXTERNAL_URL to your public https URL (for example your workers.dev address), then retry.",
+  twilio_unreachable: "Twilio's API could not be reached or was not answering normally. This is usually temporary: retry in a moment.",
+  twilio_error: "Twilio refused the request. The message above includes Twilio's error code; fix what it names, then retry.",
+};
+
+export const hintFor = (code: string) => ERROR_HINTS[code] ?? "Fix what the message above names, then retry.";
+
+const DROP_REASONS: Record<string, string> = {
+  not_paired: "Ignored: this phone is not paired with the channel.",
+  pairing_code_wrong: "Ignored: wrong pairing code.",
+  pairing_code_expired: "Ignored: the pairing code had expired.",
+  pairing_locked: "Ignored: too many wrong pairing codes from this phone, so pairing is locked for it.",
+  policy_denied: "Ignored: the policies do not let the agent receive texts from this sender.",
+};
+
+/** A dropped message's reason in words; reasons added later still read sensibly. */
+export function dropReasonText(reason: string | null, meta: Record<string, unknown> | null): string {
+  if (!reason) return "Ignored.";
+  const text = DROP_REASONS[reason] ?? `Ignored: ${reason.replace(/_/g, " ")}.`;
+  const left = meta?.tries_left;
+  if (reason === "pairing_code_wrong" && typeof left === "number") return `${text.slice(0, -1)} (${left} ${left === 1 ? "try" : "tries"} left).`;
+  const policy = meta?.policy;
+  const why = policy && typeof policy === "object" && "explanation" in policy && typeof policy.explanation === "string" ? policy.explanation : null;
+  return reason === "policy_denied" && why ? `${text} ${why}` : text;
+}
+
+export const MESSAGE_STATUS: Record<string, { label: string; tone: Tone }> = {
+  received: { label: "Received", tone: "ok" },
+  pairing: { label: "Paired", tone: "ok" },
+  keyword: { label: "Keyword", tone: "off" },
+  signal: { label: "Signal", tone: "ok" },
+  dropped: { label: "Dropped", tone: "off" },
+  pending: { label: "Pending", tone: "wait" },
+  queued: { label: "Queued", tone: "wait" },
+  sending: { label: "Sending", tone: "wait" },
+  sent: { label: "Sent", tone: "wait" },
+  delivered: { label: "Delivered", tone: "ok" },
+  read: { label: "Read", tone: "ok" },
+  undelivered: { label: "Undelivered", tone: "bad" },
+  failed: { label: "Failed", tone: "bad" },
+  canceled: { label: "Canceled", tone: "off" },
+};
+
+/** What signal mode made of an inbound text: the code it found and whether a waiting watch took it. */
+export function signalText(meta: Record<string, unknown> | null): string {
+  const a = meta?.annotation;
+  const code = a && typeof a === "object" && "code" in a && typeof a.code === "string" ? a.code : null;
+  const watch = typeof meta?.watch_id === "string" ? meta.watch_id : null;
+  return `${code ? `Code ${code}` : "No code found"}; ${watch ? `matched signal watch ${watch}.` : "no signal watch was waiting for it."}`;
+}
+
+export const messageStatus = (status: string) => MESSAGE_STATUS[status] ?? { label: status, tone: "off" as Tone };
+
+/** Outbound statuses that mean Twilio took the message but has not yet called back to say it went out. */
+export const AWAITING_CALLBACK = new Set(["queued", "sending", "accepted", "scheduled"]);
+export const CALLBACK_GRACE_MS = 2 * 60 * 1000;
+
+export const DISPATCH_MODES = {
+  message: { label: "Message", consequence: "The agent replies to texts from paired phones." },
+  signal: {
+    label: "Signal",
+    consequence: "In signal mode the agent stops replying to this number; texts are matched against signal watches.",
+  },
+} as const;
