@@ -54,6 +54,11 @@ export default defineConfig(async () => {
       setupFiles: ["./test/helpers/apply-migrations.ts"],
       include: ["test/**/*.test.ts"],
       exclude: ["test/e2e/**"],
+      // Reuse workerd workers across test files: most of the suite's time was spent starting them.
+      isolate: false,
+      // Files share storage once workers are reused, and some wipe it (freshStorageEachTest): run files one at a
+      // time. Turn and watch tests spend their time waiting on the Queue and alarms, not on the CPU.
+      fileParallelism: false,
     },
   };
 });

@@ -40,8 +40,9 @@ export const agentRoutes = new Hono<{ Bindings: Env }>()
       throw new AppError(400, "validation_error", `space_id: no space ${body.space_id}`, { issues: [{ path: "space_id", message: "unknown space" }] });
     }
     const base = body.handle ?? slug(body.name);
-    for (let i = 1; i <= 20; i++) {
-      const handle = i === 1 ? base : `${base}-${i}`;
+    // Derived handles try base, base-2 … base-5, then a random suffix, so many agents may share a name.
+    for (let i = 1; i <= 10; i++) {
+      const handle = i === 1 ? base : i <= 5 ? `${base}-${i}` : `${base}-${newId("x").slice(2, 8)}`;
       const row = await db
         .insert(agents)
         .values({ id: newId("ag"), spaceId: body.space_id, name: body.name, handle, instructions: body.instructions ?? "", model: body.model ?? null, createdAt: Date.now() })

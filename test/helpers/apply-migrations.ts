@@ -1,12 +1,8 @@
-// Every test starts from empty storage with the D1 migrations applied: reset() wipes all bindings' data
-// (D1 included, so the schema is applied again), which keeps tests independent of the order they run in.
-import { applyD1Migrations, reset } from "cloudflare:test";
+// Applies the D1 migrations before each test file (applied ones are skipped, so this is cheap when nothing
+// changed, and restores the schema after a file that wiped storage). Files that assert on global state (lists,
+// handles, policy versions) also call freshStorageEachTest().
+import { applyD1Migrations } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { beforeEach } from "vitest";
+import { beforeAll } from "vitest";
 
-await applyD1Migrations(env.DB, env.TEST_MIGRATIONS);
-
-beforeEach(async () => {
-  await reset();
-  await applyD1Migrations(env.DB, env.TEST_MIGRATIONS);
-});
+beforeAll(() => applyD1Migrations(env.DB, env.TEST_MIGRATIONS));

@@ -4,6 +4,9 @@ import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { BASE, api, json } from "../helpers/api";
 import { fakeState, seedChannel, sms } from "../helpers/twilio";
+import { freshStorageEachTest } from "../helpers/fresh";
+
+freshStorageEachTest();
 
 const BANK = "+15550009999";
 

@@ -6,6 +6,9 @@ import { app } from "../../src/app";
 import { newSession } from "../../src/ui/session";
 import { api, BASE, json } from "../helpers/api";
 import { fakeState, pair, seedChannel, sms } from "../helpers/twilio";
+import { freshStorageEachTest } from "../helpers/fresh";
+
+freshStorageEachTest();
 
 const get = (path: string, headers: Record<string, string> = {}) => exports.default.fetch(new Request(`${BASE}${path}`, { headers, redirect: "manual" }));
 
