@@ -56,6 +56,9 @@ export default defineConfig(async () => {
       exclude: ["test/e2e/**"],
       // Reuse workerd workers across test files: most of the suite's time was spent starting them.
       isolate: false,
+      // CI also writes a JSON report; .ci/run prints its totals as a plain "N passed, N failed" line.
+      reporters: process.env.CI ? ["default", "json"] : ["default"],
+      outputFile: process.env.CI ? { json: "test-results.json" } : undefined,
       // Files share storage once workers are reused, and some wipe it (freshStorageEachTest): run files one at a
       // time. Turn and watch tests spend their time waiting on the Queue and alarms, not on the CPU.
       fileParallelism: false,
