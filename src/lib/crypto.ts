@@ -41,25 +41,27 @@ export async function sha256Hex(text: string): Promise<string> {
   return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
 }
 
-const keyCache = new Map<string, Promise<CryptoKey>>();
+const derived = new Map<string, Promise<CryptoKey>>();
 
-function sealingKey(secret: string): Promise<CryptoKey> {
-  let key = keyCache.get(secret);
+/**
+ * A key derived from a secret with HKDF-SHA-256, for one purpose (`salt`), cached per secret and purpose. A rotated
+ * secret leaves a few stale entries behind, never a growing map.
+ */
+export function deriveKey(secret: string, salt: string, algorithm: SubtleCryptoImportKeyAlgorithm, usages: string[]): Promise<CryptoKey> {
+  const id = `${salt}\u0000${secret}`;
+  let key = derived.get(id);
   if (!key) {
     key = (async () => {
       const material = await crypto.subtle.importKey("raw", enc.encode(secret), "HKDF", false, ["deriveKey"]);
-      return crypto.subtle.deriveKey(
-        { name: "HKDF", hash: "SHA-256", salt: enc.encode("textgate/credentials"), info: enc.encode("v1") },
-        material,
-        { name: "AES-GCM", length: 256 },
-        false,
-        ["encrypt", "decrypt"],
-      );
+      return crypto.subtle.deriveKey({ name: "HKDF", hash: "SHA-256", salt: enc.encode(salt), info: enc.encode("v1") }, material, algorithm, false, usages);
     })();
-    keyCache.set(secret, key);
+    if (derived.size > 16) derived.clear();
+    derived.set(id, key);
   }
   return key;
 }
+
+const sealingKey = (secret: string) => deriveKey(secret, "textgate/credentials", { name: "AES-GCM", length: 256 }, ["encrypt", "decrypt"]);
 
 /** Encrypts `plaintext`; `context` (e.g. the channel id) is bound as associated data so a value can't be moved. */
 export async function seal(secret: string, plaintext: string, context: string): Promise<string> {

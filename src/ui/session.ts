@@ -1,6 +1,6 @@
 // The settings UI's sign-in session: a stateless cookie "<exp>.<nonce>.<mac>" signed with a key derived from
 // ADMIN_TOKEN (so rotating the token signs every browser out), and the per-session CSRF token its pages embed.
-import { b64url, timingSafeEqual } from "../lib/crypto";
+import { b64url, deriveKey, timingSafeEqual } from "../lib/crypto";
 import { AppError } from "../lib/errors";
 
 export const SESSION_COOKIE = "textgate_session";
@@ -8,7 +8,6 @@ export const SESSION_TTL_S = 12 * 60 * 60;
 export const CSRF_HEADER = "x-csrf-token";
 
 const enc = new TextEncoder();
-const keys = new Map<string, Promise<CryptoKey>>();
 
 export interface Session {
   /** Expiry, epoch seconds. */
@@ -18,25 +17,7 @@ export interface Session {
   value: string;
 }
 
-function sessionKey(adminToken: string): Promise<CryptoKey> {
-  let key = keys.get(adminToken);
-  if (!key) {
-    key = (async () => {
-      const material = await crypto.subtle.importKey("raw", enc.encode(adminToken), "HKDF", false, ["deriveKey"]);
-      return crypto.subtle.deriveKey(
-        { name: "HKDF", hash: "SHA-256", salt: enc.encode("textgate/ui-session"), info: enc.encode("v1") },
-        material,
-        { name: "HMAC", hash: "SHA-256", length: 256 },
-        false,
-        ["sign"],
-      );
-    })();
-    // One admin token is live at a time; a rotated one leaves a single stale entry behind, never a growing map.
-    if (keys.size > 4) keys.clear();
-    keys.set(adminToken, key);
-  }
-  return key;
-}
+const sessionKey = (adminToken: string) => deriveKey(adminToken, "textgate/ui-session", { name: "HMAC", hash: "SHA-256", length: 256 }, ["sign"]);
 
 async function mac(adminToken: string, purpose: "session" | "csrf", text: string): Promise<string> {
   const sig = await crypto.subtle.sign("HMAC", await sessionKey(adminToken), enc.encode(`${purpose}:${text}`));
