@@ -1,10 +1,9 @@
 // What an accepted inbound SMS does, decided in order: opt-out keywords, pairing, then by dispatch mode — in
 // signal mode it feeds the watches; in message mode Cedar decides whether the agent receives it, and a received
 // message becomes an agent turn on the Queue. Every outcome is recorded on the stored message.
-import { eq } from "drizzle-orm";
 import { addPaired } from "../db/channels";
 import { finishInbound, insertInbound } from "../db/messages";
-import { messages, type MessageRow } from "../db/schema";
+import type { MessageRow } from "../db/schema";
 import { createTurn, setOptOut } from "../db/turns";
 import { MAX_WRONG_TRIES, attemptPairing } from "../domain/pairing/pairing";
 import { describeDecision, type PolicyDecision } from "../domain/policy";
@@ -138,12 +137,11 @@ export class InboundDesk {
     await createTurn(state.db, { id: turnId, channelId: row.id, agentId: row.agentId, sender: msg.from, inboundMessageId: msg.id });
     this.local.addTurn(turnId, msg.from);
     await state.env.TURNS.send(turnJob(row.id, turnId));
-    await state.db.update(messages).set({ turnId }).where(eq(messages.id, msg.id)).run();
-    return this.#finish(msg, "received", null, { policy });
+    return this.#finish(msg, "received", null, { policy }, turnId);
   }
 
-  async #finish(msg: MessageRow, status: string, dropReason: string | null = null, meta?: Record<string, unknown>): Promise<string> {
-    await finishInbound(this.state.db, msg.id, { status, dropReason, ...(meta ? { meta } : {}) });
+  async #finish(msg: MessageRow, status: string, dropReason: string | null = null, meta?: Record<string, unknown>, turnId?: string): Promise<string> {
+    await finishInbound(this.state.db, msg.id, { status, dropReason, ...(meta ? { meta } : {}), ...(turnId ? { turnId } : {}) });
     return status;
   }
 }

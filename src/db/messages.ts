@@ -41,13 +41,14 @@ export async function insertInbound(db: Db, m: InboundInsert): Promise<{ row: Me
   return { row: existing, created: false };
 }
 
-export async function finishInbound(db: Db, id: string, patch: { status: string; dropReason?: string | null; meta?: Record<string, unknown> | null }) {
+export async function finishInbound(db: Db, id: string, patch: { status: string; dropReason?: string | null; meta?: Record<string, unknown> | null; turnId?: string }) {
   const now = Date.now();
   await db
     .update(messages)
     .set({
       status: patch.status,
       dropReason: patch.dropReason ?? null,
+      ...(patch.turnId ? { turnId: patch.turnId } : {}),
       ...(patch.meta === undefined ? {} : { meta: patch.meta === null ? null : JSON.stringify(patch.meta) }),
       processedAt: now,
       updatedAt: now,
