@@ -62,7 +62,7 @@ export class SignalRouter {
 
   /** Hub lookback: recent signals on signal-mode channels, oldest first, claimed through their channel objects. */
   async hubLookback(watchId: string, now: number): Promise<WatchView> {
-    const spec = this.#desk.store.waiting().find((w) => w.id === watchId);
+    const spec = this.#desk.store.waitingSpec(watchId);
     if (!spec || spec.lookbackS <= 0) return this.#desk.store.view(watchId)!;
     const recent = await this.#env.DB.prepare(
       `SELECT m.id, m.channel_id, m.from_address, m.body, m.meta, m.created_at FROM messages m JOIN channels c ON c.id = m.channel_id

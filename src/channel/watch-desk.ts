@@ -33,7 +33,7 @@ export class WatchDesk {
 
   /** The lookback: a free signal from this object's recent ones that the new watch should take at once. */
   lookback(watchId: string, now: number): WatchView {
-    const spec = this.#store.waiting().find((w) => w.id === watchId);
+    const spec = this.#store.waitingSpec(watchId);
     if (spec) {
       const signal = pickSignalForWatch(this.#store.freeSignals(now - spec.lookbackS * 1000), spec, now);
       if (signal && this.#store.consume(signal.id, watchId)) this.settle(watchId, "matched", signal, now);

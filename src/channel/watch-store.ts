@@ -71,6 +71,12 @@ export class WatchStore {
       .map((r) => ({ id: r.id, createdAt: r.created_at, expiresAt: r.expires_at, ...specFilters(r) }));
   }
 
+  /** One waiting watch as the matcher sees it (null once it has settled). */
+  waitingSpec(id: string): WatchSpec | null {
+    const r = this.#sql.exec<WatchRow>(`SELECT * FROM watches WHERE id = ? AND status = 'waiting'`, id).toArray()[0];
+    return r ? { id: r.id, createdAt: r.created_at, expiresAt: r.expires_at, ...specFilters(r) } : null;
+  }
+
   hasWaiting(): boolean {
     return this.#sql.exec(`SELECT 1 FROM watches WHERE status = 'waiting' LIMIT 1`).toArray().length > 0;
   }
