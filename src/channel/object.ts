@@ -277,7 +277,7 @@ export class ChannelObject extends DurableObject<Env> {
   /** Channel: hands a stored, still-free signal to a hub watch's lookback. */
   async claimSignal(channelId: string, signalId: string, watchId: string): Promise<Signal | null> {
     if (!(await this.#state.load(channelId))) return null;
-    return this.#watches.store.consume(signalId, watchId);
+    return this.#watches.claim(signalId, watchId);
   }
 
   /** Watch expiry: wakes every waiter of a watch whose time ran out. */

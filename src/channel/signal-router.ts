@@ -10,8 +10,6 @@ import type { WatchDesk } from "./watch-desk";
 export const SIGNAL_HUB = "signals:any";
 export const hubStub = (env: Env) => env.CHANNEL.get(env.CHANNEL.idFromName(SIGNAL_HUB));
 
-const OFFERING = "hub:offering";
-
 export function signalOf(msg: MessageRow, a: Annotation): Signal {
   return { id: msg.id, channelId: msg.channelId, from: msg.from, body: msg.body, receivedAt: msg.createdAt, code: a.code, codes: a.codes, links: a.links };
 }
@@ -34,13 +32,8 @@ export class SignalRouter {
     let local = this.#desk.candidate(signal, Date.now());
     if (offerToHub) {
       // Held while the hub decides, so a lookback running here meanwhile cannot take it too.
-      store.consume(signal.id, OFFERING);
-      let taken: string | null = null;
-      try {
-        taken = await hubStub(this.#env).offerSignal(signal, local?.createdAt ?? Number.MAX_SAFE_INTEGER);
-      } finally {
-        store.release(signal.id, OFFERING);
-      }
+      const olderThan = local?.createdAt ?? Number.MAX_SAFE_INTEGER;
+      const taken = await this.#desk.holding(signal.id, () => hubStub(this.#env).offerSignal(signal, olderThan));
       if (taken) {
         store.consume(signal.id, taken);
         return { annotation, watch_id: taken };

@@ -12,6 +12,8 @@ export class WatchDesk {
   readonly #ctx: DurableObjectState;
   readonly #store: WatchStore;
   readonly #waiters = new Map<string, Set<() => void>>();
+  /** Signals this object is offering to the hub right now: no lookback here may take them meanwhile. */
+  readonly #held = new Set<string>();
   /** Waiting watches, oldest first: read once from SQLite, then kept in step by create/settle. */
   #waiting: WatchSpec[] | null = null;
 
@@ -35,7 +37,8 @@ export class WatchDesk {
   lookback(watchId: string, now: number): WatchView {
     const spec = this.#store.waitingSpec(watchId);
     if (spec) {
-      const signal = pickSignalForWatch(this.#store.freeSignals(now - spec.lookbackS * 1000), spec, now);
+      const free = this.#store.freeSignals(now - spec.lookbackS * 1000).filter((s) => !this.#held.has(s.id));
+      const signal = pickSignalForWatch(free, spec, now);
       if (signal && this.#store.consume(signal.id, watchId)) this.settle(watchId, "matched", signal, now);
     }
     return this.#store.view(watchId)!;
@@ -45,6 +48,21 @@ export class WatchDesk {
   candidate(signal: Signal, now: number) {
     this.#waiting ??= this.#store.waiting();
     return pickWatchForSignal(this.#waiting, signal, now);
+  }
+
+  /** Runs `offer` with the signal held back from lookbacks (in memory: the hold lasts one await, not a restart). */
+  async holding<T>(signalId: string, offer: () => Promise<T>): Promise<T> {
+    this.#held.add(signalId);
+    try {
+      return await offer();
+    } finally {
+      this.#held.delete(signalId);
+    }
+  }
+
+  /** A stored signal for another object's watch (the hub's lookback), unless it is taken or held. */
+  claim(signalId: string, watchId: string): Signal | null {
+    return this.#held.has(signalId) ? null : this.#store.consume(signalId, watchId);
   }
 
   /** Gives a stored signal to a watch of this object. False if either was taken meanwhile. */
