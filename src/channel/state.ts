@@ -129,9 +129,9 @@ export class ChannelState {
     }
   }
 
-  /** The Cedar question for one sender, asked of the policy version in force now. */
-  async policyQuery(action: DecisionQuery["action"], sender: string, paired: boolean) {
-    const [policy, agent] = await Promise.all([currentPolicy(this.db), this.#agentHandle()]);
+  /** The Cedar question for one sender, asked of the policy version in force now (read with the message if given). */
+  async policyQuery(action: DecisionQuery["action"], sender: string, paired: boolean, known?: { version: number; text: string }) {
+    const [policy, agent] = await Promise.all([known ?? currentPolicy(this.db), this.#agentHandle()]);
     const q: DecisionQuery = { agent, action, channel: this.row.handle, sender: { address: sender, paired }, pairedAddresses: [...this.paired] };
     return { version: policy.version, engine: getPolicyEngine(policy.text, String(policy.version)), q };
   }

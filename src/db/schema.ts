@@ -144,6 +144,8 @@ export const watchIndex = sqliteTable(
     /** null: the watch waits on any signal-mode channel (it lives in the hub object). */
     channelId: text("channel_id"),
     createdAt: integer("created_at").notNull().default(now),
+    /** When the watch stops waiting at the latest; channels offer signals to the hub only while one may wait. */
+    expiresAt: integer("expires_at"),
   },
   (t) => [index("signal_watches_channel").on(t.channelId, t.createdAt)],
 );

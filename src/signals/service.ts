@@ -47,7 +47,8 @@ export async function createWatch(env: Env, who: Principal, body: WatchRequest):
   if (checked.value.channelId && !channel) throw new AppError(400, "validation_error", `channel_id: no channel ${checked.value.channelId}`, { issues: [{ path: "channel_id", message: "unknown channel" }] });
   const id = newId("wt");
   const channelId = checked.value.channelId;
-  await db.insert(watchIndex).values({ id, agentId, channelId, createdAt: Date.now() }).run();
+  const now = Date.now();
+  await db.insert(watchIndex).values({ id, agentId, channelId, createdAt: now, expiresAt: now + checked.value.timeoutS * 1000 }).run();
   return unwrap(await where(env, channelId).createWatch({ id, agentId, channelId, params: checked.value }));
 }
 

@@ -1,0 +1,1 @@
+ALTER TABLE `signal_watches` ADD `expires_at` integer;
