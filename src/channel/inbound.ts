@@ -2,7 +2,7 @@
 // signal mode it feeds the watches; in message mode Cedar decides whether the agent receives it, and a received
 // message becomes an agent turn on the Queue. Every outcome is recorded on the stored message.
 import { addPaired } from "../db/channels";
-import { finishInbound, insertInbound, type InboundContext } from "../db/messages";
+import { finishInbound, insertInbound } from "../db/messages";
 import type { MessageRow } from "../db/schema";
 import { createTurn, setOptOut } from "../db/turns";
 import { MAX_WRONG_TRIES, attemptPairing } from "../domain/pairing/pairing";
@@ -44,7 +44,7 @@ export class InboundDesk {
 
   /** Persists the message (once per MessageSid) and handles it unless an earlier delivery already did. */
   async handle(m: InboundSms): Promise<InboundOutcome> {
-    const context = await insertInbound(this.state.db, {
+    const { row: msg, created } = await insertInbound(this.state.db, {
       id: newId("msg"),
       channelId: this.state.row.id,
       twilioSid: m.sid,
@@ -54,13 +54,12 @@ export class InboundDesk {
       meta: m.numMedia ? { num_media: m.numMedia } : undefined,
       createdAt: Date.now(),
     });
-    const { row: msg, created } = context;
     if (!created && msg.processedAt) return { status: "accepted", messageId: msg.id, disposition: msg.status, duplicate: true };
-    const disposition = await this.#dispatch(msg, context);
+    const disposition = await this.#dispatch(msg);
     return { status: "accepted", messageId: msg.id, disposition, duplicate: !created };
   }
 
-  async #dispatch(msg: MessageRow, context: InboundContext): Promise<string> {
+  async #dispatch(msg: MessageRow): Promise<string> {
     const { state } = this;
     const keyword = matchKeyword(msg.body);
     if (keyword) {
@@ -75,16 +74,16 @@ export class InboundDesk {
       if (attempt === "paired") return this.#finish(msg, "pairing");
       pairingDrop = attempt;
     }
-    if (state.row.dispatchMode === "signal") return this.#signal(msg, paired, context);
+    if (state.row.dispatchMode === "signal") return this.#signal(msg, paired);
 
     // Cedar decides who the agent receives: paired senders by default, plus what user policies permit or forbid.
-    const { engine, q, version } = await state.policyQuery("receive_message", msg.from, paired, context.policy);
+    const { engine, q, version } = await state.policyQuery("receive_message", msg.from, paired);
     const decision = engine.decide(q);
     const policy = policyFacts(decision, describeDecision(decision, q), version);
     if (decision.decision === "allow" && !pairingDrop) return this.#accept(msg, policy);
     const reason = pairingDrop?.reason ?? (decision.reasons.length || decision.errors.length ? "policy_denied" : "not_paired");
     // Not for the agent, but it may still be the code a watch on this channel is waiting for.
-    const fed = this.desk.store.hasWaiting() ? await this.#feedWatches(msg, paired, context) : null;
+    const fed = this.desk.store.hasWaiting() ? await this.#feedWatches(msg, paired) : null;
     return this.#finish(msg, "dropped", reason, { ...pairingDrop?.meta, policy, ...fed });
   }
 
@@ -113,16 +112,16 @@ export class InboundDesk {
   }
 
   /** Signal mode: never a turn, never a reply; annotate and hand to the waiting watches. */
-  async #signal(msg: MessageRow, paired: boolean, context: InboundContext): Promise<string> {
-    const { engine, q, version } = await this.state.policyQuery("receive_signal", msg.from, paired, context.policy);
+  async #signal(msg: MessageRow, paired: boolean): Promise<string> {
+    const { engine, q, version } = await this.state.policyQuery("receive_signal", msg.from, paired);
     const d = engine.decide(q);
     if (d.decision === "deny") return this.#finish(msg, "dropped", "policy_denied", { policy: policyFacts(d, describeDecision(d, q), version) });
     // The hub is asked only while a watch on "any signal-mode channel" may be waiting.
-    return this.#finish(msg, "signal", null, await this.router.ingest(msg, context.hubMayWait));
+    return this.#finish(msg, "signal", null, await this.router.ingest(msg, await this.state.hubMayWait(Date.now())));
   }
 
-  async #feedWatches(msg: MessageRow, paired: boolean, context: InboundContext) {
-    const { engine, q } = await this.state.policyQuery("receive_signal", msg.from, paired, context.policy);
+  async #feedWatches(msg: MessageRow, paired: boolean) {
+    const { engine, q } = await this.state.policyQuery("receive_signal", msg.from, paired);
     return engine.decide(q).decision === "allow" ? this.router.ingest(msg, false) : null;
   }
 

@@ -246,6 +246,18 @@ export class ChannelObject extends DurableObject<Env> {
     if (await this.#state.load(channelId)) await this.#turns.fail(turnId, error, final);
   }
 
+  // ── pushed facts (kept in memory so inbound handling need not ask D1) ─────────────────────────────────────
+
+  /** A new policy version was saved. */
+  async policyChanged(policy: { version: number; text: string }): Promise<void> {
+    this.#state.policyChanged(policy);
+  }
+
+  /** A hub watch may wait until `until`: offer this channel's signals to the hub until then. */
+  async hubInterest(until: number): Promise<void> {
+    this.#state.hubInterest(until);
+  }
+
   // ── signal watches ────────────────────────────────────────────────────────────────────────────────────────
 
   /** Creates a watch here (a channel's object, or the hub when channelId is null) and runs its lookback. */
@@ -253,7 +265,10 @@ export class ChannelObject extends DurableObject<Env> {
     if (w.channelId && !(await this.#state.load(w.channelId))) return notFound();
     const now = Date.now();
     await this.#watches.create(w, now);
-    return ok(w.channelId ? this.#watches.lookback(w.id, now) : await this.#router.hubLookback(w.id, now));
+    if (w.channelId) return ok(this.#watches.lookback(w.id, now));
+    // Tell the signal-mode channels first, so a code arriving from now on is offered here; then look back.
+    await this.#router.announce(now + w.params.timeoutS * 1000);
+    return ok(await this.#router.hubLookback(w.id, now));
   }
 
   async getWatch(id: string, waitMs = 0): Promise<WatchView | null> {

@@ -53,6 +53,12 @@ export class SignalRouter {
     return this.#desk.deliver(candidate.id, signal, now) ? candidate.id : null;
   }
 
+  /** Hub: tells every signal-mode channel that a hub watch may wait until `until`. */
+  async announce(until: number): Promise<void> {
+    const channels = await this.#env.DB.prepare(`SELECT id FROM channels WHERE dispatch_mode = 'signal'`).all<{ id: string }>();
+    await Promise.allSettled(channels.results.map((c) => this.#env.CHANNEL.get(this.#env.CHANNEL.idFromName(c.id)).hubInterest(until)));
+  }
+
   /** Hub lookback: recent signals on signal-mode channels, oldest first, claimed through their channel objects. */
   async hubLookback(watchId: string, now: number): Promise<WatchView> {
     const spec = this.#desk.store.waitingSpec(watchId);

@@ -3,7 +3,7 @@
 // the only writer). Also the Twilio-facing steps that need them: signature checks and number registration.
 import { getChannel, listPaired, updateChannel } from "../db/channels";
 import type { Db } from "../db/client";
-import { currentPolicy } from "../db/policies";
+import { currentPolicy, hubWaitUntil } from "../db/policies";
 import type { ChannelRow } from "../db/schema";
 import { getAgent } from "../db/turns";
 import { newPairingCode } from "../domain/pairing/pairing";
@@ -23,6 +23,12 @@ export interface SignedRequest {
   body: string;
 }
 
+/**
+ * How long the policy in force and the hub hint are trusted without asking D1. Changes are pushed to every channel
+ * object as they happen (policyChanged, hubInterest); this only bounds how long a missed push could matter.
+ */
+const CACHE_MS = 60_000;
+
 export class ChannelState {
   readonly env: Env;
   readonly db: Db;
@@ -30,6 +36,8 @@ export class ChannelState {
   #row: ChannelRow | null | undefined;
   #token: string | undefined;
   #agent: { id: string; handle: string } | undefined;
+  #policy: { version: number; text: string; at: number } | undefined;
+  #hub: { until: number; at: number } | undefined;
   paired = new Set<string>();
 
   constructor(env: Env, db: Db, local: LocalStore) {
@@ -129,11 +137,31 @@ export class ChannelState {
     }
   }
 
-  /** The Cedar question for one sender, asked of the policy version in force now (read with the message if given). */
-  async policyQuery(action: DecisionQuery["action"], sender: string, paired: boolean, known?: { version: number; text: string }) {
-    const [policy, agent] = await Promise.all([known ?? currentPolicy(this.db), this.#agentHandle()]);
+  /** The Cedar question for one sender, asked of the policy version in force now. */
+  async policyQuery(action: DecisionQuery["action"], sender: string, paired: boolean) {
+    const [policy, agent] = await Promise.all([this.#currentPolicy(), this.#agentHandle()]);
     const q: DecisionQuery = { agent, action, channel: this.row.handle, sender: { address: sender, paired }, pairedAddresses: [...this.paired] };
     return { version: policy.version, engine: getPolicyEngine(policy.text, String(policy.version)), q };
+  }
+
+  async #currentPolicy() {
+    if (!this.#policy || Date.now() - this.#policy.at > CACHE_MS) this.#policy = { ...(await currentPolicy(this.db)), at: Date.now() };
+    return this.#policy;
+  }
+
+  /** A new policy version was saved: the next message is decided by it. */
+  policyChanged(p: { version: number; text: string }) {
+    if (!this.#policy || p.version >= this.#policy.version) this.#policy = { ...p, at: Date.now() };
+  }
+
+  /** Whether a watch on "any signal-mode channel" may be waiting now, so signals must be offered to the hub. */
+  async hubMayWait(now: number): Promise<boolean> {
+    if (!this.#hub || now - this.#hub.at > CACHE_MS) this.#hub = { until: await hubWaitUntil(this.db), at: now };
+    return this.#hub.until > now;
+  }
+
+  hubInterest(until: number) {
+    this.#hub = { until: Math.max(this.#hub?.until ?? 0, until), at: this.#hub?.at ?? 0 };
   }
 
   async #agentHandle(): Promise<string> {

@@ -1,8 +1,8 @@
 // Message rows in D1. Inbound rows are keyed by (channel, MessageSid) so a webhook Twilio retries, or two copies
 // arriving at once, land on one row; `processed_at` marks rows the channel object has fully handled.
-import { and, desc, eq, gt, isNull, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "./client";
-import { messages, policyVersions, watchIndex, type MessageRow } from "./schema";
+import { messages, type MessageRow } from "./schema";
 
 export interface InboundInsert {
   id: string;
@@ -15,46 +15,30 @@ export interface InboundInsert {
   createdAt: number;
 }
 
-export interface InboundContext {
-  row: MessageRow;
-  /** False when (channel, sid) was already stored: a Twilio retry or a concurrent copy. */
-  created: boolean;
-  /** The user policy in force (version 0, empty text: none saved). */
-  policy: { version: number; text: string };
-  /** Whether a watch on "any signal-mode channel" may be waiting, so the hub needs to see signals. */
-  hubMayWait: boolean;
-}
-
-/**
- * Stores the inbound row unless (channel, sid) exists, and reads what handling it needs, in one D1 round trip:
- * the batch runs as one transaction, so the row read back is this insert's or the earlier one's.
- */
-export async function insertInbound(db: Db, m: InboundInsert): Promise<InboundContext> {
-  const [inserted, rows, policy, hub] = await db.batch([
-    db
-      .insert(messages)
-      .values({
-        id: m.id,
-        channelId: m.channelId,
-        direction: "inbound",
-        from: m.from,
-        to: m.to,
-        body: m.body,
-        status: "received",
-        twilioSid: m.twilioSid,
-        meta: m.meta ? JSON.stringify(m.meta) : null,
-        createdAt: m.createdAt,
-        updatedAt: m.createdAt,
-      })
-      .onConflictDoNothing()
-      .returning({ id: messages.id }),
-    db.select().from(messages).where(and(eq(messages.channelId, m.channelId), eq(messages.twilioSid, m.twilioSid))),
-    db.select({ version: policyVersions.version, text: policyVersions.text }).from(policyVersions).orderBy(desc(policyVersions.version)).limit(1),
-    db.select({ id: watchIndex.id }).from(watchIndex).where(and(isNull(watchIndex.channelId), gt(watchIndex.expiresAt, m.createdAt))).limit(1),
-  ]);
-  const row = rows[0];
-  if (!row) throw new Error("inbound insert conflicted but no row was found");
-  return { row, created: inserted.length > 0, policy: policy[0] ?? { version: 0, text: "" }, hubMayWait: hub.length > 0 };
+/** Stores the inbound row unless (channel, sid) exists. `created` is false for a Twilio retry or a concurrent copy. */
+export async function insertInbound(db: Db, m: InboundInsert): Promise<{ row: MessageRow; created: boolean }> {
+  const created = await db
+    .insert(messages)
+    .values({
+      id: m.id,
+      channelId: m.channelId,
+      direction: "inbound",
+      from: m.from,
+      to: m.to,
+      body: m.body,
+      status: "received",
+      twilioSid: m.twilioSid,
+      meta: m.meta ? JSON.stringify(m.meta) : null,
+      createdAt: m.createdAt,
+      updatedAt: m.createdAt,
+    })
+    .onConflictDoNothing()
+    .returning()
+    .get();
+  if (created) return { row: created, created: true };
+  const existing = await db.select().from(messages).where(and(eq(messages.channelId, m.channelId), eq(messages.twilioSid, m.twilioSid))).get();
+  if (!existing) throw new Error("inbound insert conflicted but no row was found");
+  return { row: existing, created: false };
 }
 
 export async function finishInbound(db: Db, id: string, patch: { status: string; dropReason?: string | null; meta?: Record<string, unknown> | null; turnId?: string }) {

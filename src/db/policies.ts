@@ -1,7 +1,7 @@
 // The user policy text, versioned: saving appends a version, the newest is in force (version 0 = none saved).
-import { desc } from "drizzle-orm";
+import { desc, isNull, max } from "drizzle-orm";
 import type { Db } from "./client";
-import { policyVersions } from "./schema";
+import { policyVersions, watchIndex } from "./schema";
 
 export interface PolicySet {
   version: number;
@@ -17,4 +17,10 @@ export async function currentPolicy(db: Db): Promise<PolicySet> {
 export async function savePolicy(db: Db, text: string): Promise<PolicySet> {
   const row = await db.insert(policyVersions).values({ text, createdAt: Date.now() }).returning().get();
   return { version: row.version, text: row.text, updatedAt: row.createdAt };
+}
+
+/** Until when a watch on "any signal-mode channel" may be waiting (0: none), so channels know to ask the hub. */
+export async function hubWaitUntil(db: Db): Promise<number> {
+  const row = await db.select({ until: max(watchIndex.expiresAt) }).from(watchIndex).where(isNull(watchIndex.channelId)).get();
+  return row?.until ?? 0;
 }

@@ -3,6 +3,7 @@
 import { and, eq } from "drizzle-orm";
 import { Hono } from "hono";
 import { z } from "zod";
+import { channelStub } from "../channel/client";
 import { createDb } from "../db/client";
 import { currentPolicy, savePolicy } from "../db/policies";
 import { agents, channels, pairedAddresses } from "../db/schema";
@@ -52,7 +53,11 @@ export const policyRoutes = new Hono<{ Bindings: Env }>()
     if (!result.ok) {
       throw new AppError(400, "invalid_policy", `The policies do not validate: ${result.errors[0]?.message ?? "unknown error"}`, { errors: result.errors });
     }
-    const saved = await savePolicy(createDb(c.env.DB), text);
+    const db = createDb(c.env.DB);
+    const saved = await savePolicy(db, text);
+    // Every channel object decides the next message by the new version (they cache the one in force).
+    const all = await db.select({ id: channels.id }).from(channels).all();
+    await Promise.allSettled(all.map((ch) => channelStub(c.env, ch.id).policyChanged({ version: saved.version, text: saved.text })));
     return c.json({ ...view(saved), policies: result.policies });
   })
   .post("/check", validate("json", checkBody), async (c) => {
