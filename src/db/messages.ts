@@ -1,6 +1,6 @@
 // Message rows in D1. Inbound rows are keyed by (channel, MessageSid) so a webhook Twilio retries, or two copies
 // arriving at once, land on one row; `processed_at` marks rows the channel object has fully handled.
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import type { Db } from "./client";
 import { messages, type MessageRow } from "./schema";
 
@@ -55,11 +55,6 @@ export async function finishInbound(db: Db, id: string, patch: { status: string;
     })
     .where(eq(messages.id, id))
     .run();
-}
-
-export async function countMessages(db: Db, channelId: string): Promise<number> {
-  const r = await db.select({ n: sql<number>`count(*)` }).from(messages).where(eq(messages.channelId, channelId)).get();
-  return r?.n ?? 0;
 }
 
 export function messageView(m: MessageRow) {

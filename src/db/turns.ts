@@ -1,5 +1,5 @@
 // Agent turns, their outbound replies, conversation history and sender opt-outs in D1.
-import { and, asc, desc, eq, ne, or, sql } from "drizzle-orm";
+import { and, desc, eq, ne, or, sql } from "drizzle-orm";
 import type { Db } from "./client";
 import { agents, messages, senders, turns, type MessageRow, type TurnRow } from "./schema";
 
@@ -75,5 +75,3 @@ export async function isOptedOut(db: Db, channelId: string, address: string): Pr
   const row = await db.select({ at: senders.optedOutAt }).from(senders).where(and(eq(senders.channelId, channelId), eq(senders.address, address))).get();
   return row?.at != null;
 }
-
-export const listSenders = (db: Db, channelId: string) => db.select().from(senders).where(eq(senders.channelId, channelId)).orderBy(asc(senders.address)).all();

@@ -12,8 +12,3 @@ export function isE164(value: string): boolean {
 export function isAddress(value: string): boolean {
   return E164.test(value) || SHORT_CODE.test(value) || /^[A-Za-z0-9 ]{1,11}$/.test(value);
 }
-
-/** Masks a number for logs: +1555•••4567. */
-export function maskAddress(value: string): string {
-  return value.length <= 6 ? value : `${value.slice(0, 5)}•••${value.slice(-4)}`;
-}

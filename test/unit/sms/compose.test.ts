@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { composeTurnBody, countSegments } from "../../../src/domain/sms";
+import { composeTurnBody } from "../../../src/domain/sms";
 
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
