@@ -1,27 +1,31 @@
-// A local textgate for benchmarks: wrangler dev with its own state, the fake Twilio, and helpers to create a
+// A local textgate for benchmarks: wrangler dev (or, for benchmarks holding thousands of connections, the built
+// worker in Miniflare with no proxy in front) with its own state, the fake Twilio, and helpers to create a
 // signal-mode channel and post signed inbound SMS to it.
 import twilioWebhooks from "twilio/lib/webhooks/webhooks.js";
 import { startFakeTwilio, type FakeTwilio } from "../../test/fakes/twilio-server.ts";
-import { freePort, startWranglerDev, type DevServer } from "./wrangler-dev.ts";
+import { freePort, startWranglerDev } from "./wrangler-dev.ts";
 
 export const ADMIN = "bench-admin-token";
 
+/** The running worker: its public URL, which is also SERVER_EXTERNAL_URL, so webhook signatures verify. */
+export interface App {
+  url: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
 export interface Stack {
-  app: DevServer;
+  app: App;
   twilio: FakeTwilio;
   call(method: string, path: string, body?: unknown): Promise<any>;
   stop(): Promise<void>;
 }
 
-export async function startStack(): Promise<Stack> {
+export async function startStack(opts: { runtime?: "wrangler-dev" | "miniflare" } = {}): Promise<Stack> {
   const twilio = await startFakeTwilio();
   const port = await freePort();
-  const app = await startWranglerDev({
-    config: "wrangler.toml",
-    migrate: true,
-    port,
-    vars: { SERVER_EXTERNAL_URL: `http://127.0.0.1:${port}`, ADMIN_TOKEN: ADMIN, ENCRYPTION_KEY: "bench-encryption-key", TWILIO_API_BASE: twilio.url, VOICE_TWILIO_AUTH_TOKEN: "", OPENAI_API_KEY: "" },
-  });
+  const vars = { SERVER_EXTERNAL_URL: `http://127.0.0.1:${port}`, ADMIN_TOKEN: ADMIN, ENCRYPTION_KEY: "bench-encryption-key", TWILIO_API_BASE: twilio.url, VOICE_TWILIO_AUTH_TOKEN: "", OPENAI_API_KEY: "" };
+  const app = opts.runtime === "miniflare" ? await (await import("./miniflare.ts")).startMiniflare({ port, vars }) : await startWranglerDev({ config: "wrangler.toml", migrate: true, port, vars });
   const call = async (method: string, path: string, body?: unknown) => {
     const res = await fetch(`${app.url}${path}`, { method, headers: { authorization: `Bearer ${ADMIN}`, "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
     if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);

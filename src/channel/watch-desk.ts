@@ -28,7 +28,9 @@ export class WatchDesk {
 
   async create(w: { id: string; agentId: string; channelId: string | null; params: WatchParams }, now: number): Promise<WatchView> {
     this.#store.addWatch({ ...w, createdAt: now, expiresAt: now + w.params.timeoutS * 1000 });
-    this.#waiting = null;
+    // The newest watch goes last in the oldest-first list, so the cache stays valid without a re-read.
+    const spec = this.#store.waitingSpec(w.id);
+    if (this.#waiting && spec) this.#waiting.push(spec);
     await this.#schedule();
     return this.#store.view(w.id)!;
   }
