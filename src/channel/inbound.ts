@@ -1,8 +1,9 @@
 // What an accepted inbound SMS does, decided in order: opt-out keywords, pairing, then by dispatch mode — in
 // signal mode it feeds the watches; in message mode Cedar decides whether the agent receives it, and a received
-// message becomes an agent turn on the Queue. Every outcome is recorded on the stored message.
+// message becomes an agent turn on the Queue. The MessageSid is recorded durably in the object first; the message
+// is written to D1 once, with its outcome, before Twilio gets its answer.
 import { addPaired } from "../db/channels";
-import { finishInbound, insertInbound } from "../db/messages";
+import { recordInbound } from "../db/messages";
 import type { MessageRow } from "../db/schema";
 import { createTurn, setOptOut } from "../db/turns";
 import { MAX_WRONG_TRIES, attemptPairing } from "../domain/pairing/pairing";
@@ -33,6 +34,8 @@ export interface InboundSms {
 const CODE_SHAPED = /^[A-Za-z0-9]{4,12}$/;
 
 type Drop = { reason: string; meta?: Record<string, unknown> };
+/** How a message was handled: its final status, and the turn it starts, if any. */
+type Outcome = { status: string; dropReason?: string; meta?: Record<string, unknown>; turnId?: string };
 
 export class InboundDesk {
   constructor(
@@ -42,36 +45,59 @@ export class InboundDesk {
     readonly router: SignalRouter,
   ) {}
 
-  /** Persists the message (once per MessageSid) and handles it unless an earlier delivery already did. */
+  /** Handles a MessageSid once: a retried or concurrent copy finds it recorded (and, when done, does nothing). */
   async handle(m: InboundSms): Promise<InboundOutcome> {
-    const { row: msg, created } = await insertInbound(this.state.db, {
-      id: newId("msg"),
-      channelId: this.state.row.id,
-      twilioSid: m.sid,
+    const { state, local } = this;
+    const claim = local.claimInbound(m.sid, newId("msg"), Date.now());
+    if (claim.processed) return { status: "accepted", messageId: claim.messageId, disposition: "duplicate", duplicate: true };
+    const msg: MessageRow = {
+      id: claim.messageId,
+      channelId: state.row.id,
+      direction: "inbound",
       from: m.from,
       to: m.to,
       body: m.body,
-      meta: m.numMedia ? { num_media: m.numMedia } : undefined,
-      createdAt: Date.now(),
-    });
-    if (!created && msg.processedAt) return { status: "accepted", messageId: msg.id, disposition: msg.status, duplicate: true };
-    const disposition = await this.#dispatch(msg);
-    return { status: "accepted", messageId: msg.id, disposition, duplicate: !created };
+      status: "received",
+      dropReason: null,
+      twilioSid: m.sid,
+      errorCode: null,
+      errorMessage: null,
+      encoding: null,
+      segments: null,
+      turnId: null,
+      meta: null,
+      processedAt: null,
+      createdAt: claim.receivedAt,
+      updatedAt: claim.receivedAt,
+    };
+    const outcome = await this.#dispatch(msg);
+    const meta = { ...(m.numMedia ? { num_media: m.numMedia } : {}), ...outcome.meta };
+    const record = recordInbound(state.db, { ...msg, twilioSid: m.sid, status: outcome.status, dropReason: outcome.dropReason ?? null, turnId: outcome.turnId ?? null, meta });
+    if (outcome.turnId) {
+      // The message and its turn land together; the job goes on the Queue only once both exist.
+      await state.db.batch([record, createTurn(state.db, { id: outcome.turnId, channelId: msg.channelId, agentId: state.row.agentId, sender: msg.from, inboundMessageId: msg.id })]);
+      local.addTurn(outcome.turnId, msg.from);
+      await state.env.TURNS.send(turnJob(msg.channelId, outcome.turnId));
+    } else {
+      await record.run();
+    }
+    local.markInboundProcessed(m.sid, Date.now());
+    return { status: "accepted", messageId: msg.id, disposition: outcome.status, duplicate: !claim.fresh };
   }
 
-  async #dispatch(msg: MessageRow): Promise<string> {
+  async #dispatch(msg: MessageRow): Promise<Outcome> {
     const { state } = this;
     const keyword = matchKeyword(msg.body);
     if (keyword) {
       // Twilio answers STOP/START/HELP itself; we remember opt-outs and run no turn.
       await setOptOut(state.db, state.row.id, msg.from, keyword.keyword, keyword.kind === "help" ? null : keyword.kind === "opt_out");
-      return this.#finish(msg, "keyword", null, { keyword: keyword.keyword, kind: keyword.kind });
+      return { status: "keyword", meta: { keyword: keyword.keyword, kind: keyword.kind } };
     }
     const paired = state.paired.has(msg.from);
     let pairingDrop: Drop | null = null;
     if (!paired) {
       const attempt = await this.#pairingAttempt(msg);
-      if (attempt === "paired") return this.#finish(msg, "pairing");
+      if (attempt === "paired") return { status: "pairing" };
       pairingDrop = attempt;
     }
     if (state.row.dispatchMode === "signal") return this.#signal(msg, paired);
@@ -81,10 +107,10 @@ export class InboundDesk {
     const decision = engine.decide(q);
     const policy = policyFacts(decision, describeDecision(decision, q), version);
     if (decision.decision === "allow" && !pairingDrop) return this.#accept(msg, policy);
-    const reason = pairingDrop?.reason ?? (decision.reasons.length || decision.errors.length ? "policy_denied" : "not_paired");
+    const dropReason = pairingDrop?.reason ?? (decision.reasons.length || decision.errors.length ? "policy_denied" : "not_paired");
     // Not for the agent, but it may still be the code a watch on this channel is waiting for.
     const fed = this.desk.store.hasWaiting() ? await this.#feedWatches(msg, paired) : null;
-    return this.#finish(msg, "dropped", reason, { ...pairingDrop?.meta, policy, ...fed });
+    return { status: "dropped", dropReason, meta: { ...pairingDrop?.meta, policy, ...fed } };
   }
 
   /** "paired" when the body is the active code; otherwise why the message is dropped if no policy admits it. */
@@ -112,12 +138,12 @@ export class InboundDesk {
   }
 
   /** Signal mode: never a turn, never a reply; annotate and hand to the waiting watches. */
-  async #signal(msg: MessageRow, paired: boolean): Promise<string> {
+  async #signal(msg: MessageRow, paired: boolean): Promise<Outcome> {
     const { engine, q, version } = await this.state.policyQuery("receive_signal", msg.from, paired);
     const d = engine.decide(q);
-    if (d.decision === "deny") return this.#finish(msg, "dropped", "policy_denied", { policy: policyFacts(d, describeDecision(d, q), version) });
+    if (d.decision === "deny") return { status: "dropped", dropReason: "policy_denied", meta: { policy: policyFacts(d, describeDecision(d, q), version) } };
     // The hub is asked only while a watch on "any signal-mode channel" may be waiting.
-    return this.#finish(msg, "signal", null, await this.router.ingest(msg, await this.state.hubMayWait(Date.now())));
+    return { status: "signal", meta: await this.router.ingest(msg, await this.state.hubMayWait(Date.now())) };
   }
 
   async #feedWatches(msg: MessageRow, paired: boolean) {
@@ -126,24 +152,12 @@ export class InboundDesk {
   }
 
   /** A message the agent receives: in message mode, once the number is registered, it becomes a turn. */
-  async #accept(msg: MessageRow, policy: Record<string, unknown>): Promise<string> {
-    const { state } = this;
-    const row = state.row;
+  #accept(msg: MessageRow, policy: Record<string, unknown>): Outcome {
+    const row = this.state.row;
     // A permitted sender may write before any phone has paired, so "pairing" channels run turns too.
-    if (row.status !== "connected" && row.status !== "pairing") {
-      return this.#finish(msg, "received", null, { policy, note: `no turn: the channel is ${row.status}` });
-    }
-    // The turn id derives from the message, so a redelivered webhook re-creates nothing.
-    const turnId = `turn_${msg.id.slice(4)}`;
-    await createTurn(state.db, { id: turnId, channelId: row.id, agentId: row.agentId, sender: msg.from, inboundMessageId: msg.id });
-    this.local.addTurn(turnId, msg.from);
-    await state.env.TURNS.send(turnJob(row.id, turnId));
-    return this.#finish(msg, "received", null, { policy }, turnId);
-  }
-
-  async #finish(msg: MessageRow, status: string, dropReason: string | null = null, meta?: Record<string, unknown>, turnId?: string): Promise<string> {
-    await finishInbound(this.state.db, msg.id, { status, dropReason, ...(meta ? { meta } : {}), ...(turnId ? { turnId } : {}) });
-    return status;
+    if (row.status !== "connected" && row.status !== "pairing") return { status: "received", meta: { policy, note: `no turn: the channel is ${row.status}` } };
+    // The turn id derives from the message, so a redone message re-creates nothing.
+    return { status: "received", meta: { policy }, turnId: `turn_${msg.id.slice(4)}` };
   }
 }
 

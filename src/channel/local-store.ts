@@ -1,6 +1,7 @@
 // The channel object's own SQLite: state that only this object reads and that must survive eviction, written
-// synchronously so check-and-set steps cannot interleave with other requests: pairing tries, the order of agent
-// turns per conversation, and status callbacks that arrived before we knew the message's SID.
+// synchronously so check-and-set steps cannot interleave with other requests: the inbound MessageSid record
+// (durable dedupe), pairing tries, the order of agent turns per conversation, and status callbacks that arrived
+// before we knew the message's SID.
 
 export type TurnSlot = "queued" | "deferred" | "running" | "done";
 export type BeginDecision = { status: "run" } | { status: "done" } | { status: "deferred" } | { status: "busy" } | { status: "unknown" };
@@ -22,6 +23,22 @@ export class LocalStore {
     );
     this.#sql.exec(`CREATE INDEX IF NOT EXISTS turn_slots_sender ON turn_slots (sender, seq)`);
     this.#sql.exec(`CREATE TABLE IF NOT EXISTS early_status (sid TEXT NOT NULL, status TEXT NOT NULL, error_code TEXT, at INTEGER NOT NULL)`);
+    this.#sql.exec(`CREATE TABLE IF NOT EXISTS inbox (sid TEXT PRIMARY KEY, message_id TEXT NOT NULL, received_at INTEGER NOT NULL, processed_at INTEGER)`);
+  }
+
+  // ── inbound dedupe: the first durable record of a MessageSid, before anything else happens ──
+
+  /** Records the MessageSid (once). Returns the message id and time it was first given, and whether it is done. */
+  claimInbound(sid: string, messageId: string, now: number): { messageId: string; receivedAt: number; fresh: boolean; processed: boolean } {
+    const fresh = this.#sql.exec(`INSERT INTO inbox (sid, message_id, received_at) VALUES (?, ?, ?) ON CONFLICT (sid) DO NOTHING`, sid, messageId, now).rowsWritten > 0;
+    const row = this.#sql.exec<{ message_id: string; received_at: number; processed_at: number | null }>(`SELECT message_id, received_at, processed_at FROM inbox WHERE sid = ?`, sid).one();
+    return { messageId: row.message_id, receivedAt: row.received_at, fresh, processed: row.processed_at !== null };
+  }
+
+  markInboundProcessed(sid: string, now: number) {
+    this.#sql.exec(`UPDATE inbox SET processed_at = ? WHERE sid = ?`, now, sid);
+    // Twilio retries a webhook for minutes, not weeks.
+    this.#sql.exec(`DELETE FROM inbox WHERE processed_at < ?`, now - 7 * 24 * 3600_000);
   }
 
   // ── pairing ──

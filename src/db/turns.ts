@@ -3,9 +3,10 @@ import { and, desc, eq, ne, or, sql } from "drizzle-orm";
 import type { Db } from "./client";
 import { agents, messages, senders, turns, type MessageRow, type TurnRow } from "./schema";
 
-export async function createTurn(db: Db, t: { id: string; channelId: string; agentId: string; sender: string; inboundMessageId: string }) {
+/** The statement that creates a turn (once: a redone inbound message re-creates nothing). */
+export function createTurn(db: Db, t: { id: string; channelId: string; agentId: string; sender: string; inboundMessageId: string }) {
   const now = Date.now();
-  await db.insert(turns).values({ ...t, status: "queued", createdAt: now, updatedAt: now }).onConflictDoNothing().run();
+  return db.insert(turns).values({ ...t, status: "queued", createdAt: now, updatedAt: now }).onConflictDoNothing();
 }
 
 export const getTurn = (db: Db, id: string) => db.select().from(turns).where(eq(turns.id, id)).get();
