@@ -275,8 +275,11 @@ export class ChannelObject extends DurableObject<Env> {
     return this.#watches.wait(id, waitMs);
   }
 
+  /** Cancels a waiting watch; one whose time has already run out (its alarm not yet fired) is timed out instead. */
   async cancelWatch(id: string): Promise<WatchView | null> {
-    this.#watches.settle(id, "cancelled", null, Date.now());
+    const now = Date.now();
+    const spec = this.#watches.store.waitingSpec(id);
+    this.#watches.settle(id, spec && spec.expiresAt <= now ? "timed_out" : "cancelled", null, now);
     return this.#watches.store.view(id);
   }
 
