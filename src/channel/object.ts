@@ -53,7 +53,9 @@ export class ChannelObject extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.#local = new LocalStore(ctx.storage.sql);
-    this.#watches = new WatchDesk(ctx, new WatchStore(ctx.storage.sql));
+    this.#watches = new WatchDesk(ctx, new WatchStore(ctx.storage.sql), (watch) => {
+      if (this.ctx.getWebSockets("events").length) this.#broadcast({ type: "watch", watch });
+    });
     this.#state = new ChannelState(env, createDb(env.DB), this.#local);
     this.#router = new SignalRouter(env, this.#watches);
     this.#inbound = new InboundDesk(this.#state, this.#local, this.#watches, this.#router);

@@ -17,9 +17,13 @@ export class WatchDesk {
   /** Waiting watches, oldest first: read once from SQLite, then kept in step by create/settle. */
   #waiting: WatchSpec[] | null = null;
 
-  constructor(ctx: DurableObjectState, store: WatchStore) {
+  /** Told about every watch created or settled here (the channel's live events for the settings UI). */
+  readonly #onChange: (watch: WatchView) => void;
+
+  constructor(ctx: DurableObjectState, store: WatchStore, onChange: (watch: WatchView) => void = () => {}) {
     this.#ctx = ctx;
     this.#store = store;
+    this.#onChange = onChange;
   }
 
   get store() {
@@ -32,7 +36,9 @@ export class WatchDesk {
     const spec = this.#store.waitingSpec(w.id);
     if (this.#waiting && spec) this.#waiting.push(spec);
     await this.#schedule();
-    return this.#store.view(w.id)!;
+    const view = this.#store.view(w.id)!;
+    this.#onChange(view);
+    return view;
   }
 
   /** The lookback: a free signal from this object's recent ones that the new watch should take at once. */
@@ -124,10 +130,11 @@ export class WatchDesk {
 
   #notify(id: string) {
     for (const wake of [...(this.#waiters.get(id) ?? [])]) wake();
-    const sockets = this.#ctx.getWebSockets(watchTag(id));
-    if (!sockets.length) return;
     const view = this.#store.view(id);
     if (!view) return;
+    this.#onChange(view);
+    const sockets = this.#ctx.getWebSockets(watchTag(id));
+    if (!sockets.length) return;
     const data = JSON.stringify({ id, ...waitResult(view) });
     for (const ws of sockets) {
       try {

@@ -131,7 +131,7 @@ async function run(stack: LocalStack, ctx: BrowserContext) {
       return;
     }
     check(watch.status === 201, `watch created (HTTP ${watch.status} ${JSON.stringify(watch.body)})`);
-    await ui.reload();
+    // No reload: the channel object pushes the new watch over the page's live connection.
     await ui.locator("[data-signal-watches] ul.watches").getByText(watch.body.id).waitFor();
     await phone.locator("#body").fill("Your code is 482913");
     await phone.getByRole("button", { name: "Send" }).click();

@@ -48,3 +48,17 @@ describe("live events", () => {
     expect(anon.status).toBe(401);
   });
 });
+
+describe("live watch events", () => {
+  it("pushes a signal watch when it is created and when it settles", async () => {
+    const { channel, account, agent } = await seedChannel({ dispatch_mode: "signal" });
+    const sub = await subscribe(channel.id);
+    const { api } = await import("../helpers/api");
+    const res = await api("POST", "/api/signals/watches", { agent_id: agent.id, channel_id: channel.id, timeout_s: 60, lookback_s: 0 });
+    const created = await res.json<any>();
+    expect(await sub.next((e) => e.type === "watch")).toMatchObject({ watch: { id: created.id, status: "waiting" } });
+    await sms(channel, account.token, "+15550009999", "Your code is 424242");
+    expect(await sub.next((e) => e.type === "watch" && e.watch.status === "matched")).toMatchObject({ watch: { id: created.id, signal: { code: "424242" } } });
+    sub.close();
+  });
+});

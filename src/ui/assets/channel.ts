@@ -72,7 +72,8 @@ export const channelJs = String.raw`
       var event;
       try { event = JSON.parse(e.data); } catch (err) { return; }
       if (event.type === "channel") refresh(["channel", "mode"]);
-      if (event.type === "message") { refresh(["messages"]); loadWatches(); }
+      if (event.type === "message") refresh(["messages"]);
+      if (event.type === "watch") loadWatches();
     };
     ws.onclose = function () {
       clearInterval(ping);
