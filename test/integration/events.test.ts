@@ -3,6 +3,9 @@ import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { BASE } from "../helpers/api";
 import { seedChannel, sms } from "../helpers/twilio";
+import { freshStorageEachTest } from "../helpers/fresh";
+
+freshStorageEachTest();
 
 async function subscribe(channelId: string) {
   const res = await exports.default.fetch(new Request(`${BASE}/api/channels/${channelId}/events`, { headers: { upgrade: "websocket", authorization: "Bearer test-admin-token" } }));
