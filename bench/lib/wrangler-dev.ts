@@ -1,7 +1,7 @@
 // Starts `wrangler dev` for a benchmark on a free port with its own local state directory, and waits until it
 // answers. Benchmarks compare textgate against a bare worker on the same machine in the same run.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -54,7 +54,11 @@ export async function startWranglerDev(opts: { config: string; vars?: Record<str
     proc,
     stop: () =>
       new Promise((resolve) => {
-        proc.once("exit", () => resolve());
+        proc.once("exit", () => {
+          // The benchmark's local state is throwaway: leave no directories behind in /tmp.
+          rmSync(persist, { recursive: true, force: true });
+          resolve();
+        });
         proc.kill("SIGTERM");
         setTimeout(() => proc.kill("SIGKILL"), 5000).unref();
       }),

@@ -27,7 +27,6 @@ import { WatchStore } from "./watch-store";
 export type { InboundOutcome } from "./inbound";
 export type { SignedRequest } from "./state";
 export type { TurnStart } from "./turn-desk";
-export { SIGNAL_HUB, hubStub } from "./signal-router";
 
 export interface ChannelSetup {
   id: string;

@@ -7,7 +7,7 @@ import type { MessageRow } from "../db/schema";
 import type { WatchDesk } from "./watch-desk";
 
 /** The object that holds watches for "any signal-mode channel" (watches created without a channel_id). */
-export const SIGNAL_HUB = "signals:any";
+const SIGNAL_HUB = "signals:any";
 export const hubStub = (env: Env) => env.CHANNEL.get(env.CHANNEL.idFromName(SIGNAL_HUB));
 
 export function signalOf(msg: MessageRow, a: Annotation): Signal {

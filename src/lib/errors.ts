@@ -33,6 +33,5 @@ export class AppError extends Error {
   }
 }
 
-export const badRequest = (message: string, details?: unknown) => new AppError(400, "bad_request", message, details);
 export const notFound = (what: string) => new AppError(404, "not_found", `${what} not found`);
 export const conflict = (message: string, details?: unknown) => new AppError(409, "conflict", message, details);

@@ -5,7 +5,7 @@ import { eq } from "drizzle-orm";
 import { z } from "zod";
 import { channelStub } from "../channel/client";
 import { MAX_WAIT_MS } from "../channel/watch-desk";
-import { hubStub } from "../channel/object";
+import { hubStub } from "../channel/signal-router";
 import { createDb } from "../db/client";
 import { agents, channels, watchIndex } from "../db/schema";
 import { validateWatchInput } from "../domain/signals";
