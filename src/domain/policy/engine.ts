@@ -34,6 +34,9 @@ export class PolicyEngine {
   /** Set when the text does not validate; every decision is then a deny that carries them (fail closed). */
   readonly problems: readonly PolicyProblem[];
   readonly #policies: Record<string, string> | undefined;
+  /** Decisions already made under this version. A decision is a pure function of the policies and the query
+   * (Cedar has no clock and we pass no time), so a repeat sender costs a map lookup, not a wasm call. */
+  readonly #decided = new Map<string, PolicyDecision>();
 
   constructor(text: string, version: string) {
     this.version = version;
@@ -45,6 +48,21 @@ export class PolicyEngine {
   }
 
   decide(q: DecisionQuery): PolicyDecision {
+    const key = queryKey(q);
+    const known = this.#decided.get(key);
+    if (known) {
+      // Most recently used last, so the oldest entry is the first to go.
+      this.#decided.delete(key);
+      this.#decided.set(key, known);
+      return copy(known);
+    }
+    const decision = this.#evaluate(q);
+    this.#decided.set(key, decision);
+    if (this.#decided.size > DECISION_CACHE_SIZE) this.#decided.delete(this.#decided.keys().next().value!);
+    return copy(decision);
+  }
+
+  #evaluate(q: DecisionQuery): PolicyDecision {
     if (!this.#policies) return deny(this.problems.map((p) => `policy set ${this.version} is invalid: ${p.message}`));
     const c = cedar();
     preparseSchema(c);
@@ -63,6 +81,16 @@ export class PolicyEngine {
 }
 
 const deny = (errors: string[]): PolicyDecision => ({ decision: "deny", reasons: [], errors });
+const copy = (d: PolicyDecision): PolicyDecision => ({ decision: d.decision, reasons: [...d.reasons], errors: [...d.errors] });
+
+/** Senders per version whose decisions are remembered; a busy channel's regular senders fit many times over. */
+const DECISION_CACHE_SIZE = 1024;
+
+/** Everything a decision depends on besides the policies (the paired addresses as a set: order is irrelevant). */
+function queryKey(q: DecisionQuery): string {
+  const paired = [...new Set(q.pairedAddresses ?? [])].sort().join(",");
+  return JSON.stringify([q.agent, q.action, q.channel, q.sender.address, q.sender.paired, paired]);
+}
 
 // A handful of versions at once covers a rollout (old and new text both live); more would only hold memory.
 const CACHE_SIZE = 4;

@@ -63,6 +63,29 @@ describe("PolicyEngine inputs policies can use", () => {
     });
   });
 
+  it("remembers decisions per whole question: the paired set, agent and action are part of it", () => {
+    const engine = new PolicyEngine(
+      `@id("paired_elsewhere") permit(principal == Policy::Agent::"assistant", action == Policy::Action::"receive_message", resource)
+         when { context.paired_addresses.contains(resource.sender.address) };`,
+      "memo",
+    );
+    const sender = "+15551230000";
+    const asked = () => [
+      engine.decide(query(sender, false, { pairedAddresses: [sender] })).decision,
+      engine.decide(query(sender, false, { pairedAddresses: [] })).decision,
+      engine.decide(query(sender, false, { pairedAddresses: ["+15550000000", sender] })).decision,
+      engine.decide(query(sender, false, { pairedAddresses: [sender], agent: "other" })).decision,
+      // Signals are open to every sender by the base policy, whatever this one says.
+      engine.decide(query(sender, false, { pairedAddresses: [], action: "receive_signal" })).decision,
+    ];
+    const first = asked();
+    expect(first).toEqual(["allow", "deny", "allow", "deny", "allow"]);
+    expect(asked()).toEqual(first);
+    // A caller changing the answer it got cannot change the next one.
+    engine.decide(query(sender, false, { pairedAddresses: [sender] })).reasons.push("tampered");
+    expect(engine.decide(query(sender, false, { pairedAddresses: [sender] })).reasons).toEqual(["paired_elsewhere"]);
+  });
+
   it("keeps @id(\"__proto__\") as a real policy rather than an object prototype", () => {
     const engine = new PolicyEngine(`@id("__proto__") forbid(principal, action, resource);`, "proto");
     expect(engine.decide(query("+15551230000", true))).toMatchObject({ decision: "deny", reasons: ["__proto__"] });
