@@ -8,9 +8,14 @@ export type BeginDecision = { status: "run" } | { status: "done" } | { status: "
 
 /** How long a consumer may hold a running turn before a redelivery can take it over. */
 export const TURN_LEASE_MS = 10 * 60 * 1000;
+/** How long a processed MessageSid is remembered, and how often older ones are swept. */
+const INBOX_KEEP_MS = 7 * 24 * 3600_000;
+const INBOX_SWEEP_MS = 3600_000;
 
 export class LocalStore {
   readonly #sql: SqlStorage;
+  /** When processed inbox records were last swept (in memory: after a restart the first message sweeps). */
+  #sweptAt = 0;
 
   constructor(sql: SqlStorage) {
     this.#sql = sql;
@@ -30,15 +35,18 @@ export class LocalStore {
 
   /** Records the MessageSid (once). Returns the message id and time it was first given, and whether it is done. */
   claimInbound(sid: string, messageId: string, now: number): { messageId: string; receivedAt: number; fresh: boolean; processed: boolean } {
-    const fresh = this.#sql.exec(`INSERT INTO inbox (sid, message_id, received_at) VALUES (?, ?, ?) ON CONFLICT (sid) DO NOTHING`, sid, messageId, now).rowsWritten > 0;
+    const inserted = this.#sql.exec(`INSERT INTO inbox (sid, message_id, received_at) VALUES (?, ?, ?) ON CONFLICT (sid) DO NOTHING RETURNING sid`, sid, messageId, now).toArray();
+    if (inserted.length) return { messageId, receivedAt: now, fresh: true, processed: false };
     const row = this.#sql.exec<{ message_id: string; received_at: number; processed_at: number | null }>(`SELECT message_id, received_at, processed_at FROM inbox WHERE sid = ?`, sid).one();
-    return { messageId: row.message_id, receivedAt: row.received_at, fresh, processed: row.processed_at !== null };
+    return { messageId: row.message_id, receivedAt: row.received_at, fresh: false, processed: row.processed_at !== null };
   }
 
   markInboundProcessed(sid: string, now: number) {
     this.#sql.exec(`UPDATE inbox SET processed_at = ? WHERE sid = ?`, now, sid);
-    // Twilio retries a webhook for minutes, not weeks.
-    this.#sql.exec(`DELETE FROM inbox WHERE processed_at < ?`, now - 7 * 24 * 3600_000);
+    // Twilio retries a webhook for minutes, not weeks. Swept hourly: a scan per message would grow with the inbox.
+    if (now - this.#sweptAt < INBOX_SWEEP_MS) return;
+    this.#sweptAt = now;
+    this.#sql.exec(`DELETE FROM inbox WHERE processed_at < ?`, now - INBOX_KEEP_MS);
   }
 
   // ── pairing ──
