@@ -75,11 +75,11 @@ export class InboundDesk {
     const record = recordInbound(state.db, { ...msg, twilioSid: m.sid, status: outcome.status, dropReason: outcome.dropReason ?? null, turnId: outcome.turnId ?? null, meta });
     if (outcome.turnId) {
       // The message and its turn land together; the job goes on the Queue only once both exist.
-      await state.db.batch([record, createTurn(state.db, { id: outcome.turnId, channelId: msg.channelId, agentId: state.row.agentId, sender: msg.from, inboundMessageId: msg.id })]);
+      await state.writes.write([record, createTurn(state.db, { id: outcome.turnId, channelId: msg.channelId, agentId: state.row.agentId, sender: msg.from, inboundMessageId: msg.id })]);
       local.addTurn(outcome.turnId, msg.from);
       await state.env.TURNS.send(turnJob(msg.channelId, outcome.turnId));
     } else {
-      await record.run();
+      await state.writes.write([record]);
     }
     local.markInboundProcessed(m.sid, Date.now());
     return { status: "accepted", messageId: msg.id, disposition: outcome.status, duplicate: !claim.fresh };

@@ -3,6 +3,7 @@
 // the only writer). Also the Twilio-facing steps that need them: signature checks and number registration.
 import { getChannel, listPaired, updateChannel } from "../db/channels";
 import type { Db } from "../db/client";
+import type { BatchItem } from "drizzle-orm/batch";
 import { currentPolicy, hubWaitUntil } from "../db/policies";
 import type { ChannelRow } from "../db/schema";
 import { getAgent } from "../db/turns";
@@ -13,6 +14,7 @@ import { registerNumber, type RegistrationResult } from "../domain/twilio/regist
 import { parseForm, validateTwilioSignature } from "../domain/twilio/signature";
 import { externalUrl, required, twilioApiBase } from "../lib/config";
 import { unseal } from "../lib/crypto";
+import { GroupCommit } from "../lib/group-commit";
 import type { LocalStore } from "./local-store";
 import { toChannelView, webhookUrl, type ChannelView } from "./view";
 
@@ -32,6 +34,8 @@ const CACHE_MS = 60_000;
 export class ChannelState {
   readonly env: Env;
   readonly db: Db;
+  /** The inbound path's D1 writes: messages arriving together are written in one batch (one transaction each). */
+  readonly writes: GroupCommit<BatchItem<"sqlite">>;
   readonly #local: LocalStore;
   #row: ChannelRow | null | undefined;
   #token: string | undefined;
@@ -43,6 +47,7 @@ export class ChannelState {
   constructor(env: Env, db: Db, local: LocalStore) {
     this.env = env;
     this.db = db;
+    this.writes = new GroupCommit((items) => db.batch(items as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]]));
     this.#local = local;
   }
 
