@@ -1,11 +1,12 @@
 // What an accepted inbound SMS does, decided in order: opt-out keywords, pairing, then by dispatch mode — in
 // signal mode it feeds the watches; in message mode Cedar decides whether the agent receives it, and a received
 // message becomes an agent turn on the Queue. The MessageSid is recorded durably in the object first; the message
-// is written to D1 once, with its outcome, before Twilio gets its answer.
+// is written to D1 once, with its outcome, before Twilio gets its answer — that row marks the handling as done.
 import { addPaired } from "../db/channels";
 import { recordInbound } from "../db/messages";
+import { toD1 } from "../db/prebuilt";
 import type { MessageRow } from "../db/schema";
-import { createTurn, setOptOut } from "../db/turns";
+import { createTurn, messageBySid, setOptOut } from "../db/turns";
 import { MAX_WRONG_TRIES, attemptPairing } from "../domain/pairing/pairing";
 import { describeDecision, type PolicyDecision } from "../domain/policy";
 import { matchKeyword } from "../domain/twilio/keywords";
@@ -49,7 +50,11 @@ export class InboundDesk {
   async handle(m: InboundSms): Promise<InboundOutcome> {
     const { state, local } = this;
     const claim = local.claimInbound(m.sid, newId("msg"), Date.now());
-    if (claim.processed) return { status: "accepted", messageId: claim.messageId, disposition: "duplicate", duplicate: true };
+    // A retry (copies arriving together already share one handling in the object). A handling that finished left
+    // the enqueued mark when it started a turn, and otherwise its row in D1; if neither, it stopped midway: redo it.
+    if (!claim.fresh && (claim.enqueued || (await this.#finishedWithoutTurn(m.sid)))) {
+      return { status: "accepted", messageId: claim.messageId, disposition: "duplicate", duplicate: true };
+    }
     const msg: MessageRow = {
       id: claim.messageId,
       channelId: state.row.id,
@@ -72,17 +77,23 @@ export class InboundDesk {
     };
     const outcome = await this.#dispatch(msg);
     const meta = { ...(m.numMedia ? { num_media: m.numMedia } : {}), ...outcome.meta };
-    const record = recordInbound(state.db, { ...msg, twilioSid: m.sid, status: outcome.status, dropReason: outcome.dropReason ?? null, turnId: outcome.turnId ?? null, meta });
+    const record = recordInbound(state.env.DB, { ...msg, twilioSid: m.sid, status: outcome.status, dropReason: outcome.dropReason ?? null, turnId: outcome.turnId ?? null, meta });
     if (outcome.turnId) {
       // The message and its turn land together; the job goes on the Queue only once both exist.
-      await state.writes.write([record, createTurn(state.db, { id: outcome.turnId, channelId: msg.channelId, agentId: state.row.agentId, sender: msg.from, inboundMessageId: msg.id })]);
+      const turn = createTurn(state.db, { id: outcome.turnId, channelId: msg.channelId, agentId: state.row.agentId, sender: msg.from, inboundMessageId: msg.id });
+      await state.writes.write([record, toD1(state.env.DB, turn)]);
       local.addTurn(outcome.turnId, msg.from);
       await state.env.TURNS.send(turnJob(msg.channelId, outcome.turnId));
+      local.markTurnEnqueued(m.sid, Date.now());
     } else {
       await state.writes.write([record]);
     }
-    local.markInboundProcessed(m.sid, Date.now());
     return { status: "accepted", messageId: msg.id, disposition: outcome.status, duplicate: !claim.fresh };
+  }
+
+  async #finishedWithoutTurn(sid: string): Promise<boolean> {
+    const row = await messageBySid(this.state.db, this.state.row.id, sid);
+    return !!row?.processedAt && !row.turnId;
   }
 
   async #dispatch(msg: MessageRow): Promise<Outcome> {

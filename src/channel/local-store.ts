@@ -8,13 +8,13 @@ export type BeginDecision = { status: "run" } | { status: "done" } | { status: "
 
 /** How long a consumer may hold a running turn before a redelivery can take it over. */
 export const TURN_LEASE_MS = 10 * 60 * 1000;
-/** How long a processed MessageSid is remembered, and how often older ones are swept. */
+/** How long a MessageSid is remembered, and how often older ones are swept. */
 const INBOX_KEEP_MS = 7 * 24 * 3600_000;
 const INBOX_SWEEP_MS = 3600_000;
 
 export class LocalStore {
   readonly #sql: SqlStorage;
-  /** When processed inbox records were last swept (in memory: after a restart the first message sweeps). */
+  /** When old inbox records were last swept (in memory: after a restart the first message sweeps). */
   #sweptAt = 0;
 
   constructor(sql: SqlStorage) {
@@ -28,25 +28,36 @@ export class LocalStore {
     );
     this.#sql.exec(`CREATE INDEX IF NOT EXISTS turn_slots_sender ON turn_slots (sender, seq)`);
     this.#sql.exec(`CREATE TABLE IF NOT EXISTS early_status (sid TEXT NOT NULL, status TEXT NOT NULL, error_code TEXT, at INTEGER NOT NULL)`);
+    // processed_at: set once the message's turn is on the Queue (messages without a turn are done once in D1).
     this.#sql.exec(`CREATE TABLE IF NOT EXISTS inbox (sid TEXT PRIMARY KEY, message_id TEXT NOT NULL, received_at INTEGER NOT NULL, processed_at INTEGER)`);
+    this.#sql.exec(`CREATE INDEX IF NOT EXISTS inbox_received ON inbox (received_at)`);
   }
 
   // ── inbound dedupe: the first durable record of a MessageSid, before anything else happens ──
 
-  /** Records the MessageSid (once). Returns the message id and time it was first given, and whether it is done. */
-  claimInbound(sid: string, messageId: string, now: number): { messageId: string; receivedAt: number; fresh: boolean; processed: boolean } {
+  /**
+   * Records the MessageSid (once) with the message id it is given. A copy that is not `fresh` is a retry or a
+   * duplicate. `enqueued`: the message's agent turn went on the Queue, the last step of handling one. Messages
+   * without a turn are done when their row is in D1 (written last, with the outcome), so they need no mark here.
+   */
+  claimInbound(sid: string, messageId: string, now: number): { messageId: string; receivedAt: number; fresh: boolean; enqueued: boolean } {
+    this.#sweepInbox(now);
     const inserted = this.#sql.exec(`INSERT INTO inbox (sid, message_id, received_at) VALUES (?, ?, ?) ON CONFLICT (sid) DO NOTHING RETURNING sid`, sid, messageId, now).toArray();
-    if (inserted.length) return { messageId, receivedAt: now, fresh: true, processed: false };
+    if (inserted.length) return { messageId, receivedAt: now, fresh: true, enqueued: false };
     const row = this.#sql.exec<{ message_id: string; received_at: number; processed_at: number | null }>(`SELECT message_id, received_at, processed_at FROM inbox WHERE sid = ?`, sid).one();
-    return { messageId: row.message_id, receivedAt: row.received_at, fresh: false, processed: row.processed_at !== null };
+    return { messageId: row.message_id, receivedAt: row.received_at, fresh: false, enqueued: row.processed_at !== null };
   }
 
-  markInboundProcessed(sid: string, now: number) {
+  /** The message's turn is on the Queue. */
+  markTurnEnqueued(sid: string, now: number) {
     this.#sql.exec(`UPDATE inbox SET processed_at = ? WHERE sid = ?`, now, sid);
-    // Twilio retries a webhook for minutes, not weeks. Swept hourly: a scan per message would grow with the inbox.
+  }
+
+  /** Twilio retries a webhook for minutes, not weeks. Swept hourly: a scan per message would grow with the inbox. */
+  #sweepInbox(now: number) {
     if (now - this.#sweptAt < INBOX_SWEEP_MS) return;
     this.#sweptAt = now;
-    this.#sql.exec(`DELETE FROM inbox WHERE processed_at < ?`, now - INBOX_KEEP_MS);
+    this.#sql.exec(`DELETE FROM inbox WHERE received_at < ?`, now - INBOX_KEEP_MS);
   }
 
   // ── pairing ──

@@ -3,7 +3,6 @@
 // the only writer). Also the Twilio-facing steps that need them: signature checks and number registration.
 import { getChannel, listPaired, updateChannel } from "../db/channels";
 import type { Db } from "../db/client";
-import type { BatchItem } from "drizzle-orm/batch";
 import { currentPolicy, hubWaitUntil } from "../db/policies";
 import type { ChannelRow } from "../db/schema";
 import { getAgent } from "../db/turns";
@@ -35,7 +34,7 @@ export class ChannelState {
   readonly env: Env;
   readonly db: Db;
   /** The inbound path's D1 writes: messages arriving together are written in one batch (one transaction each). */
-  readonly writes: GroupCommit<BatchItem<"sqlite">>;
+  readonly writes: GroupCommit<D1PreparedStatement>;
   readonly #local: LocalStore;
   #row: ChannelRow | null | undefined;
   #token: string | undefined;
@@ -47,7 +46,7 @@ export class ChannelState {
   constructor(env: Env, db: Db, local: LocalStore) {
     this.env = env;
     this.db = db;
-    this.writes = new GroupCommit((items) => db.batch(items as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]]));
+    this.writes = new GroupCommit((items) => env.DB.batch(items));
     this.#local = local;
   }
 

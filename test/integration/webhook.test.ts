@@ -1,4 +1,4 @@
-import { abortAllDurableObjects } from "cloudflare:test";
+import { abortAllDurableObjects, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { api, json } from "../helpers/api";
@@ -75,6 +75,52 @@ describe("inbound webhook: durable dedupe", () => {
     expect(rows.results).toHaveLength(1);
     expect(rows.results[0]).toMatchObject({ status: "received", from_address: OWNER, body: "same message" });
     expect(rows.results[0]!.processed_at).not.toBeNull();
+  });
+
+  it("does not handle a retried message twice: a second wrong pairing code is not a second try", async () => {
+    const { channel, account } = await seedChannel();
+    const sid = messageSid();
+    await sms(channel, account.token, OTHER, "ZZZZZZ", sid);
+    expect((await sms(channel, account.token, OTHER, "ZZZZZZ", sid)).status).toBe(200);
+    await sms(channel, account.token, OTHER, "YYYYYY");
+    const [latest, first, ...rest] = await messages(channel.id);
+    expect(rest).toEqual([]);
+    expect(first).toMatchObject({ twilio_sid: sid, drop_reason: "pairing_code_wrong", meta: { tries_left: 4 } });
+    expect(latest).toMatchObject({ drop_reason: "pairing_code_wrong", meta: { tries_left: 3 } });
+  });
+
+  it("redoes a handling that stopped midway: the sid was recorded but the message never reached D1", async () => {
+    const { channel, account } = await seedChannel();
+    const sid = messageSid();
+    const stub = env.CHANNEL.get(env.CHANNEL.idFromName(channel.id));
+    await runInDurableObject(stub, (_object, state) => {
+      state.storage.sql.exec(`INSERT INTO inbox (sid, message_id, received_at) VALUES (?, 'msg_interrupted', ?)`, sid, Date.now() - 5000);
+    });
+    expect((await sms(channel, account.token, OTHER, "are you there?", sid)).status).toBe(200);
+    const [m] = await messages(channel.id);
+    // The id given at first sight is kept, so anything the first attempt referred to still matches.
+    expect(m).toMatchObject({ id: "msg_interrupted", twilio_sid: sid, status: "dropped", drop_reason: "not_paired" });
+  });
+
+  it("finishes a turn whose message reached D1 but whose job never reached the Queue", async () => {
+    const { channel, account } = await seedChannel();
+    await pair(channel, account.token, OWNER);
+    const sid = messageSid();
+    const stub = env.CHANNEL.get(env.CHANNEL.idFromName(channel.id));
+    await runInDurableObject(stub, (_object, state) => {
+      state.storage.sql.exec(`INSERT INTO inbox (sid, message_id, received_at) VALUES (?, 'msg_halfway', ?)`, sid, Date.now() - 5000);
+    });
+    await env.DB.prepare(
+      `INSERT INTO messages (id, channel_id, direction, from_address, to_address, body, status, twilio_sid, turn_id, processed_at, created_at, updated_at)
+       VALUES ('msg_halfway', ?, 'inbound', ?, '+15550001111', 'what time is it?', 'received', ?, 'turn_halfway', ?, ?, ?)`,
+    )
+      .bind(channel.id, OWNER, sid, Date.now(), Date.now() - 5000, Date.now())
+      .run();
+    expect((await sms(channel, account.token, OWNER, "what time is it?", sid)).status).toBe(200);
+    const turn = await env.DB.prepare(`SELECT id, inbound_message_id FROM turns WHERE id = 'turn_halfway'`).first();
+    expect(turn).toEqual({ id: "turn_halfway", inbound_message_id: "msg_halfway" });
+    const enqueued = await runInDurableObject(stub, (_object, state) => state.storage.sql.exec<{ processed_at: number | null }>(`SELECT processed_at FROM inbox WHERE sid = ?`, sid).one());
+    expect(enqueued.processed_at).not.toBeNull();
   });
 
   it("persists the message before acknowledging", async () => {
