@@ -41,7 +41,7 @@ export async function startMiniflare(opts: { port: number; vars: Record<string, 
     host: "127.0.0.1",
     port: opts.port,
     cf: false,
-    // BENCH_INSPECTOR_PORT=9333: attach a V8 inspector (CPU profiles of the worker; see bench/profile.ts).
+    // BENCH_INSPECTOR_PORT=9333: attach a V8 inspector (CPU profiles of the worker: npm run bench:profile).
     ...(process.env.BENCH_INSPECTOR_PORT ? { inspectorPort: Number(process.env.BENCH_INSPECTOR_PORT) } : {}),
     logRequests: false,
     resourcePersistencePath: path.join(work, "state"),

@@ -65,8 +65,21 @@ export async function startWranglerDev(opts: { config: string; vars?: Record<str
   };
 }
 
-/** Runs `requests` through `send` with `concurrency` in flight; returns throughput and latency percentiles. */
-export async function load(requests: (() => Promise<Response>)[], concurrency: number) {
+export interface LoadResult {
+  rps: number;
+  p50: number;
+  p99: number;
+  failures: number;
+  count: number;
+  seconds: number;
+  /** Every request's latency in ms, sorted. */
+  latencies: number[];
+}
+
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+
+/** Runs `requests` with `concurrency` in flight; returns throughput and latency percentiles. */
+export async function load(requests: (() => Promise<Response>)[], concurrency: number): Promise<LoadResult> {
   const latencies: number[] = [];
   let next = 0;
   let failures = 0;
@@ -85,6 +98,14 @@ export async function load(requests: (() => Promise<Response>)[], concurrency: n
   );
   const seconds = (performance.now() - started) / 1000;
   latencies.sort((a, b) => a - b);
-  const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))]!;
-  return { rps: requests.length / seconds, p50: pct(50), p99: pct(99), failures, count: requests.length };
+  return { rps: requests.length / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99), failures, count: requests.length, seconds, latencies };
+}
+
+/** Several runs of one target as one: total requests over total time, percentiles over every latency. */
+export function combine(runs: LoadResult[]): LoadResult {
+  const latencies = runs.flatMap((r) => r.latencies).sort((a, b) => a - b);
+  const seconds = runs.reduce((t, r) => t + r.seconds, 0);
+  const count = runs.reduce((t, r) => t + r.count, 0);
+  const failures = runs.reduce((t, r) => t + r.failures, 0);
+  return { rps: count / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99), failures, count, seconds, latencies };
 }

@@ -6,11 +6,14 @@
 // webhook also starts an agent turn. Those turns (agent loop, Twilio send, status callbacks) run on the same two
 // cores during the measurement — on Cloudflare they run in separate consumer invocations — so that row shows
 // what the whole product costs per inbound SMS on one machine, and the target applies to the first.
-import { startWranglerDev, load } from "../lib/wrangler-dev.ts";
+import { combine, load, startWranglerDev, type LoadResult } from "../lib/wrangler-dev.ts";
 import { signedSms, startStack, type Stack } from "../lib/stack.ts";
 
 const N = Number(process.env.BENCH_REQUESTS ?? 2000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
+/** The measurement is split into rounds that alternate bare / textgate, so drift on a shared machine (CPU
+ * frequency, other processes, SQLite files growing) lands on both sides instead of on whichever ran first. */
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 4);
 const PHONE = "+15557770001";
 
 async function channel(stack: Stack, mode: "signal" | "message", number: string) {
@@ -35,27 +38,35 @@ const bare = await startWranglerDev({ config: "bench/webhook/bare.wrangler.toml"
 try {
   const signal = await channel(stack, "signal", "+15005550006");
   const message = await channel(stack, "message", "+15005550007");
-  // Pre-signed, so the load loop measures the servers, not our HMACs. The bare worker gets the same requests.
-  const requests = (c: typeof signal) =>
-    Array.from({ length: N }, (_, i) => {
-      const send = signedSms(stack, c, PHONE, `bench message ${i}`);
-      return send;
-    });
-  const bareRequests = Array.from({ length: N }, () => () => fetch(bare.url, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "Body=bench" }));
+  // Pre-signed, so the load loop measures the servers, not our HMACs. The bare worker gets a form body too.
+  const textgate = (c: typeof signal, n: number) => Array.from({ length: n }, (_, i) => signedSms(stack, c, PHONE, `bench message ${i}`));
+  const plain = (n: number) => Array.from({ length: n }, () => () => fetch(bare.url, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "Body=bench" }));
+  const per = Math.ceil(N / ROUNDS);
 
-  await load(bareRequests.slice(0, 100), CONCURRENCY);
-  await load(requests(signal).slice(0, 100), CONCURRENCY);
-  const b = await load(bareRequests, CONCURRENCY);
-  const s = await load(requests(signal), CONCURRENCY);
-  const m = await load(requests(message), CONCURRENCY);
-  const fmt = (r: typeof b) => `${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.p50.toFixed(2)} ms  p99 ${r.p99.toFixed(2)} ms  (${r.count} requests, ${r.failures} non-200)`;
+  await load(plain(200), CONCURRENCY);
+  await load(textgate(signal, 200), CONCURRENCY);
+  const bareRuns: LoadResult[] = [];
+  const signalRuns: LoadResult[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    bareRuns.push(await load(plain(per), CONCURRENCY));
+    signalRuns.push(await load(textgate(signal, per), CONCURRENCY));
+  }
+  // Message mode last: the turns it starts keep the machine busy after its requests are answered. Its own bare
+  // run comes right before it.
+  const bareBefore = await load(plain(per), CONCURRENCY);
+  const m = await load(textgate(message, N), CONCURRENCY);
+  const b = combine(bareRuns);
+  const s = combine(signalRuns);
+  const fmt = (r: LoadResult) => `${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.p50.toFixed(2)} ms  p99 ${r.p99.toFixed(2)} ms  (${r.count} requests, ${r.failures} non-200)`;
   console.log(`bare worker                     ${fmt(b)}`);
   console.log(`textgate, signal mode           ${fmt(s)}`);
   console.log(`textgate, message mode + turns  ${fmt(m)}`);
+  const rounds = signalRuns.map((r, i) => (r.rps / bareRuns[i]!.rps).toFixed(2)).join(" ");
+  console.log(`per-round signal/bare ratios: ${rounds}`);
   const ratio = s.rps / b.rps;
   console.log(
     `webhook: ratio=${ratio.toFixed(2)} (target >= 0.5) textgate_rps=${s.rps.toFixed(0)} bare_rps=${b.rps.toFixed(0)} p50=${s.p50.toFixed(2)}ms p99=${s.p99.toFixed(2)}ms ` +
-      `message_mode_with_turns_ratio=${(m.rps / b.rps).toFixed(2)}`,
+      `message_mode_with_turns_ratio=${(m.rps / bareBefore.rps).toFixed(2)}`,
   );
   if (s.failures + m.failures > 0) {
     console.error("textgate answered non-200 during the run");
