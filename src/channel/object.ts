@@ -184,8 +184,8 @@ export class ChannelObject extends DurableObject<Env> {
   async receiveSms(channelId: string, req: SignedRequest): Promise<InboundOutcome> {
     const row = await this.#state.load(channelId);
     if (!row) return { status: "unknown_channel" };
-    if (!(await this.#state.verify(req, ""))) return { status: "bad_signature" };
     const params = parseForm(req.body);
+    if (!(await this.#state.verify(req, "", params))) return { status: "bad_signature" };
     const one = (k: string) => {
       const v = params[k];
       return Array.isArray(v) ? v[0] : v;
@@ -215,8 +215,8 @@ export class ChannelObject extends DurableObject<Env> {
   async receiveStatus(channelId: string, req: SignedRequest): Promise<InboundOutcome> {
     const row = await this.#state.load(channelId);
     if (!row) return { status: "unknown_channel" };
-    if (!(await this.#state.verify(req, "/status"))) return { status: "bad_signature" };
     const params = parseForm(req.body);
+    if (!(await this.#state.verify(req, "/status", params))) return { status: "bad_signature" };
     const sid = params.MessageSid ?? params.SmsSid;
     const status = params.MessageStatus ?? params.SmsStatus;
     if (typeof sid !== "string" || typeof status !== "string") return { status: "bad_request", message: "MessageSid and MessageStatus are required" };

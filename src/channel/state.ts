@@ -10,7 +10,7 @@ import { newPairingCode } from "../domain/pairing/pairing";
 import { getPolicyEngine, type DecisionQuery } from "../domain/policy";
 import { TwilioClient } from "../domain/twilio/rest";
 import { registerNumber, type RegistrationResult } from "../domain/twilio/registration";
-import { parseForm, validateTwilioSignature } from "../domain/twilio/signature";
+import { validateTwilioSignature, type FormParams } from "../domain/twilio/signature";
 import { externalUrl, required, twilioApiBase } from "../lib/config";
 import { unseal } from "../lib/crypto";
 import { GroupCommit } from "../lib/group-commit";
@@ -103,10 +103,10 @@ export class ChannelState {
   }
 
   /** Checks X-Twilio-Signature against the URL we registered (SERVER_EXTERNAL_URL based), not the Host header. */
-  async verify(req: SignedRequest, suffix: "" | "/status"): Promise<boolean> {
+  async verify(req: SignedRequest, suffix: "" | "/status", params: FormParams): Promise<boolean> {
     const hook = this.webhookUrl();
     if (!hook || !req.signature) return false;
-    return validateTwilioSignature(await this.token(), req.signature, hook + suffix + req.query, parseForm(req.body));
+    return validateTwilioSignature(await this.token(), req.signature, hook + suffix + req.query, params);
   }
 
   /** Points the number's SmsUrl here; the channel becomes pairing (or connected), or failed with the reason. */

@@ -18,9 +18,18 @@ export function required(env: Env, name: "ADMIN_TOKEN" | "ENCRYPTION_KEY"): stri
   return value;
 }
 
+type ExternalUrl = { ok: true; url: string } | { ok: false; reason: string };
+/** The last setting checked and its answer: every webhook asks, and the setting only changes with a deploy. */
+let checked: { raw: string | undefined; result: ExternalUrl } | undefined;
+
 /** The public base URL without a trailing slash, or a reason it cannot be used for Twilio webhooks. */
-export function externalUrl(env: Env): { ok: true; url: string } | { ok: false; reason: string } {
+export function externalUrl(env: Env): ExternalUrl {
   const raw = blank(env.SERVER_EXTERNAL_URL);
+  if (!checked || checked.raw !== raw) checked = { raw, result: checkExternalUrl(raw) };
+  return checked.result;
+}
+
+function checkExternalUrl(raw: string | undefined): ExternalUrl {
   if (!raw) return { ok: false, reason: "SERVER_EXTERNAL_URL is not set: Twilio needs a public https URL to send webhooks to." };
   let url: URL;
   try {

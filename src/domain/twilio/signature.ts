@@ -65,11 +65,11 @@ export async function validateTwilioSignature(
   params: FormParams,
 ): Promise<boolean> {
   if (!signature) return false;
-  let ok = false;
-  // Check every variant (no early exit) so the timing does not reveal which form matched.
-  for (const candidate of urlVariants(url)) {
-    const expected = await computeSignature(authToken, candidate, params);
-    ok = timingSafeEqual(expected, signature) || ok;
+  // The URL as configured first: it is the one Twilio signs unless a proxy changed the port form. Which variant
+  // matched is no secret (both are public); each comparison itself is constant-time.
+  const variants = urlVariants(url);
+  for (const candidate of [url, ...variants.filter((v) => v !== url)]) {
+    if (timingSafeEqual(await computeSignature(authToken, candidate, params), signature)) return true;
   }
-  return ok;
+  return false;
 }
