@@ -28,7 +28,9 @@ export class SignalRouter {
     const annotation = annotate({ body: msg.body, from: msg.from });
     const signal = signalOf(msg, annotation);
     const store = this.#desk.store;
-    store.addSignal(signal);
+    const stored = store.addSignal(signal);
+    // Handling redone after it stopped midway: the signal keeps the watch it already went to, never a second one.
+    if (!stored.added && stored.consumedBy) return { annotation, watch_id: stored.consumedBy };
     let local = this.#desk.candidate(signal, Date.now());
     if (offerToHub) {
       // Held while the hub decides, so a lookback running here meanwhile cannot take it too.

@@ -102,8 +102,12 @@ export class WatchStore {
     return this.#sql.exec<{ t: number | null }>(`SELECT min(expires_at) AS t FROM watches WHERE status = 'waiting'`).one().t;
   }
 
-  addSignal(s: Signal) {
-    this.#sql.exec(`INSERT INTO signals (id, json, received_at) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING`, s.id, JSON.stringify(s), s.receivedAt);
+  /** Stores the signal once. If it was already stored, says which watch (if any) it went to. */
+  addSignal(s: Signal): { added: true } | { added: false; consumedBy: string | null } {
+    const added = this.#sql.exec(`INSERT INTO signals (id, json, received_at) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING RETURNING id`, s.id, JSON.stringify(s), s.receivedAt).toArray();
+    if (added.length) return { added: true };
+    const row = this.#sql.exec<{ consumed_by: string | null }>(`SELECT consumed_by FROM signals WHERE id = ?`, s.id).one();
+    return { added: false, consumedBy: row.consumed_by };
   }
 
   /** Signals not yet taken by any watch, received at or after `since`, oldest first. */

@@ -3,7 +3,7 @@ import { abortAllDurableObjects, runDurableObjectAlarm } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { BASE, api, json } from "../helpers/api";
-import { fakeState, seedChannel, sms } from "../helpers/twilio";
+import { fakeState, messageSid, seedChannel, sms } from "../helpers/twilio";
 import { freshStorageEachTest } from "../helpers/fresh";
 
 freshStorageEachTest();
@@ -43,6 +43,21 @@ describe("watches", () => {
     const poll = json(api("GET", `/api/signals/watches/${created.id}?wait=30`));
     await sms(channel, account.token, BANK, "G-482913 is your Google verification code.");
     expect(await poll).toMatchObject({ status: "matched", signal: { code: "G-482913", from: BANK, channel_id: channel.id, message_id: expect.stringMatching(/^msg_/) } });
+  });
+
+  it("keep a code with the watch it went to when Twilio retries a handling that stopped before D1", async () => {
+    const { channel, account, agent } = await signalChannel();
+    const first = await json(watch({ agent_id: agent.id, channel_id: channel.id }));
+    const sid = messageSid();
+    await sms(channel, account.token, BANK, "Your code: 424242", sid);
+    expect(await json(api("GET", `/api/signals/watches/${first.id}`))).toMatchObject({ status: "matched", signal: { code: "424242" } });
+    // The first handling is cut short before its D1 write; the retry finds the signal already given away.
+    await env.DB.prepare(`DELETE FROM messages WHERE twilio_sid = ?`).bind(sid).run();
+    const second = await json(watch({ agent_id: agent.id, channel_id: channel.id, lookback_s: 0 }));
+    expect((await sms(channel, account.token, BANK, "Your code: 424242", sid)).status).toBe(200);
+    expect(await json(api("GET", `/api/signals/watches/${second.id}`))).toMatchObject({ status: "waiting" });
+    const [m] = await json<any[]>(api("GET", `/api/channels/${channel.id}/messages`));
+    expect(m).toMatchObject({ twilio_sid: sid, status: "signal", meta: { watch_id: first.id } });
   });
 
   it("match a code that arrived before the watch (lookback), once", async () => {
