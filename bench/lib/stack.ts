@@ -59,7 +59,3 @@ export function signedSms(stack: Stack, c: { account: { sid: string; token: stri
   const init = { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", "x-twilio-signature": signature }, body: new URLSearchParams(params).toString() };
   return () => fetch(`${stack.app.url}${path}`, init);
 }
-
-export function percentile(sorted: number[], p: number) {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}

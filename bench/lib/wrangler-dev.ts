@@ -76,7 +76,8 @@ export interface LoadResult {
   latencies: number[];
 }
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+/** The p-th percentile of ascending `sorted`. */
+export const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 
 /** Runs `requests` with `concurrency` in flight; returns throughput and latency percentiles. */
 export async function load(requests: (() => Promise<Response>)[], concurrency: number): Promise<LoadResult> {

@@ -3,7 +3,8 @@
 // that signal's nonce), the signed webhook is posted, and we record when the webhook answered and when the
 // waiter resolved. "Beyond the webhook" = waiter resolved − webhook answered (negative: resolved before the
 // webhook even returned). Target p99 ≤ 5 ms.
-import { ADMIN, percentile, signalChannel, signedSms, startStack } from "../lib/stack.ts";
+import { ADMIN, signalChannel, signedSms, startStack } from "../lib/stack.ts";
+import { percentile } from "../lib/wrangler-dev.ts";
 
 const N = Number(process.env.BENCH_SIGNALS ?? 1000);
 const stack = await startStack();

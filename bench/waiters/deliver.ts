@@ -1,7 +1,8 @@
 // The delivery half of bench/waiters: with every waiter connected, signals go in as signed Twilio webhooks and we
 // time webhook sent → that waiter's socket has the match. Waiter i's SMS carries its filter "n<i>z" and the code
 // 100000+i, so at the end each waiter must hold exactly one match, with its own code.
-import { percentile, signedSms, type Stack } from "../lib/stack.ts";
+import { signedSms, type Stack } from "../lib/stack.ts";
+import { percentile } from "../lib/wrangler-dev.ts";
 import type { Waiter } from "./waiter.ts";
 
 const FROM = "+15550009999";
