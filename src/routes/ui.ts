@@ -27,7 +27,7 @@ const signOutForm = z.object({ csrf: z.string().max(200).default("") });
 export const uiRoutes = new Hono<UiEnv>()
   .get("/", (c) => c.redirect("/settings/channels", 302))
   .get("/ui/:file", (c) => {
-    const asset = ASSETS[c.req.param("file")];
+    const asset = ASSETS.get(c.req.param("file"));
     if (!asset) throw new AppError(404, "not_found", "No such file.");
     return c.body(asset.body, 200, { "content-type": asset.type, "cache-control": "no-cache", "x-content-type-options": "nosniff" });
   })

@@ -258,4 +258,12 @@ describe("pages", () => {
     expect(await js.text()).toContain("x-csrf-token");
     expect((await get("/ui/nope.js")).status).toBe(404);
   });
+
+  it("answers names every object has (__proto__, constructor, …) as unknown files: 404, not 500", async () => {
+    for (const name of ["__proto__", "constructor", "toString", "hasOwnProperty", "valueOf", "isPrototypeOf", "__defineGetter__"]) {
+      const res = await get(`/ui/${name}`);
+      expect(res.status, name).toBe(404);
+      expect(await res.json(), name).toMatchObject({ error: { code: "not_found" } });
+    }
+  });
 });

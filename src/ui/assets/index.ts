@@ -8,10 +8,11 @@ import { policiesJs } from "./policies";
 
 const js = "text/javascript; charset=utf-8";
 
-export const ASSETS: Record<string, { type: string; body: string }> = {
-  "app.css": { type: "text/css; charset=utf-8", body: css },
-  "core.js": { type: js, body: coreJs },
-  "forms.js": { type: js, body: formsJs },
-  "channel.js": { type: js, body: channelJs },
-  "policies.js": { type: js, body: policiesJs },
-};
+// A Map, not an object literal: a lookup by URL name must not find what every object inherits (/ui/__proto__).
+export const ASSETS: ReadonlyMap<string, { type: string; body: string }> = new Map([
+  ["app.css", { type: "text/css; charset=utf-8", body: css }],
+  ["core.js", { type: js, body: coreJs }],
+  ["forms.js", { type: js, body: formsJs }],
+  ["channel.js", { type: js, body: channelJs }],
+  ["policies.js", { type: js, body: policiesJs }],
+]);
