@@ -133,9 +133,11 @@ export class InboundDesk {
     const attempt = attemptPairing(active, msg.body, local.wrongTries(active.code, msg.from), Date.now());
     switch (attempt.status) {
       case "paired":
+        // Taken before the first await: of phones texting the code at once, one pairs and the rest are dropped.
+        if (!local.takePairingCode(active.code, msg.from, Date.now())) return { reason: "pairing_code_used" };
         await addPaired(state.db, row.id, msg.from, Date.now());
         state.paired.add(msg.from);
-        await state.update({ status: "connected", pairingCode: null, pairingExpiresAt: null, errorCode: null, errorMessage: null });
+        await state.finishPairing(active.code);
         return "paired";
       case "wrong":
         return { reason: "pairing_code_wrong", meta: { tries_left: Math.max(0, MAX_WRONG_TRIES - local.recordWrongTry(active.code, msg.from)) } };

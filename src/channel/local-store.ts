@@ -22,6 +22,7 @@ export class LocalStore {
   }
 
   migrate() {
+    this.#sql.exec(`CREATE TABLE IF NOT EXISTS pairing_taken (code TEXT PRIMARY KEY, sender TEXT NOT NULL, taken_at INTEGER NOT NULL)`);
     this.#sql.exec(`CREATE TABLE IF NOT EXISTS pairing_tries (code TEXT NOT NULL, sender TEXT NOT NULL, wrong INTEGER NOT NULL, PRIMARY KEY (code, sender))`);
     this.#sql.exec(
       `CREATE TABLE IF NOT EXISTS turn_slots (turn_id TEXT PRIMARY KEY, sender TEXT NOT NULL, seq INTEGER NOT NULL, state TEXT NOT NULL, attempt INTEGER NOT NULL DEFAULT 0, lease_until INTEGER, done_at INTEGER)`,
@@ -74,6 +75,19 @@ export class LocalStore {
         sender,
       )
       .one().wrong;
+  }
+
+  /**
+   * Takes a pairing code for one sender: true for the first sender to take it (and for that sender again, when a
+   * retried webhook redoes the pairing), false for everyone after. Synchronous, so phones texting the code at once
+   * cannot both take it. Codes live minutes; a day-old record is only kept to be deleted here.
+   */
+  takePairingCode(code: string, sender: string, now: number): boolean {
+    this.#sql.exec(`DELETE FROM pairing_taken WHERE taken_at < ?`, now - 24 * 3600_000);
+    const taken = this.#sql
+      .exec<{ sender: string }>(`INSERT INTO pairing_taken (code, sender, taken_at) VALUES (?, ?, ?) ON CONFLICT (code) DO UPDATE SET code = code RETURNING sender`, code, sender, now)
+      .one();
+    return taken.sender === sender;
   }
 
   clearTries() {

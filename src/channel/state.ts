@@ -1,7 +1,7 @@
 // What a channel object knows about its channel between requests: the D1 row, the decrypted Twilio token, the
 // paired addresses and the agent's handle, each loaded once and kept in step by the object's own writes (it is
 // the only writer). Also the Twilio-facing steps that need them: signature checks and number registration.
-import { getChannel, listPaired, updateChannel } from "../db/channels";
+import { finishPairing, getChannel, listPaired, updateChannel } from "../db/channels";
 import type { Db } from "../db/client";
 import { currentPolicy, hubWaitUntil } from "../db/policies";
 import type { ChannelRow } from "../db/schema";
@@ -37,6 +37,9 @@ export class ChannelState {
   readonly writes: GroupCommit<D1PreparedStatement>;
   readonly #local: LocalStore;
   #row: ChannelRow | null | undefined;
+  /** Row writes issued so far, and which one the cached row came from (see #written). */
+  #writesIssued = 0;
+  #rowWrite = 0;
   #token: string | undefined;
   #agent: { id: string; handle: string } | undefined;
   #policy: { version: number; text: string; at: number } | undefined;
@@ -77,9 +80,27 @@ export class ChannelState {
   }
 
   async update(patch: Partial<ChannelRow>): Promise<ChannelRow> {
-    const row = await updateChannel(this.db, this.row.id, patch);
-    if (!row) throw new Error(`channel ${this.row.id} vanished`);
-    this.#row = row;
+    return this.#written(updateChannel(this.db, this.row.id, patch));
+  }
+
+  /** A phone paired with `code`: connected, and the code used up unless a newer one was requested meanwhile. */
+  async finishPairing(code: string): Promise<ChannelRow> {
+    return this.#written(finishPairing(this.db, this.row.id, code));
+  }
+
+  /**
+   * Writes to the row can overlap (a pairing finishing while a new code is requested); D1 applies them in the
+   * order they were sent, so the cache keeps the row returned by the latest one sent, whichever answer comes last.
+   */
+  async #written(write: Promise<ChannelRow | undefined>): Promise<ChannelRow> {
+    const id = this.row.id;
+    const seq = ++this.#writesIssued;
+    const row = await write;
+    if (!row) throw new Error(`channel ${id} vanished`);
+    if (seq > this.#rowWrite) {
+      this.#rowWrite = seq;
+      this.#row = row;
+    }
     return row;
   }
 

@@ -1,5 +1,5 @@
 // Channel rows and paired addresses in D1. Writes come from the channel Durable Object; reads also from routes.
-import { and, asc, desc, eq, like } from "drizzle-orm";
+import { and, asc, desc, eq, like, sql } from "drizzle-orm";
 import type { Db } from "./client";
 import { channels, messages, pairedAddresses, senders, turns, type ChannelRow } from "./schema";
 
@@ -33,6 +33,27 @@ export async function nextHandle(db: Db, base = "sms"): Promise<string> {
 
 export async function updateChannel(db: Db, id: string, patch: Partial<ChannelRow>): Promise<ChannelRow | undefined> {
   return db.update(channels).set({ ...patch, updatedAt: Date.now() }).where(eq(channels.id, id)).returning().get();
+}
+
+/**
+ * A phone paired with `code`: the channel is connected, and the code is used up — unless a new code was requested
+ * while the pairing was being written, which stays active.
+ */
+export async function finishPairing(db: Db, id: string, code: string): Promise<ChannelRow | undefined> {
+  const stillActive = sql`${channels.pairingCode} = ${code}`;
+  return db
+    .update(channels)
+    .set({
+      status: "connected",
+      errorCode: null,
+      errorMessage: null,
+      pairingCode: sql`CASE WHEN ${stillActive} THEN NULL ELSE ${channels.pairingCode} END`,
+      pairingExpiresAt: sql`CASE WHEN ${stillActive} THEN NULL ELSE ${channels.pairingExpiresAt} END`,
+      updatedAt: Date.now(),
+    })
+    .where(eq(channels.id, id))
+    .returning()
+    .get();
 }
 
 export async function listMessages(db: Db, channelId: string, limit: number) {

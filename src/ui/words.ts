@@ -29,6 +29,7 @@ export const hintFor = (code: string) => ERROR_HINTS[code] ?? "Fix what the mess
 const DROP_REASONS: Record<string, string> = {
   not_paired: "Ignored: this phone is not paired with the channel.",
   pairing_code_wrong: "Ignored: wrong pairing code.",
+  pairing_code_used: "Ignored: another phone paired with this code first.",
   pairing_code_expired: "Ignored: the pairing code had expired.",
   pairing_locked: "Ignored: too many wrong pairing codes from this phone, so pairing is locked for it.",
   policy_denied: "Ignored: the policies do not let the agent receive texts from this sender.",
