@@ -165,3 +165,17 @@ export const agentKeys = sqliteTable(
   },
   (t) => [index("agent_keys_agent").on(t.agentId)],
 );
+
+/**
+ * Settings UI sessions: a cookie is honoured only while its row exists, so signing out ends it on the server too
+ * (a copied cookie stops working). Keyed by the cookie's random nonce; expired rows are swept at sign-in.
+ */
+export const uiSessions = sqliteTable(
+  "ui_sessions",
+  {
+    nonce: text("nonce").primaryKey(),
+    expiresAt: integer("expires_at").notNull(),
+    createdAt: integer("created_at").notNull().default(now),
+  },
+  (t) => [index("ui_sessions_expires").on(t.expiresAt)],
+);

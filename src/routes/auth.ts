@@ -2,6 +2,7 @@
 // session cookie (src/ui/session.ts), which also needs same-origin and CSRF proof on state-changing requests.
 import { getCookie } from "hono/cookie";
 import { createMiddleware } from "hono/factory";
+import { createDb } from "../db/client";
 import { required } from "../lib/config";
 import { timingSafeEqual } from "../lib/crypto";
 import { AppError } from "../lib/errors";
@@ -13,7 +14,7 @@ export const requireAdmin = createMiddleware<{ Bindings: Env }>(async (c, next) 
   const header = c.req.header("authorization");
   const cookie = getCookie(c, SESSION_COOKIE);
   if (header === undefined && cookie !== undefined) {
-    await authenticateSession(c.req.raw, cookie, expected);
+    await authenticateSession(createDb(c.env.DB), c.req.raw, cookie, expected);
     return next();
   }
   const m = /^Bearer\s+(.+)$/i.exec(header ?? "");

@@ -3,6 +3,7 @@
 import { Hono } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { z } from "zod";
+import { createDb } from "../db/client";
 import { required } from "../lib/config";
 import { timingSafeEqual } from "../lib/crypto";
 import { AppError } from "../lib/errors";
@@ -19,7 +20,7 @@ import { SignInPage } from "../ui/pages/sign-in";
 import { render } from "../ui/render";
 import { ChannelPart, ModePart } from "../ui/parts/channel";
 import { MessagesPart } from "../ui/parts/messages";
-import { csrfToken, newSession, readSession, SESSION_COOKIE } from "../ui/session";
+import { csrfToken, readSession, SESSION_COOKIE, startSession, stopSession } from "../ui/session";
 
 const signInForm = z.object({ token: z.string().max(1000).default(""), next: z.string().max(300).optional() });
 const signOutForm = z.object({ csrf: z.string().max(200).default("") });
@@ -37,7 +38,7 @@ export const uiRoutes = new Hono<UiEnv>()
   .use("/settings/*", uiHeaders, requirePageSession)
   .get("/sign-in", async (c) => {
     const next = safeNext(c.req.query("next"));
-    if (await readSession(required(c.env, "ADMIN_TOKEN"), getCookie(c, SESSION_COOKIE))) return c.redirect(next, 302);
+    if (await readSession(createDb(c.env.DB), required(c.env, "ADMIN_TOKEN"), getCookie(c, SESSION_COOKIE))) return c.redirect(next, 302);
     return c.html(render(SignInPage, { next }));
   })
   .post("/sign-in", validate("form", signInForm), async (c) => {
@@ -47,15 +48,17 @@ export const uiRoutes = new Hono<UiEnv>()
     if (!timingSafeEqual(token.trim(), admin)) {
       return c.html(render(SignInPage, { next: safeNext(next), error: "That is not the admin token. Check ADMIN_TOKEN and try again." }), 401);
     }
-    setCookie(c, SESSION_COOKIE, (await newSession(admin)).value, sessionCookieOptions(c.req.url));
+    setCookie(c, SESSION_COOKIE, (await startSession(createDb(c.env.DB), admin)).value, sessionCookieOptions(c.req.url));
     return c.redirect(safeNext(next), 303);
   })
   .post("/sign-out", validate("form", signOutForm), async (c) => {
     const admin = required(c.env, "ADMIN_TOKEN");
-    const session = await readSession(admin, getCookie(c, SESSION_COOKIE));
+    const db = createDb(c.env.DB);
+    const session = await readSession(db, admin, getCookie(c, SESSION_COOKIE));
     if (session && (!originAllowed(c.req.raw) || !timingSafeEqual(c.req.valid("form").csrf, await csrfToken(admin, session)))) {
       throw new AppError(403, "csrf_failed", "Sign out from this site's own pages.");
     }
+    if (session) await stopSession(db, session);
     deleteCookie(c, SESSION_COOKIE, sessionCookieOptions(c.req.url, 0));
     return c.redirect("/sign-in", 303);
   })

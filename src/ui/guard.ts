@@ -3,6 +3,7 @@
 import { getCookie } from "hono/cookie";
 import type { CookieOptions } from "hono/utils/cookie";
 import { createMiddleware } from "hono/factory";
+import { createDb } from "../db/client";
 import { required } from "../lib/config";
 import { AppError } from "../lib/errors";
 import { csrfToken, readSession, SESSION_COOKIE, SESSION_TTL_S } from "./session";
@@ -23,7 +24,7 @@ export const uiHeaders = createMiddleware(async (c, next) => {
 
 export const requirePageSession = createMiddleware<UiEnv>(async (c, next) => {
   const admin = required(c.env, "ADMIN_TOKEN");
-  const session = await readSession(admin, getCookie(c, SESSION_COOKIE));
+  const session = await readSession(createDb(c.env.DB), admin, getCookie(c, SESSION_COOKIE));
   if (!session) {
     if (c.req.path.includes("/parts/")) throw new AppError(401, "unauthorized", "Your session has expired. Sign in again.");
     return c.redirect(`/sign-in?next=${encodeURIComponent(c.req.path)}`, 302);

@@ -92,6 +92,8 @@ describe("signing in", () => {
       `${exp}.${nonce}.${mac!.slice(0, -2)}AA`,
       (await newSession("some-other-admin-token")).value,
       (await newSession(env.ADMIN_TOKEN, Date.now() - 13 * 3600_000)).value,
+      // Signed with the right key but never recorded by a sign-in.
+      (await newSession(env.ADMIN_TOKEN)).value,
     ];
     for (const value of tries) {
       expect((await get("/api/spaces", { cookie: `textgate_session=${value}` })).status).toBe(401);
@@ -107,6 +109,32 @@ describe("signing in", () => {
     expect(out.status).toBe(303);
     expect(out.headers.get("location")).toBe("/sign-in");
     expect(out.headers.get("set-cookie")).toMatch(/textgate_session=;.*Max-Age=0/);
+  });
+
+  it("ends the session on the server: a copy of the cookie kept from before sign-out no longer works", async () => {
+    const s = await signIn();
+    const other = await signIn();
+    expect((await get("/settings/channels", { cookie: s.cookie })).status).toBe(200);
+    expect((await form("/sign-out", { csrf: s.csrf }, { cookie: s.cookie, origin: BASE })).status).toBe(303);
+    const page = await get("/settings/channels", { cookie: s.cookie });
+    expect(page.status).toBe(302);
+    expect(page.headers.get("location")).toBe("/sign-in?next=%2Fsettings%2Fchannels");
+    expect((await get("/settings/channels/ch_x/parts/channel", { cookie: s.cookie })).status).toBe(401);
+    const apiRes = await get("/api/spaces", { cookie: s.cookie });
+    expect(apiRes.status).toBe(401);
+    expect(await apiRes.json()).toMatchObject({ error: { code: "unauthorized" } });
+    expect((await withCookie(s, "POST", "/api/spaces", { name: "Home" }, { origin: BASE, "x-csrf-token": s.csrf })).status).toBe(401);
+    // The sign-in page no longer takes the copy for a session; another browser's session is untouched.
+    expect((await get("/sign-in", { cookie: s.cookie })).status).toBe(200);
+    expect((await get("/api/spaces", { cookie: other.cookie })).status).toBe(200);
+  });
+
+  it("forgets expired sessions when someone signs in", async () => {
+    await signIn();
+    await env.DB.prepare("UPDATE ui_sessions SET expires_at = ?").bind(Date.now() - 1).run();
+    await signIn();
+    const { n } = (await env.DB.prepare("SELECT count(*) AS n FROM ui_sessions").first<{ n: number }>())!;
+    expect(n).toBe(1);
   });
 });
 
