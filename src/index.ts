@@ -2,6 +2,7 @@
 import { app } from "./app";
 import { handleTurnBatch } from "./queue/turns";
 
+export { AuthGuard } from "./auth/guard-object";
 export { ChannelObject } from "./channel/object";
 
 export default {
