@@ -1,6 +1,8 @@
 // Auth by per-agent API key (`Authorization: Bearer tgk_…`) for the surfaces an external agent uses: the signals
 // API and /mcp. A valid key sets the request's principal to its agent; requireAdmin lets only such requests pass.
+// Wrong and revoked keys are counted by the client's AuthGuard; a blocked client is refused even a valid key.
 import { createMiddleware } from "hono/factory";
+import { afterWrong, guardFor, tooManyAttempts } from "../auth/limit";
 import { agentForKey, KEY_PREFIX } from "../db/agent-keys";
 import { createDb } from "../db/client";
 import { AppError } from "../lib/errors";
@@ -23,11 +25,14 @@ function unauthorized(message: string): AppError {
 export const agentKeyAuth = createMiddleware<{ Bindings: Env }>(async (c, next) => {
   const key = BEARER.exec(c.req.header("authorization") ?? "")?.[1];
   if (!key?.startsWith(KEY_PREFIX)) return next();
-  const agentId = await agentForKey(createDb(c.env.DB), key);
+  const guard = guardFor(c.env, c.req.raw);
+  // The block check rides along with the key lookup; only a wrong key pays a second call (to be counted).
+  const [agentId, v] = await Promise.all([agentForKey(createDb(c.env.DB), key), guard.stub.check()]);
   if (!agentId) {
     c.header("www-authenticate", 'Bearer realm="textgate", error="invalid_token"');
-    throw unauthorized("This API key is not valid or has been revoked.");
+    throw afterWrong(c, guard.key, "agent key", await guard.stub.fail(), unauthorized("This API key is not valid or has been revoked."));
   }
+  if (v.status === "blocked") throw tooManyAttempts(c, guard.key, "agent key", v);
   c.set("principal", { kind: "agent", agentId });
   await next();
 });

@@ -3,6 +3,7 @@
 import { Hono } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { z } from "zod";
+import { guardFor, minutes, noteFailure, tooManyAttempts } from "../auth/limit";
 import { createDb } from "../db/client";
 import { required } from "../lib/config";
 import { timingSafeEqual } from "../lib/crypto";
@@ -45,7 +46,17 @@ export const uiRoutes = new Hono<UiEnv>()
     const { token, next } = c.req.valid("form");
     if (!originAllowed(c.req.raw)) throw new AppError(403, "csrf_failed", "Sign in from this site's own sign-in page.");
     const admin = required(c.env, "ADMIN_TOKEN");
-    if (!timingSafeEqual(token.trim(), admin)) {
+    const correct = timingSafeEqual(token.trim(), admin);
+    const { key, stub } = guardFor(c.env, c.req.raw);
+    const v = correct ? await stub.succeed() : await stub.fail();
+    if (v.status === "blocked") {
+      tooManyAttempts(c, key, "sign-in", v);
+      const wait = minutes(v.retryAfterS);
+      const error = `Too many wrong tokens from your network. Wait ${wait} minute${wait === 1 ? "" : "s"}, then try again.`;
+      return c.html(render(SignInPage, { next: safeNext(next), error }), 429);
+    }
+    if (v.status === "counted") {
+      noteFailure(key, "sign-in", v);
       return c.html(render(SignInPage, { next: safeNext(next), error: "That is not the admin token. Check ADMIN_TOKEN and try again." }), 401);
     }
     setCookie(c, SESSION_COOKIE, (await startSession(createDb(c.env.DB), admin)).value, sessionCookieOptions(c.req.url));
