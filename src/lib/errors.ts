@@ -12,6 +12,7 @@ export type ErrorCode =
   | "config_invalid"
   | "payload_too_large"
   | "unsupported_media_type"
+  | "too_many_attempts"
   | "internal_error"
   | (string & {});
 

@@ -11,7 +11,9 @@ const res = (description: string, schema?: Obj) => (schema ? { description, cont
 const list = (name: string) => ({ type: "array", items: ref(name) });
 const path = (name: string, description: string) => ({ name, in: "path", required: true, description, schema: { type: "string" } });
 const query = (name: string, description: string, schema: Obj) => ({ name, in: "query", required: false, description, schema });
-const errs = (...codes: number[]) => Object.fromEntries(codes.map((c) => [String(c), { $ref: `#/components/responses/E${c}` }]));
+// Wherever a credential can be wrong (401), too many wrong ones can also get the client blocked (429).
+const errs = (...codes: number[]) =>
+  Object.fromEntries(codes.flatMap((c) => (c === 401 ? [401, 429] : [c])).map((c) => [String(c), { $ref: `#/components/responses/E${c}` }]));
 const op = (operationId: string, tag: string, summary: string, responses: Obj, extra: Obj = {}) => ({ operationId, tags: [tag], summary, responses, ...extra });
 
 const channelId = path("id", "The channel's id (ch_…).");
@@ -181,6 +183,10 @@ export const openApiDocument = {
       E413: errorResponse("Payload too large."),
       E415: errorResponse("Unsupported media type."),
       E426: errorResponse("Upgrade required: connect with a WebSocket."),
+      E429: {
+        ...errorResponse("too_many_attempts: this client sent too many wrong credentials (10 in 10 minutes); every credential, the right one too, is refused until the window ends."),
+        headers: { "Retry-After": { description: "Seconds until the client may try again.", schema: { type: "integer", minimum: 1 } } },
+      },
     },
   },
 } as const;
