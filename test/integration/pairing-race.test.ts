@@ -72,10 +72,11 @@ describe("pairing under concurrency", () => {
     const gate = await holdPairedInsert(channel.id);
     const pairing = sms(channel, account.token, PHONES[0]!, channel.pairing.code);
     await gate.reached;
+    // The code is taken although the channel row still shows it: a second phone texting it now pairs nothing.
+    expect((await sms(channel, account.token, PHONES[1]!, channel.pairing.code)).status).toBe(200);
+    expect((await messages(channel.id))[0]).toMatchObject({ from: PHONES[1], status: "dropped", drop_reason: "pairing_code_used" });
     const fresh = await json(api("POST", `/api/channels/${channel.id}/pairing`));
     expect(fresh.code).not.toBe(channel.pairing.code);
-    // The old code is taken: a second phone texting it now pairs nothing.
-    await sms(channel, account.token, PHONES[1]!, channel.pairing.code);
     gate.release();
     expect((await pairing).status).toBe(200);
 
