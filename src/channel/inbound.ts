@@ -21,7 +21,7 @@ export type InboundOutcome =
   | { status: "accepted"; messageId: string; disposition: string; duplicate: boolean }
   | { status: "unknown_channel" }
   | { status: "bad_signature" }
-  | { status: "bad_request"; message: string };
+  | { status: "invalid_webhook"; field: string; message: string };
 
 export interface InboundSms {
   sid: string;

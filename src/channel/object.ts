@@ -10,6 +10,7 @@ import { getMessage } from "../db/turns";
 import { newPairingCode } from "../domain/pairing/pairing";
 import type { Signal, WatchParams } from "../domain/signals";
 import { parseForm } from "../domain/twilio/signature";
+import { parseInboundForm, parseStatusForm } from "../domain/twilio/webhook-form";
 import { required } from "../lib/config";
 import { seal } from "../lib/crypto";
 import { fail, ok, type Result } from "../lib/result";
@@ -39,6 +40,7 @@ export interface ChannelSetup {
 }
 
 const notFound = () => fail(404, "not_found", "channel not found");
+const invalidWebhook = (why: { field: string; message: string }): InboundOutcome => ({ status: "invalid_webhook", field: why.field, message: why.message });
 
 export class ChannelObject extends DurableObject<Env> {
   readonly #state: ChannelState;
@@ -180,25 +182,23 @@ export class ChannelObject extends DurableObject<Env> {
 
   // ── webhooks ──────────────────────────────────────────────────────────────────────────────────────────────
 
-  /** An inbound SMS webhook: signature first, then durable dedupe by MessageSid, persist, and handle. */
+  /** An inbound SMS webhook: signature first, then the strict form, then durable dedupe by MessageSid, persist, and handle. */
   async receiveSms(channelId: string, req: SignedRequest): Promise<InboundOutcome> {
     const row = await this.#state.load(channelId);
     if (!row) return { status: "unknown_channel" };
     const params = parseForm(req.body);
     if (!(await this.#state.verify(req, "", params))) return { status: "bad_signature" };
-    const one = (k: string) => {
-      const v = params[k];
-      return Array.isArray(v) ? v[0] : v;
-    };
-    const sid = one("MessageSid") ?? one("SmsSid");
-    const from = one("From");
-    if (!sid || !from) return { status: "bad_request", message: "MessageSid and From are required" };
+    const parsed = parseInboundForm(params);
+    if (!parsed.ok) return invalidWebhook(parsed);
+    const m = parsed.form;
+    const foreign = this.#foreignAccount(m.accountSid) ?? (m.to === row.fromNumber ? null : invalidWebhook({ field: "To", message: "To: is not this channel's number" }));
+    if (foreign) return foreign;
 
     // Concurrent copies of one webhook share a single handling; later copies find the row processed.
-    const running = this.#inflight.get(sid);
+    const running = this.#inflight.get(m.sid);
     if (running) return running.then((r) => (r.status === "accepted" ? { ...r, duplicate: true } : r));
-    const handling = this.#inbound.handle({ sid, from, to: one("To") ?? row.fromNumber, body: one("Body") ?? "", numMedia: Number(one("NumMedia") ?? 0) });
-    this.#inflight.set(sid, handling);
+    const handling = this.#inbound.handle({ sid: m.sid, from: m.from, to: m.to, body: m.body, numMedia: m.numMedia });
+    this.#inflight.set(m.sid, handling);
     try {
       const outcome = await handling;
       if (outcome.status === "accepted" && !outcome.duplicate) {
@@ -207,23 +207,31 @@ export class ChannelObject extends DurableObject<Env> {
       }
       return outcome;
     } finally {
-      this.#inflight.delete(sid);
+      this.#inflight.delete(m.sid);
     }
   }
 
-  /** A Twilio status callback for an outbound message. Signature checked like the SMS webhook. */
+  /** A Twilio status callback for an outbound message. Signature and strict form checked like the SMS webhook. */
   async receiveStatus(channelId: string, req: SignedRequest): Promise<InboundOutcome> {
     const row = await this.#state.load(channelId);
     if (!row) return { status: "unknown_channel" };
     const params = parseForm(req.body);
     if (!(await this.#state.verify(req, "/status", params))) return { status: "bad_signature" };
-    const sid = params.MessageSid ?? params.SmsSid;
-    const status = params.MessageStatus ?? params.SmsStatus;
-    if (typeof sid !== "string" || typeof status !== "string") return { status: "bad_request", message: "MessageSid and MessageStatus are required" };
-    const errorCode = typeof params.ErrorCode === "string" && params.ErrorCode ? params.ErrorCode : null;
+    const parsed = parseStatusForm(params);
+    if (!parsed.ok) return invalidWebhook(parsed);
+    const foreign = this.#foreignAccount(parsed.form.accountSid);
+    if (foreign) return foreign;
+    const { sid, status, errorCode } = parsed.form;
     const updated = await applyStatus({ db: this.#state.db, local: this.#local, channel: row }, sid, status, errorCode);
     if (updated) this.#broadcast({ type: "message", message: messageView(updated) });
     return { status: "accepted", messageId: updated?.id ?? sid, disposition: updated ? updated.status : "held", duplicate: false };
+  }
+
+  /** A signed form that names another account was not sent for this channel, whatever its signature says. */
+  #foreignAccount(accountSid: string): InboundOutcome | null {
+    // Twilio writes SIDs in lowercase hex; a channel configured with uppercase hex is still the same account.
+    if (accountSid.toLowerCase() === this.#state.row.accountSid.toLowerCase()) return null;
+    return invalidWebhook({ field: "AccountSid", message: "AccountSid: is not this channel's Twilio account" });
   }
 
   // ── agent turns (called by the Queue consumer) ────────────────────────────────────────────────────────────

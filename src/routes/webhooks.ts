@@ -1,5 +1,5 @@
 // Twilio webhooks. The route only frames the request; the channel object checks the signature against the
-// configured public URL before it parses or stores anything, then dedupes and persists before we answer.
+// configured public URL before it parses the form strictly or stores anything, then dedupes and persists before we answer.
 import { Hono } from "hono";
 import { channelStub } from "../channel/client";
 import type { InboundOutcome } from "../channel/object";
@@ -31,8 +31,8 @@ function respond(outcome: InboundOutcome): Response {
       throw new AppError(404, "not_found", "channel not found");
     case "bad_signature":
       throw new AppError(403, "invalid_signature", "X-Twilio-Signature is missing or does not match this request.");
-    case "bad_request":
-      throw new AppError(400, "bad_request", outcome.message);
+    case "invalid_webhook":
+      throw new AppError(400, "invalid_webhook", outcome.message, { field: outcome.field });
   }
 }
 

@@ -32,22 +32,27 @@ export async function injectFault(sid: string, fault: { match: string; method?: 
 let seq = 0;
 export const messageSid = () => `SM${(Date.now().toString(16) + (++seq).toString(16)).padStart(32, "0").slice(-32)}`;
 
-/** Posts a Twilio-signed form to the worker. `url` is what Twilio would have called (defaults to the public URL). */
-export async function signedPost(path: string, params: Record<string, string>, authToken: string, opts: { signUrl?: string; signature?: string | null } = {}) {
+/**
+ * Posts a Twilio-signed form to the worker. `url` is what Twilio would have called (defaults to the public URL). An
+ * array value sends its key once per element (Twilio signs those sorted, one after another).
+ */
+export async function signedPost(path: string, params: Record<string, string | string[]>, authToken: string, opts: { signUrl?: string; signature?: string | null } = {}) {
   const url = opts.signUrl ?? `${env.SERVER_EXTERNAL_URL}${path}`;
   const signature = opts.signature === undefined ? getExpectedTwilioSignature(authToken, url, params) : opts.signature;
   const headers: Record<string, string> = { "content-type": "application/x-www-form-urlencoded" };
   if (signature !== null) headers["x-twilio-signature"] = signature;
-  return exports.default.fetch(new Request(`${BASE}${path}`, { method: "POST", headers, body: new URLSearchParams(params).toString() }));
+  const body = new URLSearchParams(Object.entries(params).flatMap(([k, v]) => (Array.isArray(v) ? v.map((x) => [k, x]) : [[k, v]])));
+  return exports.default.fetch(new Request(`${BASE}${path}`, { method: "POST", headers, body: body.toString() }));
+}
+
+/** The form of an inbound SMS as Twilio sends it to /webhooks/twilio/sms/:id. */
+export function smsForm(channel: { config: { account_sid: string; from_number: string } }, from: string, body: string, sid = messageSid()): Record<string, string> {
+  return { MessageSid: sid, SmsSid: sid, AccountSid: channel.config.account_sid, From: from, To: channel.config.from_number, Body: body, NumMedia: "0", NumSegments: "1", ApiVersion: "2010-04-01" };
 }
 
 /** An inbound SMS as Twilio sends it to /webhooks/twilio/sms/:id. */
 export function sms(channel: { id: string; config: { account_sid: string; from_number: string } }, token: string, from: string, body: string, sid = messageSid()) {
-  return signedPost(
-    `/webhooks/twilio/sms/${channel.id}`,
-    { MessageSid: sid, SmsSid: sid, AccountSid: channel.config.account_sid, From: from, To: channel.config.from_number, Body: body, NumMedia: "0", NumSegments: "1", ApiVersion: "2010-04-01" },
-    token,
-  );
+  return signedPost(`/webhooks/twilio/sms/${channel.id}`, smsForm(channel, from, body, sid), token);
 }
 
 /** A space, agent, fake account and a channel registered against it (status pairing). */
@@ -74,8 +79,8 @@ export async function pair(channel: any, token: string, phone: string) {
 }
 
 /** Sends a Twilio status callback for an outbound message, signed like Twilio's. */
-export function statusCallback(channel: { id: string }, token: string, sid: string, status: string, errorCode?: string) {
-  const params: Record<string, string> = { MessageSid: sid, SmsSid: sid, MessageStatus: status, SmsStatus: status, ApiVersion: "2010-04-01" };
+export function statusCallback(channel: { id: string; config: { account_sid: string } }, token: string, sid: string, status: string, errorCode?: string) {
+  const params: Record<string, string> = { MessageSid: sid, SmsSid: sid, AccountSid: channel.config.account_sid, MessageStatus: status, SmsStatus: status, ApiVersion: "2010-04-01" };
   if (errorCode) params.ErrorCode = errorCode;
   return signedPost(`/webhooks/twilio/sms/${channel.id}/status`, params, token);
 }

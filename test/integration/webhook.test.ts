@@ -2,7 +2,7 @@ import { abortAllDurableObjects, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { api, json } from "../helpers/api";
-import { messageSid, pair, seedChannel, signedPost, sms } from "../helpers/twilio";
+import { messageSid, pair, seedChannel, signedPost, sms, smsForm } from "../helpers/twilio";
 
 const OWNER = "+15557770001";
 const OTHER = "+15557770002";
@@ -22,7 +22,7 @@ describe("inbound webhook: trust and framing", () => {
 
   it("rejects a missing or wrong signature with 403 and stores nothing", async () => {
     const { channel, account } = await seedChannel();
-    const params = { MessageSid: messageSid(), From: OWNER, To: "+15550001111", Body: "hi" };
+    const params = smsForm(channel, OWNER, "hi");
     const path = `/webhooks/twilio/sms/${channel.id}`;
     const missing = await signedPost(path, params, account.token, { signature: null });
     expect(missing.status).toBe(403);
@@ -36,22 +36,23 @@ describe("inbound webhook: trust and framing", () => {
   it("accepts the :443 form of the public URL", async () => {
     const { channel, account } = await seedChannel();
     const path = `/webhooks/twilio/sms/${channel.id}`;
-    const res = await signedPost(path, { MessageSid: messageSid(), From: OWNER, Body: "x" }, account.token, { signUrl: `https://textgate.example:443${path}` });
+    const res = await signedPost(path, smsForm(channel, OWNER, "x"), account.token, { signUrl: `https://textgate.example:443${path}` });
     expect(res.status).toBe(200);
   });
 
   it("404s an unknown channel, 415s a non-form body, 400s a form without MessageSid", async () => {
     const { channel, account } = await seedChannel();
-    expect((await signedPost("/webhooks/twilio/sms/ch_unknown", { MessageSid: messageSid(), From: OWNER }, account.token)).status).toBe(404);
+    expect((await signedPost("/webhooks/twilio/sms/ch_unknown", smsForm(channel, OWNER, "x"), account.token)).status).toBe(404);
     const notForm = await fetchWorker(`/webhooks/twilio/sms/${channel.id}`, { "content-type": "application/json" }, "{}");
     expect(notForm.status).toBe(415);
-    expect((await signedPost(`/webhooks/twilio/sms/${channel.id}`, { From: OWNER, Body: "x" }, account.token)).status).toBe(400);
+    const { MessageSid: _m, SmsSid: _s, ...noSid } = smsForm(channel, OWNER, "x");
+    expect((await signedPost(`/webhooks/twilio/sms/${channel.id}`, noSid, account.token)).status).toBe(400);
   });
 
   it("verifies status callbacks the same way", async () => {
     const { channel, account } = await seedChannel();
     const path = `/webhooks/twilio/sms/${channel.id}/status`;
-    const params = { MessageSid: messageSid(), MessageStatus: "sent" };
+    const params = { MessageSid: messageSid(), AccountSid: account.sid, MessageStatus: "sent" };
     expect((await signedPost(path, params, "wrong")).status).toBe(403);
     expect((await signedPost(path, params, account.token)).status).toBe(200);
   });

@@ -1,0 +1,185 @@
+// The inbound-SMS and status-callback forms Twilio posts, each defined once and parsed strictly after the signature
+// checks out. Strictness is part of the trust boundary: Twilio signs keys and values run together without a
+// separator, so one signature also covers other splits of the same bytes (`MessageSid=SM…` + `NumMedia=0` signs
+// like `MessageSid=SM…NumMedia0`). Only the split Twilio meant passes: exact SID shapes, digits where Twilio sends
+// digits, each key once, media counted. Checks that need the channel (its account and number) are the caller's.
+import { z } from "zod";
+import { isAddress } from "../phone";
+import type { FormParams } from "./signature";
+
+/** Message SIDs: SM (SMS) or MM (MMS) and 32 lowercase hex digits, as Twilio issues them. */
+export const MESSAGE_SID = /^(SM|MM)[0-9a-f]{32}$/;
+const ACCOUNT_SID = /^AC[0-9a-f]{32}$/;
+/** Twilio's limit on a message body (https://www.twilio.com/docs/messaging/api/message-resource): 1600 characters. */
+export const MAX_BODY_CHARS = 1600;
+/** An MMS carries at most 10 media. */
+export const MAX_MEDIA = 10;
+/** 1600 UCS-2 characters split into 67-character segments are 24; anything far above is no real message. */
+const MAX_SEGMENTS = 64;
+/** Fields we do not use (FromCity, ToState, AddOns, …) are kept out of the way, but bounded. */
+export const MAX_EXTRA_CHARS = 4096;
+const MAX_KEYS = 100;
+const MAX_KEY_CHARS = 64;
+
+export const MESSAGE_STATUSES = [
+  "accepted",
+  "scheduled",
+  "queued",
+  "sending",
+  "sent",
+  "delivered",
+  "undelivered",
+  "failed",
+  "read",
+  "canceled",
+  "receiving",
+  "received",
+  "partially_delivered",
+] as const;
+
+const sid = z.string().regex(MESSAGE_SID, "must be SM or MM followed by 32 lowercase hex digits");
+const accountSid = z.string().regex(ACCOUNT_SID, "must be AC followed by 32 lowercase hex digits");
+const address = z.string().refine(isAddress, "must be an E.164 number, a short code or a sender id");
+const count = (max: number) =>
+  z
+    .string()
+    .regex(/^(0|[1-9][0-9]{0,2})$/, "must be a whole number in digits")
+    .transform(Number)
+    .refine((n) => n <= max, `must be at most ${max}`);
+const status = z.enum(MESSAGE_STATUSES, `must be one of Twilio's message statuses (${MESSAGE_STATUSES.join(", ")})`);
+const extra = z.string().max(MAX_EXTRA_CHARS, `must be at most ${MAX_EXTRA_CHARS} characters`);
+
+/** The SID fields Twilio repeats under older names; present ones must agree, and at least one must be there. */
+const sids = { MessageSid: sid.optional(), SmsSid: sid.optional(), SmsMessageSid: sid.optional() };
+type Sids = { MessageSid?: string; SmsSid?: string; SmsMessageSid?: string };
+
+function agreeingSid(form: Sids, ctx: z.RefinementCtx) {
+  const present = (["MessageSid", "SmsSid", "SmsMessageSid"] as const).filter((k) => form[k] !== undefined);
+  if (!present.length) ctx.addIssue({ code: "custom", path: ["MessageSid"], message: "is required" });
+  for (const k of present.slice(1)) {
+    if (form[k] !== form[present[0]!]) ctx.addIssue({ code: "custom", path: [k], message: `must equal ${present[0]}` });
+  }
+}
+
+const MEDIA_KEY = /^Media(Url|ContentType)([0-9]+)$/;
+
+/** MediaUrl0..N-1 and MediaContentType0..N-1 for NumMedia = N: each pair present, nothing beyond. */
+function countedMedia(form: Record<string, unknown> & { NumMedia: number }, ctx: z.RefinementCtx) {
+  for (const key of Object.keys(form)) {
+    const m = MEDIA_KEY.exec(key);
+    if (!m) continue;
+    const index = Number(m[2]);
+    if (String(index) !== m[2] || index >= form.NumMedia) ctx.addIssue({ code: "custom", path: [key], message: `is beyond NumMedia=${form.NumMedia}` });
+  }
+  for (let i = 0; i < form.NumMedia; i++) {
+    const url = form[`MediaUrl${i}`];
+    const type = form[`MediaContentType${i}`];
+    if (typeof url !== "string" || !/^https:\/\/[^\s]+$/.test(url)) ctx.addIssue({ code: "custom", path: [`MediaUrl${i}`], message: `must be an https URL (NumMedia=${form.NumMedia})` });
+    if (typeof type !== "string" || !/^[\w.+-]+\/[\w.+-]+$/.test(type)) ctx.addIssue({ code: "custom", path: [`MediaContentType${i}`], message: `must be a media type (NumMedia=${form.NumMedia})` });
+  }
+}
+
+const inboundSchema = z
+  .object({
+    ...sids,
+    AccountSid: accountSid,
+    From: address,
+    To: address,
+    Body: z.string().refine((b) => codePoints(b) <= MAX_BODY_CHARS, `must be at most ${MAX_BODY_CHARS} characters (Twilio's limit)`),
+    NumMedia: count(MAX_MEDIA),
+    NumSegments: count(MAX_SEGMENTS).optional(),
+    SmsStatus: status.optional(),
+    ApiVersion: z.string().regex(/^[0-9]{4}-[0-9]{2}-[0-9]{2}$/, "must be a date such as 2010-04-01").optional(),
+  })
+  .catchall(extra)
+  .superRefine((form, ctx) => {
+    agreeingSid(form, ctx);
+    countedMedia(form, ctx);
+  });
+
+const statusSchema = z
+  .object({
+    ...sids,
+    AccountSid: accountSid,
+    MessageStatus: status.optional(),
+    SmsStatus: status.optional(),
+    ErrorCode: z.string().regex(/^[0-9]{1,6}$/, "must be digits").optional(),
+    From: address.optional(),
+    To: address.optional(),
+    ApiVersion: z.string().regex(/^[0-9]{4}-[0-9]{2}-[0-9]{2}$/, "must be a date such as 2010-04-01").optional(),
+  })
+  .catchall(extra)
+  .superRefine((form, ctx) => {
+    agreeingSid(form, ctx);
+    if (!form.MessageStatus && !form.SmsStatus) ctx.addIssue({ code: "custom", path: ["MessageStatus"], message: "is required" });
+    else if (form.MessageStatus && form.SmsStatus && form.MessageStatus !== form.SmsStatus) ctx.addIssue({ code: "custom", path: ["SmsStatus"], message: "must equal MessageStatus" });
+  });
+
+export interface InboundForm {
+  sid: string;
+  accountSid: string;
+  from: string;
+  to: string;
+  body: string;
+  numMedia: number;
+}
+
+export interface StatusForm {
+  sid: string;
+  accountSid: string;
+  status: (typeof MESSAGE_STATUSES)[number];
+  errorCode: string | null;
+}
+
+export type FormCheck<T> = { ok: true; form: T } | { ok: false; field: string; message: string };
+
+function codePoints(s: string): number {
+  let n = 0;
+  for (const _ of s) n++;
+  return n;
+}
+
+/** Each key once (a repeat would be a second value for one field), and a bounded number of short keys. */
+function singleValued(params: FormParams): FormCheck<Record<string, string>> {
+  const entries = Object.entries(params);
+  if (entries.length > MAX_KEYS) return { ok: false, field: "form", message: `form: has more than ${MAX_KEYS} fields` };
+  const form: Record<string, string> = {};
+  for (const [key, value] of entries) {
+    if (key.length > MAX_KEY_CHARS) return { ok: false, field: key.slice(0, MAX_KEY_CHARS), message: `form: a field name is longer than ${MAX_KEY_CHARS} characters` };
+    if (typeof value !== "string") return { ok: false, field: key, message: `${key}: appears more than once` };
+    form[key] = value;
+  }
+  return { ok: true, form };
+}
+
+function check<S extends z.ZodType, T>(schema: S, params: FormParams, shape: (out: z.output<S>) => T): FormCheck<T> {
+  const single = singleValued(params);
+  if (!single.ok) return single;
+  const parsed = schema.safeParse(single.form);
+  if (parsed.success) return { ok: true, form: shape(parsed.data) };
+  const issue = parsed.error.issues[0]!;
+  const field = issue.path.length ? String(issue.path[0]) : "form";
+  return { ok: false, field, message: `${field}: ${issue.message}` };
+}
+
+/** An inbound SMS or MMS webhook (POST to the number's SmsUrl). */
+export function parseInboundForm(params: FormParams): FormCheck<InboundForm> {
+  return check(inboundSchema, params, (f) => ({
+    sid: (f.MessageSid ?? f.SmsSid ?? f.SmsMessageSid)!,
+    accountSid: f.AccountSid,
+    from: f.From,
+    to: f.To,
+    body: f.Body,
+    numMedia: f.NumMedia,
+  }));
+}
+
+/** A status callback for a message we sent (POST to the StatusCallback we gave). */
+export function parseStatusForm(params: FormParams): FormCheck<StatusForm> {
+  return check(statusSchema, params, (f) => ({
+    sid: (f.MessageSid ?? f.SmsSid ?? f.SmsMessageSid)!,
+    accountSid: f.AccountSid,
+    status: (f.MessageStatus ?? f.SmsStatus)!,
+    errorCode: f.ErrorCode ?? null,
+  }));
+}
