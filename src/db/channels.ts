@@ -7,6 +7,11 @@ export async function getChannel(db: Db, id: string): Promise<ChannelRow | undef
   return db.select().from(channels).where(eq(channels.id, id)).get();
 }
 
+/** Whether a channel row exists: one primary-key probe, nothing else read. */
+export async function channelExists(db: Db, id: string): Promise<boolean> {
+  return !!(await db.select({ id: channels.id }).from(channels).where(eq(channels.id, id)).get());
+}
+
 export async function listChannels(db: Db): Promise<ChannelRow[]> {
   return db.select().from(channels).orderBy(asc(channels.createdAt)).all();
 }

@@ -14,7 +14,7 @@ export function timingSafeEqual(a: string, b: string): boolean {
   return diff === 0;
 }
 
-const ID_ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz";
+export const ID_ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz";
 
 /** A prefixed random id such as `ch_7k2m...` (20 chars of Crockford base32, ~100 bits). */
 export function newId(prefix: string): string {

@@ -2,7 +2,7 @@
 import { eq } from "drizzle-orm";
 import { Hono } from "hono";
 import { z } from "zod";
-import { channelStub } from "../channel/client";
+import { channelStub, isChannelId } from "../channel/client";
 import { toChannelView } from "../channel/view";
 import { getChannel, listAllPaired, listChannels, listMessages, listPaired, nextHandle } from "../db/channels";
 import { createDb, type Db } from "../db/client";
@@ -10,8 +10,8 @@ import { messageView } from "../db/messages";
 import { listTurns } from "../db/turns";
 import { agents, spaces } from "../db/schema";
 import { ACCOUNT_SID, E164 } from "../domain/phone";
-import { externalUrl, twilioDefaults } from "../lib/config";
-import { newId } from "../lib/crypto";
+import { newChannelId } from "../lib/channel-id";
+import { externalUrl, required, twilioDefaults } from "../lib/config";
 import { AppError, notFound } from "../lib/errors";
 import { unwrap } from "../lib/result";
 import { validate } from "../lib/validate";
@@ -74,12 +74,17 @@ async function requireAgentInSpace(db: Db, spaceId: string, agentId: string) {
 }
 
 export const channelRoutes = new Hono<{ Bindings: Env }>()
+  // Admin-only, but still: an id that cannot be a channel of ours must not create an object (and its storage).
+  .use("/:id/*", async (c, next) => {
+    if (!(await isChannelId(c.env, c.req.param("id")))) throw notFound("channel");
+    await next();
+  })
   .post("/", validate("json", createChannel), async (c) => {
     const body = c.req.valid("json");
     const db = createDb(c.env.DB);
     await requireAgentInSpace(db, body.space_id, body.agent_id);
     const config = resolveConfig(c.env, body.config);
-    const id = newId("ch");
+    const id = await newChannelId(required(c.env, "ENCRYPTION_KEY"));
     const stub = channelStub(c.env, id);
     const input = { id, spaceId: body.space_id, agentId: body.agent_id, accountSid: config.account_sid, authToken: config.auth_token, fromNumber: config.from_number, dispatchMode: body.dispatch_mode ?? "message" };
     // Handles are allocated optimistically; a concurrent create that took the same one makes us pick again.

@@ -1,7 +1,8 @@
-// Twilio webhooks. The route only frames the request; the channel object checks the signature against the
-// configured public URL before it parses the form strictly or stores anything, then dedupes and persists before we answer.
+// Twilio webhooks. The route only frames the request, after turning away ids that are not our channels (reaching
+// an object would create it); the channel object checks the signature against the configured public URL before it
+// parses the form strictly or stores anything, then dedupes and persists before we answer.
 import { Hono } from "hono";
-import { channelStub } from "../channel/client";
+import { channelStub, isChannelId } from "../channel/client";
 import type { InboundOutcome } from "../channel/object";
 import { EMPTY_TWIML, TWIML_HEADERS } from "../domain/twilio/twiml";
 import { AppError } from "../lib/errors";
@@ -37,6 +38,11 @@ function respond(outcome: InboundOutcome): Response {
 }
 
 export const webhookRoutes = new Hono<{ Bindings: Env }>()
+  // Before the body is read or any object touched: an id that is not one of our channels is 404 here.
+  .use("/twilio/sms/:channelId/*", async (c, next) => {
+    if (!(await isChannelId(c.env, c.req.param("channelId")))) throw new AppError(404, "not_found", "channel not found");
+    await next();
+  })
   .post("/twilio/sms/:channelId", async (c) => {
     const id = c.req.param("channelId");
     const body = await readForm(c.req.raw);
