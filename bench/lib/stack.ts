@@ -51,10 +51,10 @@ export async function signalChannel(stack: Stack, phone = "+15005550006") {
 
 let seq = 0;
 /** A signed inbound-SMS request, built ahead so timing covers only the server. */
-export function signedSms(stack: Stack, c: { account: { sid: string; token: string }; channel: { id: string } }, from: string, body: string) {
+export function signedSms(stack: Stack, c: { account: { sid: string; token: string }; channel: { id: string; config: { from_number: string } } }, from: string, body: string) {
   const path = `/webhooks/twilio/sms/${c.channel.id}`;
   const sid = `SM${(++seq).toString(16).padStart(12, "0")}${Math.random().toString(16).slice(2, 22).padEnd(20, "0")}`;
-  const params = { MessageSid: sid, SmsSid: sid, AccountSid: c.account.sid, From: from, To: "+15005550006", Body: body, NumMedia: "0" };
+  const params = { MessageSid: sid, SmsSid: sid, AccountSid: c.account.sid, From: from, To: c.channel.config.from_number, Body: body, NumMedia: "0" };
   const signature = twilioWebhooks.getExpectedTwilioSignature(c.account.token, `${stack.app.url}${path}`, params);
   const init = { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", "x-twilio-signature": signature }, body: new URLSearchParams(params).toString() };
   return () => fetch(`${stack.app.url}${path}`, init);
