@@ -182,7 +182,7 @@ export class ChannelObject extends DurableObject<Env> {
 
   // ── webhooks ──────────────────────────────────────────────────────────────────────────────────────────────
 
-  /** An inbound SMS webhook: signature first, then the strict form, then durable dedupe by MessageSid, persist, and handle. */
+  /** An inbound SMS webhook: signature, then the strict form, then durable dedupe by MessageSid, persist, handle. */
   async receiveSms(channelId: string, req: SignedRequest): Promise<InboundOutcome> {
     const row = await this.#state.load(channelId);
     if (!row) return { status: "unknown_channel" };
@@ -191,7 +191,7 @@ export class ChannelObject extends DurableObject<Env> {
     const parsed = parseInboundForm(params);
     if (!parsed.ok) return invalidWebhook(parsed);
     const m = parsed.form;
-    const foreign = this.#foreignAccount(m.accountSid) ?? (m.to === row.fromNumber ? null : invalidWebhook({ field: "To", message: "To: is not this channel's number" }));
+    const foreign = this.#notForThisChannel(m);
     if (foreign) return foreign;
 
     // Concurrent copies of one webhook share a single handling; later copies find the row processed.
@@ -219,7 +219,7 @@ export class ChannelObject extends DurableObject<Env> {
     if (!(await this.#state.verify(req, "/status", params))) return { status: "bad_signature" };
     const parsed = parseStatusForm(params);
     if (!parsed.ok) return invalidWebhook(parsed);
-    const foreign = this.#foreignAccount(parsed.form.accountSid);
+    const foreign = this.#notForThisChannel(parsed.form);
     if (foreign) return foreign;
     const { sid, status, errorCode } = parsed.form;
     const updated = await applyStatus({ db: this.#state.db, local: this.#local, channel: row }, sid, status, errorCode);
@@ -227,11 +227,13 @@ export class ChannelObject extends DurableObject<Env> {
     return { status: "accepted", messageId: updated?.id ?? sid, disposition: updated ? updated.status : "held", duplicate: false };
   }
 
-  /** A signed form that names another account was not sent for this channel, whatever its signature says. */
-  #foreignAccount(accountSid: string): InboundOutcome | null {
+  /** A signed form naming another account or number was not sent for this channel, whatever its signature says. */
+  #notForThisChannel(form: { accountSid: string; to?: string }): InboundOutcome | null {
+    const row = this.#state.row;
     // Twilio writes SIDs in lowercase hex; a channel configured with uppercase hex is still the same account.
-    if (accountSid.toLowerCase() === this.#state.row.accountSid.toLowerCase()) return null;
-    return invalidWebhook({ field: "AccountSid", message: "AccountSid: is not this channel's Twilio account" });
+    if (form.accountSid.toLowerCase() !== row.accountSid.toLowerCase()) return invalidWebhook({ field: "AccountSid", message: "AccountSid: is not this channel's Twilio account" });
+    if (form.to !== undefined && form.to !== row.fromNumber) return invalidWebhook({ field: "To", message: "To: is not this channel's number" });
+    return null;
   }
 
   // ── agent turns (called by the Queue consumer) ────────────────────────────────────────────────────────────
