@@ -12,6 +12,11 @@ describe("inbound form", () => {
     expect(parseInboundForm(base)).toEqual({ ok: true, form: { sid: SID, accountSid: base.AccountSid, from: base.From, to: base.To, body: "hi", numMedia: 0 } });
   });
 
+  it("takes the inbound form the local emulator sends (test/fakes/twilio-server.ts)", () => {
+    const sent = { ToCountry: "US", SmsMessageSid: SID, NumMedia: "0", SmsSid: SID, SmsStatus: "received", Body: "hi", To: base.To, NumSegments: "1", MessageSid: SID, AccountSid: base.AccountSid, From: base.From, ApiVersion: "2010-04-01" };
+    expect(parseInboundForm(sent).ok).toBe(true);
+  });
+
   it("counts Body in characters, as Twilio does, not UTF-16 units", () => {
     expect(parseInboundForm({ ...base, Body: "🎉".repeat(MAX_BODY_CHARS) }).ok).toBe(true);
     expect(failure(parseInboundForm({ ...base, Body: "🎉".repeat(MAX_BODY_CHARS + 1) }))).toBe("Body");
@@ -48,6 +53,11 @@ describe("status form", () => {
   it("takes every Twilio status and an error code", () => {
     expect(parseStatusForm({ ...status, ErrorCode: "30003" })).toEqual({ ok: true, form: { sid: SID, accountSid: base.AccountSid, status: "partially_delivered", errorCode: "30003" } });
     expect(parseStatusForm({ MessageSid: SID, AccountSid: base.AccountSid, SmsStatus: "canceled" }).ok).toBe(true);
+  });
+
+  it("takes the status callback the local emulator sends (test/fakes/twilio-server.ts)", () => {
+    const sent = { MessageSid: SID, SmsSid: SID, AccountSid: base.AccountSid, From: "+15550001111", To: "+15557770001", MessageStatus: "sent", SmsStatus: "sent", ApiVersion: "2010-04-01" };
+    expect(parseStatusForm(sent).ok).toBe(true);
   });
 
   it.each([
