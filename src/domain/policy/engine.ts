@@ -1,6 +1,7 @@
 // Decides, per inbound message and agent, whether the agent receives it and whether it may satisfy a signal
 // watch. One engine per policy-set version, cached, so a version is validated and parsed once, not per message.
 import { BASE_POLICIES } from "./base";
+import { blanketForbids } from "./blanket";
 import { cedar, type Cedar } from "./cedar";
 import { compilePolicies } from "./compile";
 import { holdSlot } from "./preparsed";
@@ -37,6 +38,7 @@ export class PolicyEngine {
   /** Decisions already made under this version. A decision is a pure function of the policies and the query
    * (Cedar has no clock and we pass no time), so a repeat sender costs a map lookup, not a wasm call. */
   readonly #decided = new Map<string, PolicyDecision>();
+  #blanket: Set<string> | undefined;
 
   constructor(text: string, version: string) {
     this.version = version;
@@ -60,6 +62,21 @@ export class PolicyEngine {
     this.#decided.set(key, decision);
     if (this.#decided.size > DECISION_CACHE_SIZE) this.#decided.delete(this.#decided.keys().next().value!);
     return copy(decision);
+  }
+
+  /**
+   * The forbids that deny `q` and would deny it for any sender (see blanket.ts); empty when `q` is allowed or only
+   * conditions on the sender deny it. The sender in `q` is then only a probe: these forbids never look at it.
+   */
+  blanketDenial(q: DecisionQuery): string[] {
+    const d = this.decide(q);
+    if (d.decision === "allow") return [];
+    this.#blanket ??= blanketForbids(this.#userPolicies());
+    return d.reasons.filter((id) => this.#blanket!.has(id));
+  }
+
+  #userPolicies(): Record<string, string> {
+    return Object.fromEntries(Object.entries(this.#policies ?? {}).filter(([id]) => !(id in BASE_POLICIES)));
   }
 
   #evaluate(q: DecisionQuery): PolicyDecision {

@@ -25,6 +25,8 @@ export interface Signal {
 
 export interface WatchSpec {
   id: string;
+  /** The waiting agent's handle: whether it may receive a signal is decided for it (null: unknown, never served). */
+  agent?: string | null;
   createdAt: number;
   channelId?: string | null;
   from?: string | null;
@@ -86,25 +88,26 @@ function inWindow(watch: WatchSpec, signal: Signal): boolean {
 const isOpen = (watch: WatchSpec, now: number) => !watch.matchedSignalId && now < watch.expiresAt;
 
 /**
- * The watch an arriving signal goes to: among open (unexpired, unmatched) watches that match it, the oldest, by
+ * The watch an arriving signal goes to: among open (unexpired, unmatched) watches that match it and that `allowed`
+ * admits (the caller's policy decision for the watch's agent, asked only of watches that fit), the oldest, by
  * `createdAt` then id, so two agents waiting on the same sender are served in the order they started waiting.
  */
-export function pickWatchForSignal(watches: readonly WatchSpec[], signal: Signal, now: number): WatchSpec | null {
+export function pickWatchForSignal(watches: readonly WatchSpec[], signal: Signal, now: number, allowed: (w: WatchSpec) => boolean = () => true): WatchSpec | null {
   if (signal.consumedBy) return null;
-  const open = watches.filter((w) => isOpen(w, now) && inWindow(w, signal) && signalMatches(w, signal));
+  const open = watches.filter((w) => isOpen(w, now) && inWindow(w, signal) && signalMatches(w, signal) && allowed(w));
   return oldest(open, (w) => w.createdAt);
 }
 
 /**
  * The signal a newly created watch takes from its lookback: unconsumed signals received within
- * [createdAt - lookbackS, createdAt] that match, the oldest first, so two watches created one after the other
- * take two codes in the order they arrived.
+ * [createdAt - lookbackS, createdAt] that match and that `allowed` admits for the watch's agent, the oldest first,
+ * so two watches created one after the other take two codes in the order they arrived.
  */
-export function pickSignalForWatch(signals: readonly Signal[], watch: WatchSpec, now: number): Signal | null {
+export function pickSignalForWatch(signals: readonly Signal[], watch: WatchSpec, now: number, allowed: (s: Signal) => boolean = () => true): Signal | null {
   if (!isOpen(watch, now)) return null;
   const from = watch.createdAt - watch.lookbackS * 1000;
   const recent = signals.filter(
-    (s) => !s.consumedBy && s.receivedAt >= from && s.receivedAt <= watch.createdAt && signalMatches(watch, s),
+    (s) => !s.consumedBy && s.receivedAt >= from && s.receivedAt <= watch.createdAt && signalMatches(watch, s) && allowed(s),
   );
   return oldest(recent, (s) => s.receivedAt);
 }

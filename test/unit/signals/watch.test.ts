@@ -231,3 +231,26 @@ describe("newWatch", () => {
     });
   });
 });
+
+describe("who may take a signal (the caller's policy predicate)", () => {
+  it("passes over the oldest fitting watch its agent may not take, for the next allowed one", () => {
+    const x = watch({ id: "w_x", agent: "x", createdAt: T0 - 20 * S });
+    const y = watch({ id: "w_y", agent: "y", createdAt: T0 - 10 * S });
+    const asked: string[] = [];
+    const allowed = (w: WatchSpec) => (asked.push(w.id), w.agent !== "x");
+    expect(pickWatchForSignal([x, y], signal(), T0, allowed)?.id).toBe("w_y");
+    expect(pickWatchForSignal([x], signal(), T0, allowed)).toBeNull();
+    // Only watches that fit the signal are put to the policy.
+    const other = watch({ id: "w_other", agent: "y", channelId: "ch_2" });
+    pickWatchForSignal([other], signal(), T0, allowed);
+    expect(asked).not.toContain("w_other");
+  });
+
+  it("skips, in a lookback, the signals the watch's agent may not take", () => {
+    const early = signal({ receivedAt: T0 - 30 * S, from: "+15550009999" });
+    const late = signal({ receivedAt: T0 - 10 * S, from: "+15550001234" });
+    const allowed = (s: Signal) => s.from !== "+15550009999";
+    expect(pickSignalForWatch([early, late], watch(), T0, allowed)?.id).toBe(late.id);
+    expect(pickSignalForWatch([early], watch(), T0, allowed)).toBeNull();
+  });
+});
