@@ -111,7 +111,7 @@ export class InboundDesk {
       if (attempt === "paired") return { status: "pairing" };
       pairingDrop = attempt;
     }
-    if (state.row.dispatchMode === "signal") return this.#signal(msg, paired);
+    if (state.row.dispatchMode === "signal") return this.#signal(msg);
 
     // Cedar decides who the agent receives: paired senders by default, plus what user policies permit or forbid.
     const { engine, q, version } = await state.policyQuery("receive_message", msg.from, paired);
@@ -120,7 +120,7 @@ export class InboundDesk {
     if (decision.decision === "allow" && !pairingDrop) return this.#accept(msg, policy);
     const dropReason = pairingDrop?.reason ?? (decision.reasons.length || decision.errors.length ? "policy_denied" : "not_paired");
     // Not for the agent, but it may still be the code a watch on this channel is waiting for.
-    const fed = this.desk.store.hasWaiting() ? await this.#feedWatches(msg, paired) : null;
+    const fed = this.desk.store.hasWaiting() ? await this.router.ingest(msg, false) : null;
     return { status: "dropped", dropReason, meta: { ...pairingDrop?.meta, policy, ...fed } };
   }
 
@@ -150,18 +150,14 @@ export class InboundDesk {
     }
   }
 
-  /** Signal mode: never a turn, never a reply; annotate and hand to the waiting watches. */
-  async #signal(msg: MessageRow, paired: boolean): Promise<Outcome> {
-    const { engine, q, version } = await this.state.policyQuery("receive_signal", msg.from, paired);
-    const d = engine.decide(q);
-    if (d.decision === "deny") return { status: "dropped", dropReason: "policy_denied", meta: { policy: policyFacts(d, describeDecision(d, q), version) } };
+  /**
+   * Signal mode: never a turn, never a reply; annotate and hand to the waiting watches. Whether a watch may take it
+   * is decided for that watch's agent (the channel's own agent is not asked): the message is a signal whoever is
+   * denied, goes to the oldest fitting watch whose agent is allowed, or stays free for a later allowed lookback.
+   */
+  async #signal(msg: MessageRow): Promise<Outcome> {
     // The hub is asked only while a watch on "any signal-mode channel" may be waiting.
     return { status: "signal", meta: await this.router.ingest(msg, await this.state.hubMayWait(Date.now())) };
-  }
-
-  async #feedWatches(msg: MessageRow, paired: boolean) {
-    const { engine, q } = await this.state.policyQuery("receive_signal", msg.from, paired);
-    return engine.decide(q).decision === "allow" ? this.router.ingest(msg, false) : null;
   }
 
   /** A message the agent receives: in message mode, once the number is registered, it becomes a turn. */

@@ -18,7 +18,8 @@ import type { WatchView } from "../signals/types";
 import { InboundDesk, type InboundOutcome } from "./inbound";
 import { LocalStore } from "./local-store";
 import { applyStatus, type DeliverOutcome } from "./replies";
-import { SignalRouter } from "./signal-router";
+import type { SignalFacts } from "./signal-access";
+import { SignalRouter, type HubClaim, type HubOffer } from "./signal-router";
 import { ChannelState, type SignedRequest } from "./state";
 import { TurnDesk, type TurnStart } from "./turn-desk";
 import type { ChannelView } from "./view";
@@ -58,7 +59,7 @@ export class ChannelObject extends DurableObject<Env> {
       if (this.ctx.getWebSockets("events").length) this.#broadcast({ type: "watch", watch });
     });
     this.#state = new ChannelState(env, createDb(env.DB), this.#local);
-    this.#router = new SignalRouter(env, this.#watches);
+    this.#router = new SignalRouter(env, this.#watches, this.#state);
     this.#inbound = new InboundDesk(this.#state, this.#local, this.#watches, this.#router);
     this.#turns = new TurnDesk(this.#state, this.#local);
     ctx.blockConcurrencyWhile(async () => {
@@ -272,11 +273,11 @@ export class ChannelObject extends DurableObject<Env> {
   // ── signal watches ────────────────────────────────────────────────────────────────────────────────────────
 
   /** Creates a watch here (a channel's object, or the hub when channelId is null) and runs its lookback. */
-  async createWatch(w: { id: string; agentId: string; channelId: string | null; params: WatchParams }): Promise<Result<WatchView>> {
+  async createWatch(w: { id: string; agentId: string; agentHandle: string; channelId: string | null; params: WatchParams }): Promise<Result<WatchView>> {
     if (w.channelId && !(await this.#state.load(w.channelId))) return notFound();
     const now = Date.now();
     await this.#watches.create(w, now);
-    if (w.channelId) return ok(this.#watches.lookback(w.id, now));
+    if (w.channelId) return ok(await this.#router.lookback(w.id, now));
     // Tell the signal-mode channels first, so a code arriving from now on is offered here; then look back.
     await this.#router.announce(now + w.params.timeoutS * 1000);
     return ok(await this.#router.hubLookback(w.id, now));
@@ -298,15 +299,15 @@ export class ChannelObject extends DurableObject<Env> {
     return this.#watches.store.list(limit);
   }
 
-  /** Hub: takes the signal for its oldest fitting watch if that one is older than the channel's own candidate. */
-  async offerSignal(signal: Signal, olderThan: number): Promise<string | null> {
-    return this.#router.offer(signal, olderThan);
+  /** Hub: takes the signal for its oldest fitting allowed watch if that one is older than the channel's own candidate. */
+  async offerSignal(signal: Signal, olderThan: number, facts: SignalFacts, policyVersion: number): Promise<HubOffer> {
+    return this.#router.offer(signal, olderThan, facts, policyVersion);
   }
 
-  /** Channel: hands a stored, still-free signal to a hub watch's lookback. */
-  async claimSignal(channelId: string, signalId: string, watchId: string): Promise<Signal | null> {
-    if (!(await this.#state.load(channelId))) return null;
-    return this.#watches.claim(signalId, watchId);
+  /** Channel: hands a stored, still-free signal to a hub watch's lookback, if the watch's agent may receive it. */
+  async claimSignal(channelId: string, signalId: string, watchId: string, agent: string | null): Promise<HubClaim> {
+    if (!(await this.#state.load(channelId))) return { status: "taken" };
+    return this.#router.claim(signalId, watchId, agent);
   }
 
   /** Watch expiry: wakes every waiter of a watch whose time ran out. */

@@ -1,9 +1,12 @@
 // Where an arriving signal goes, and where a new watch looks back. A channel's own watches and the hub's
-// "any signal-mode channel" watches compete for each signal; the oldest fitting watch wins, and a signal goes
-// to one watch only. The channel object owns its signals, so the hub claims a recent one through it.
-import { annotate, signalMatches, type Annotation, type Signal } from "../domain/signals";
+// "any signal-mode channel" watches compete for each signal; the oldest fitting watch whose agent may receive it
+// (`receive_signal` decided for that watch's agent, see signal-access.ts) wins, and a signal goes to one watch
+// only. The channel object owns its signals and their facts, so the hub claims a recent one through it.
+import { annotate, signalMatches, type Annotation, type Signal, type WatchSpec } from "../domain/signals";
 import type { WatchView } from "../signals/types";
 import type { MessageRow } from "../db/schema";
+import { SignalAccess, type PolicyInForce, type SignalFacts, type WatchDenial } from "./signal-access";
+import type { ChannelState } from "./state";
 import type { WatchDesk } from "./watch-desk";
 
 /** The object that holds watches for "any signal-mode channel" (watches created without a channel_id). */
@@ -14,45 +17,77 @@ export function signalOf(msg: MessageRow, a: Annotation): Signal {
   return { id: msg.id, channelId: msg.channelId, from: msg.from, body: msg.body, receivedAt: msg.createdAt, code: a.code, codes: a.codes, links: a.links };
 }
 
+/** The hub's answer to an offer: the watch that took the signal, and the hub watches passed over by policy. */
+export type HubOffer = { watchId: string | null; denied: WatchDenial[] };
+export type HubClaim = { status: "claimed"; signal: Signal } | { status: "taken" } | { status: "denied" };
+
 export class SignalRouter {
   readonly #env: Env;
   readonly #desk: WatchDesk;
+  readonly #state: ChannelState;
 
-  constructor(env: Env, desk: WatchDesk) {
+  constructor(env: Env, desk: WatchDesk, state: ChannelState) {
     this.#env = env;
     this.#desk = desk;
+    this.#state = state;
   }
 
-  /** Annotates and stores the message as a signal, and gives it to the oldest fitting watch (here or the hub's). */
+  /** Annotates and stores the message as a signal, and gives it to the oldest fitting allowed watch (here or the hub's). */
   async ingest(msg: MessageRow, offerToHub: boolean): Promise<{ annotation: Annotation; watch_id: string | null }> {
+    // The policy is loaded first: from storing the signal to choosing its watch, nothing else may run here.
+    const policy = await this.#state.policy();
     const annotation = annotate({ body: msg.body, from: msg.from });
     const signal = signalOf(msg, annotation);
-    const store = this.#desk.store;
-    const stored = store.addSignal(signal);
+    const stored = this.#desk.store.addSignal(signal);
     // Handling redone after it stopped midway: the signal keeps the watch it already went to, never a second one.
     if (!stored.added && stored.consumedBy) return { annotation, watch_id: stored.consumedBy };
-    let local = this.#desk.candidate(signal, Date.now());
+    const access = new SignalAccess(policy, this.#state.signalFacts(signal.from));
+    const watchId = await this.#route(signal, offerToHub, access);
+    return { annotation, watch_id: watchId, ...access.record() };
+  }
+
+  /** A free stored signal to the oldest fitting allowed watch: ours, or the hub's when that one is older. */
+  async #route(signal: Signal, offerToHub: boolean, access: SignalAccess): Promise<string | null> {
+    let local = this.#desk.candidate(signal, Date.now(), access.mayTake);
     if (offerToHub) {
       // Held while the hub decides, so a lookback running here meanwhile cannot take it too.
       const olderThan = local?.createdAt ?? Number.MAX_SAFE_INTEGER;
-      const taken = await this.#desk.holding(signal.id, () => hubStub(this.#env).offerSignal(signal, olderThan));
-      if (taken) {
-        store.consume(signal.id, taken);
-        return { annotation, watch_id: taken };
+      const offered = await this.#desk.holding(signal.id, () => hubStub(this.#env).offerSignal(signal, olderThan, access.facts, access.policy.version));
+      for (const d of offered.denied) access.deny(d);
+      if (offered.watchId) {
+        this.#desk.store.consume(signal.id, offered.watchId);
+        return offered.watchId;
       }
-      local = this.#desk.candidate(signal, Date.now());
+      local = this.#desk.candidate(signal, Date.now(), access.mayTake);
     }
-    const watchId = local && this.#desk.deliver(local.id, signal, Date.now()) ? local.id : null;
-    return { annotation, watch_id: watchId };
+    return local && this.#desk.deliver(local.id, signal, Date.now()) ? local.id : null;
   }
 
-  /** Hub side of ingest: take the signal if our oldest fitting watch is older than the channel's own. */
-  offer(signal: Signal, olderThan: number): string | null {
+  /** Hub side of ingest: take the signal if our oldest fitting allowed watch is older than the channel's own. */
+  async offer(signal: Signal, olderThan: number, facts: SignalFacts, version: number): Promise<HubOffer> {
+    // Never decided by an older policy than the channel's: a version it knows of is saved, so it is in D1.
+    const access = new SignalAccess(await this.#state.policyAtLeast(version), facts);
     const now = Date.now();
-    const candidate = this.#desk.candidate(signal, now);
-    if (!candidate || candidate.createdAt >= olderThan) return null;
+    const candidate = this.#desk.candidate(signal, now, access.mayTake);
+    if (!candidate || candidate.createdAt >= olderThan) return { watchId: null, denied: access.denied };
     this.#desk.store.addSignal(signal);
-    return this.#desk.deliver(candidate.id, signal, now) ? candidate.id : null;
+    return { watchId: this.#desk.deliver(candidate.id, signal, now) ? candidate.id : null, denied: access.denied };
+  }
+
+  /** The lookback of a new watch here, among the signals its agent may receive. */
+  async lookback(watchId: string, now: number): Promise<WatchView> {
+    const policy = await this.#state.policy();
+    return this.#desk.lookback(watchId, now, (spec, s) => this.#allows(policy, spec, s));
+  }
+
+  /** Channel side of a hub lookback: the signal, if it is free and the hub watch's agent may receive it. */
+  async claim(signalId: string, watchId: string, agent: string | null): Promise<HubClaim> {
+    const policy = await this.#state.policy();
+    return this.#desk.claim(signalId, watchId, (s) => this.#allows(policy, { id: watchId, agent }, s));
+  }
+
+  #allows(policy: PolicyInForce, watch: Pick<WatchSpec, "id" | "agent">, s: Signal): boolean {
+    return new SignalAccess(policy, this.#state.signalFacts(s.from)).mayTake(watch);
   }
 
   /** Hub: tells every signal-mode channel that a hub watch may wait until `until`. */
@@ -75,10 +110,11 @@ export class SignalRouter {
       const a = (m.meta ? JSON.parse(m.meta).annotation : null) as Annotation | null;
       const signal: Signal = { id: m.id, channelId: m.channel_id, from: m.from_address, body: m.body, receivedAt: m.created_at, code: a?.code ?? null, codes: a?.codes ?? [], links: a?.links ?? [] };
       if (!signalMatches(spec, signal)) continue;
-      const claimed = await this.#env.CHANNEL.get(this.#env.CHANNEL.idFromName(m.channel_id)).claimSignal(m.channel_id, m.id, watchId);
-      if (!claimed) continue;
-      this.#desk.store.addSignal(signal);
-      if (this.#desk.deliver(watchId, signal, Date.now())) break;
+      const channel = this.#env.CHANNEL.get(this.#env.CHANNEL.idFromName(m.channel_id));
+      const claim = await channel.claimSignal(m.channel_id, m.id, watchId, spec.agent ?? null);
+      if (claim.status !== "claimed") continue;
+      this.#desk.store.addSignal(claim.signal);
+      if (this.#desk.deliver(watchId, claim.signal, Date.now())) break;
     }
     return this.#desk.store.view(watchId)!;
   }

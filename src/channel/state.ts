@@ -15,6 +15,7 @@ import { externalUrl, required, twilioApiBase } from "../lib/config";
 import { unseal } from "../lib/crypto";
 import { GroupCommit } from "../lib/group-commit";
 import type { LocalStore } from "./local-store";
+import type { PolicyInForce, SignalFacts } from "./signal-access";
 import { toChannelView, webhookUrl, type ChannelView } from "./view";
 
 export interface SignedRequest {
@@ -167,6 +168,23 @@ export class ChannelState {
     const [policy, agent] = await Promise.all([this.#currentPolicy(), this.#agentHandle()]);
     const q: DecisionQuery = { agent, action, channel: this.row.handle, sender: { address: sender, paired }, pairedAddresses: [...this.paired] };
     return { version: policy.version, engine: getPolicyEngine(policy.text, String(policy.version)), q };
+  }
+
+  /** The policy version in force and its engine (works in the hub too, which has no channel row). */
+  async policy(): Promise<PolicyInForce> {
+    const p = await this.#currentPolicy();
+    return { version: p.version, engine: getPolicyEngine(p.text, String(p.version)) };
+  }
+
+  /** Like policy(), but never older than `version`: another object decided by it, so it is in D1 already. */
+  async policyAtLeast(version: number): Promise<PolicyInForce> {
+    if (this.#policy && this.#policy.version < version) this.#policy = undefined;
+    return this.policy();
+  }
+
+  /** The channel's side of `receive_signal` for a message from `sender`, as things stand now. */
+  signalFacts(sender: string): SignalFacts {
+    return { channel: this.row.handle, sender: { address: sender, paired: this.paired.has(sender) }, pairedAddresses: [...this.paired] };
   }
 
   async #currentPolicy() {

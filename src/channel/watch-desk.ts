@@ -30,7 +30,7 @@ export class WatchDesk {
     return this.#store;
   }
 
-  async create(w: { id: string; agentId: string; channelId: string | null; params: WatchParams }, now: number): Promise<WatchView> {
+  async create(w: { id: string; agentId: string; agentHandle: string; channelId: string | null; params: WatchParams }, now: number): Promise<WatchView> {
     this.#store.addWatch({ ...w, createdAt: now, expiresAt: now + w.params.timeoutS * 1000 });
     // The newest watch goes last in the oldest-first list, so the cache stays valid without a re-read.
     const spec = this.#store.waitingSpec(w.id);
@@ -41,21 +41,22 @@ export class WatchDesk {
     return view;
   }
 
-  /** The lookback: a free signal from this object's recent ones that the new watch should take at once. */
-  lookback(watchId: string, now: number): WatchView {
+  /** The lookback: a free signal from this object's recent ones that the new watch should take at once, among
+   * those `mayTake` admits for the watch's agent. */
+  lookback(watchId: string, now: number, mayTake: (spec: WatchSpec, s: Signal) => boolean): WatchView {
     const spec = this.#store.waitingSpec(watchId);
     if (spec) {
       const free = this.#store.freeSignals(now - spec.lookbackS * 1000).filter((s) => !this.#held.has(s.id));
-      const signal = pickSignalForWatch(free, spec, now);
+      const signal = pickSignalForWatch(free, spec, now, (s) => mayTake(spec, s));
       if (signal && this.#store.consume(signal.id, watchId)) this.settle(watchId, "matched", signal, now);
     }
     return this.#store.view(watchId)!;
   }
 
-  /** The oldest waiting watch here that fits the signal, if any (nothing is changed). */
-  candidate(signal: Signal, now: number) {
+  /** The oldest waiting watch here that fits the signal and whose agent `mayTake` admits, if any (nothing is changed). */
+  candidate(signal: Signal, now: number, mayTake: (w: WatchSpec) => boolean) {
     this.#waiting ??= this.#store.waiting();
-    return pickWatchForSignal(this.#waiting, signal, now);
+    return pickWatchForSignal(this.#waiting, signal, now, mayTake);
   }
 
   /** Runs `offer` with the signal held back from lookbacks (in memory: the hold lasts one await, not a restart). */
@@ -68,9 +69,13 @@ export class WatchDesk {
     }
   }
 
-  /** A stored signal for another object's watch (the hub's lookback), unless it is taken or held. */
-  claim(signalId: string, watchId: string): Signal | null {
-    return this.#held.has(signalId) ? null : this.#store.consume(signalId, watchId);
+  /** A stored signal for another object's watch (the hub's lookback), unless it is taken, held, or not for it. */
+  claim(signalId: string, watchId: string, mayTake: (s: Signal) => boolean): { status: "claimed"; signal: Signal } | { status: "taken" } | { status: "denied" } {
+    const free = this.#held.has(signalId) ? null : this.#store.freeSignal(signalId);
+    if (!free) return { status: "taken" };
+    if (!mayTake(free)) return { status: "denied" };
+    const signal = this.#store.consume(signalId, watchId);
+    return signal ? { status: "claimed", signal } : { status: "taken" };
   }
 
   /** Gives a stored signal to a watch of this object. False if either was taken meanwhile. */

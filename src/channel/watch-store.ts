@@ -9,6 +9,7 @@ export const RETENTION_MS = 24 * 3600_000;
 type WatchRow = {
   id: string;
   agent_id: string;
+  agent_handle: string | null;
   channel_id: string | null;
   params: string;
   status: WatchStatus;
@@ -34,15 +35,19 @@ export class WatchStore {
       `CREATE TABLE IF NOT EXISTS watches (id TEXT PRIMARY KEY, agent_id TEXT NOT NULL, channel_id TEXT, params TEXT NOT NULL, status TEXT NOT NULL, signal TEXT, created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL, settled_at INTEGER)`,
     );
     this.#sql.exec(`CREATE INDEX IF NOT EXISTS watches_waiting ON watches (status, created_at)`);
+    // The agent's handle is what policies name; watches stored before it was recorded have none (never served).
+    const columns = this.#sql.exec<{ name: string }>(`PRAGMA table_info(watches)`).toArray();
+    if (!columns.some((c) => c.name === "agent_handle")) this.#sql.exec(`ALTER TABLE watches ADD COLUMN agent_handle TEXT`);
     this.#sql.exec(`CREATE TABLE IF NOT EXISTS signals (id TEXT PRIMARY KEY, json TEXT NOT NULL, received_at INTEGER NOT NULL, consumed_by TEXT)`);
     this.#sql.exec(`CREATE INDEX IF NOT EXISTS signals_received ON signals (received_at)`);
   }
 
-  addWatch(w: { id: string; agentId: string; channelId: string | null; params: WatchParams; createdAt: number; expiresAt: number }) {
+  addWatch(w: { id: string; agentId: string; agentHandle: string; channelId: string | null; params: WatchParams; createdAt: number; expiresAt: number }) {
     this.#sql.exec(
-      `INSERT INTO watches (id, agent_id, channel_id, params, status, created_at, expires_at) VALUES (?, ?, ?, ?, 'waiting', ?, ?)`,
+      `INSERT INTO watches (id, agent_id, agent_handle, channel_id, params, status, created_at, expires_at) VALUES (?, ?, ?, ?, ?, 'waiting', ?, ?)`,
       w.id,
       w.agentId,
+      w.agentHandle,
       w.channelId,
       JSON.stringify(w.params),
       w.createdAt,
@@ -68,13 +73,13 @@ export class WatchStore {
     return this.#sql
       .exec<WatchRow>(`SELECT * FROM watches WHERE status = 'waiting' ORDER BY created_at, id`)
       .toArray()
-      .map((r) => ({ id: r.id, createdAt: r.created_at, expiresAt: r.expires_at, ...specFilters(r) }));
+      .map(toSpec);
   }
 
   /** One waiting watch as the matcher sees it (null once it has settled). */
   waitingSpec(id: string): WatchSpec | null {
     const r = this.#sql.exec<WatchRow>(`SELECT * FROM watches WHERE id = ? AND status = 'waiting'`, id).toArray()[0];
-    return r ? { id: r.id, createdAt: r.created_at, expiresAt: r.expires_at, ...specFilters(r) } : null;
+    return r ? toSpec(r) : null;
   }
 
   hasWaiting(): boolean {
@@ -118,14 +123,21 @@ export class WatchStore {
       .map((r) => JSON.parse(r.json) as Signal);
   }
 
+  /** One stored signal no watch has taken yet. */
+  freeSignal(id: string): Signal | null {
+    const row = this.#sql.exec<{ json: string }>(`SELECT json FROM signals WHERE id = ? AND consumed_by IS NULL`, id).toArray()[0];
+    return row ? (JSON.parse(row.json) as Signal) : null;
+  }
+
   /** Gives the signal to `watchId` if no watch has it yet. */
   consume(signalId: string, watchId: string): Signal | null {
     const row = this.#sql.exec<{ json: string }>(`UPDATE signals SET consumed_by = ? WHERE id = ? AND consumed_by IS NULL RETURNING json`, watchId, signalId).toArray()[0];
     return row ? (JSON.parse(row.json) as Signal) : null;
   }
 
-  release(signalId: string, watchId: string) {
-    this.#sql.exec(`UPDATE signals SET consumed_by = NULL WHERE id = ? AND consumed_by = ?`, signalId, watchId);
+  /** Frees a signal `watchId` took; false when that watch did not have it. */
+  release(signalId: string, watchId: string): boolean {
+    return this.#sql.exec(`UPDATE signals SET consumed_by = NULL WHERE id = ? AND consumed_by = ?`, signalId, watchId).rowsWritten > 0;
   }
 
   purge(now: number) {
@@ -138,9 +150,9 @@ export class WatchStore {
   }
 }
 
-function specFilters(r: WatchRow) {
+function toSpec(r: WatchRow): WatchSpec {
   const p = JSON.parse(r.params) as WatchParams;
-  return { channelId: r.channel_id, from: p.from, contains: p.contains, regex: p.regex, lookbackS: p.lookbackS };
+  return { id: r.id, agent: r.agent_handle, createdAt: r.created_at, expiresAt: r.expires_at, channelId: r.channel_id, from: p.from, contains: p.contains, regex: p.regex, lookbackS: p.lookbackS };
 }
 
 function toView(r: WatchRow): WatchView {

@@ -177,7 +177,7 @@ export const openApiDocument = {
     responses: {
       E400: errorResponse("Bad request or validation_error (details.issues lists the fields)."),
       E401: errorResponse("Missing or wrong credentials."),
-      E403: errorResponse("Forbidden (e.g. an agent key acting for another agent, or a bad Twilio signature)."),
+      E403: errorResponse("Forbidden (e.g. an agent key acting for another agent, signal_forbidden: the policies never let the agent receive a signal there, or a bad Twilio signature)."),
       E404: errorResponse("Not found."),
       E409: errorResponse("Conflict."),
       E413: errorResponse("Payload too large."),

@@ -4,6 +4,7 @@ import { and, eq } from "drizzle-orm";
 import { Hono } from "hono";
 import { z } from "zod";
 import { channelStub } from "../channel/client";
+import { hubStub } from "../channel/signal-router";
 import { createDb } from "../db/client";
 import { currentPolicy, savePolicy } from "../db/policies";
 import { agents, channels, pairedAddresses } from "../db/schema";
@@ -55,9 +56,12 @@ export const policyRoutes = new Hono<{ Bindings: Env }>()
     }
     const db = createDb(c.env.DB);
     const saved = await savePolicy(db, text);
-    // Every channel object decides the next message by the new version (they cache the one in force).
+    // Every channel object decides the next message by the new version (they cache the one in force), and so does
+    // the hub, which decides for the watches on any channel (it also never decides by a version older than the
+    // channel offering it a signal).
     const all = await db.select({ id: channels.id }).from(channels).all();
-    await Promise.allSettled(all.map((ch) => channelStub(c.env, ch.id).policyChanged({ version: saved.version, text: saved.text })));
+    const pushed = { version: saved.version, text: saved.text };
+    await Promise.allSettled([...all.map((ch) => channelStub(c.env, ch.id).policyChanged(pushed)), hubStub(c.env).policyChanged(pushed)]);
     return c.json({ ...view(saved), policies: result.policies });
   })
   .post("/check", validate("json", checkBody), async (c) => {

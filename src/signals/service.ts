@@ -7,11 +7,13 @@ import { channelStub } from "../channel/client";
 import { MAX_WAIT_MS } from "../channel/watch-desk";
 import { hubStub } from "../channel/signal-router";
 import { createDb } from "../db/client";
+import { currentPolicy } from "../db/policies";
 import { agents, channels, watchIndex } from "../db/schema";
 import { validateWatchInput } from "../domain/signals";
 import { newId } from "../lib/crypto";
 import { AppError } from "../lib/errors";
 import { unwrap } from "../lib/result";
+import { refuseUnservable } from "./access";
 import { waitResult, type WaitResult, type WatchView } from "./types";
 
 /** Who is asking: the admin (any agent's watches) or an external agent with its own API key (its watches only). */
@@ -39,17 +41,20 @@ export async function createWatch(env: Env, who: Principal, body: WatchRequest):
   const checked = validateWatchInput(body);
   if (!checked.ok) throw new AppError(400, "validation_error", checked.issues.map((i) => `${i.path}: ${i.message}`).join("; "), { issues: checked.issues });
   const db = createDb(env.DB);
-  const [agent, channel] = await Promise.all([
-    db.select({ id: agents.id }).from(agents).where(eq(agents.id, agentId)).get(),
-    checked.value.channelId ? db.select({ id: channels.id }).from(channels).where(eq(channels.id, checked.value.channelId)).get() : undefined,
+  const [agent, channel, policy] = await Promise.all([
+    db.select({ id: agents.id, handle: agents.handle }).from(agents).where(eq(agents.id, agentId)).get(),
+    checked.value.channelId ? db.select({ id: channels.id, handle: channels.handle }).from(channels).where(eq(channels.id, checked.value.channelId)).get() : undefined,
+    currentPolicy(db),
   ]);
   if (!agent) throw new AppError(400, "validation_error", `agent_id: no agent ${agentId}`, { issues: [{ path: "agent_id", message: "unknown agent" }] });
   if (checked.value.channelId && !channel) throw new AppError(400, "validation_error", `channel_id: no channel ${checked.value.channelId}`, { issues: [{ path: "channel_id", message: "unknown channel" }] });
+  await refuseUnservable(db, policy, { agent: agent.handle, channel: channel ?? null, from: checked.value.from });
+
   const id = newId("wt");
   const channelId = checked.value.channelId;
   const now = Date.now();
   await db.insert(watchIndex).values({ id, agentId, channelId, createdAt: now, expiresAt: now + checked.value.timeoutS * 1000 }).run();
-  return unwrap(await where(env, channelId).createWatch({ id, agentId, channelId, params: checked.value }));
+  return unwrap(await where(env, channelId).createWatch({ id, agentId, agentHandle: agent.handle, channelId, params: checked.value }));
 }
 
 async function locate(env: Env, who: Principal, id: string) {

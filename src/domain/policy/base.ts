@@ -11,7 +11,9 @@ export const BASE_POLICIES: Readonly<Record<string, string>> = {
   resource
 ) when { resource.sender.paired };`,
 
-  // A sender forbidden to reach the agent still feeds signal watches, unless a policy forbids receive_signal too.
+  // Any agent may wait on a signal-mode channel: receive_signal is decided for the agent whose watch would take the
+  // signal (not the channel's own agent), so the owner narrows who may with forbids. A sender forbidden to reach
+  // an agent still feeds signal watches, unless a policy forbids receive_signal too.
   "base.signals": `permit(
   principal,
   action == Policy::Action::"receive_signal",
