@@ -310,6 +310,12 @@ export class ChannelObject extends DurableObject<Env> {
     return this.#router.claim(signalId, watchId, agent);
   }
 
+  /** Channel: a hub watch could not take the signal it claimed; it goes to the next fitting watch, or stays free. */
+  async releaseSignal(channelId: string, signalId: string, watchId: string): Promise<string | null> {
+    if (!(await this.#state.load(channelId))) return null;
+    return this.#router.release(signalId, watchId);
+  }
+
   /** Watch expiry: wakes every waiter of a watch whose time ran out. */
   override async alarm() {
     await this.#watches.expire(Date.now());

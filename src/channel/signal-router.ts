@@ -1,7 +1,8 @@
 // Where an arriving signal goes, and where a new watch looks back. A channel's own watches and the hub's
 // "any signal-mode channel" watches compete for each signal; the oldest fitting watch whose agent may receive it
 // (`receive_signal` decided for that watch's agent, see signal-access.ts) wins, and a signal goes to one watch
-// only. The channel object owns its signals and their facts, so the hub claims a recent one through it.
+// only. The channel object owns its signals and their facts, so the hub claims a recent one through it, and hands
+// back one it claimed but could not use, for the next watch.
 import { annotate, signalMatches, type Annotation, type Signal, type WatchSpec } from "../domain/signals";
 import type { WatchView } from "../signals/types";
 import type { MessageRow } from "../db/schema";
@@ -86,6 +87,16 @@ export class SignalRouter {
     return this.#desk.claim(signalId, watchId, (s) => this.#allows(policy, { id: watchId, agent }, s));
   }
 
+  /** Channel: a hub watch claimed the signal but settled before it could take it: route it again, as on arrival. */
+  async release(signalId: string, watchId: string): Promise<string | null> {
+    const policy = await this.#state.policy();
+    const offerToHub = await this.#state.hubMayWait(Date.now());
+    if (!this.#desk.store.release(signalId, watchId)) return null;
+    const signal = this.#desk.store.freeSignal(signalId);
+    if (!signal) return null;
+    return this.#route(signal, offerToHub, new SignalAccess(policy, this.#state.signalFacts(signal.from)));
+  }
+
   #allows(policy: PolicyInForce, watch: Pick<WatchSpec, "id" | "agent">, s: Signal): boolean {
     return new SignalAccess(policy, this.#state.signalFacts(s.from)).mayTake(watch);
   }
@@ -115,6 +126,9 @@ export class SignalRouter {
       if (claim.status !== "claimed") continue;
       this.#desk.store.addSignal(claim.signal);
       if (this.#desk.deliver(watchId, claim.signal, Date.now())) break;
+      // Claimed at the channel, but the watch settled meanwhile (cancelled, or an offer won): never drop it there.
+      await channel.releaseSignal(m.channel_id, m.id, watchId);
+      if (!this.#desk.store.waitingSpec(watchId)) break;
     }
     return this.#desk.store.view(watchId)!;
   }

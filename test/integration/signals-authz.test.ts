@@ -1,8 +1,15 @@
 // Who may take a signal: `receive_signal` is decided for the agent that is waiting, on every path a code can reach
 // a watch (arrival, hub offer, lookback here and through the hub, MCP, the in-turn tool), and /api/policies/check
-// says the same.
+// says the same. Also a hub lookback claim that must be handed on, not lost.
+import { runInDurableObject } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
+import { LocalStore } from "../../src/channel/local-store";
+import { SignalRouter } from "../../src/channel/signal-router";
+import { ChannelState } from "../../src/channel/state";
+import { WatchDesk } from "../../src/channel/watch-desk";
+import { WatchStore } from "../../src/channel/watch-store";
+import { createDb } from "../../src/db/client";
 import { BASE, api, json, seedAgent } from "../helpers/api";
 import { scriptFake } from "../helpers/fake-openai";
 import { freshStorageEachTest } from "../helpers/fresh";
@@ -142,6 +149,57 @@ describe("watches on any signal-mode channel", () => {
     await sms(channel, account.token, BANK, "Your code is 864200");
     expect(await json(watch({ agent_id: x.id }))).toMatchObject({ status: "waiting" });
     expect(await json(watch({ agent_id: y.id, channel_id: channel.id }))).toMatchObject({ status: "matched", signal: { code: "864200" } });
+  });
+
+  it("the hub hands back a signal it claimed for a watch that settled during the claim", async () => {
+    const { channel, account, x, y } = await setup();
+    await sms(channel, account.token, BANK, "Your code is 975310");
+    const released: string[] = [];
+    // A hub of our own making, whose calls to the channel pass through a gate: the claim succeeds at the channel,
+    // then the watch is cancelled before the answer is back, then the gate opens.
+    await runInDurableObject(env.CHANNEL.get(env.CHANNEL.idFromName("test:hub")), async (_object, state) => {
+      const real = env.CHANNEL.get(env.CHANNEL.idFromName(channel.id));
+      let reached!: () => void;
+      const atClaim = new Promise<void>((r) => (reached = r));
+      let open!: () => void;
+      const gate = new Promise<void>((r) => (open = r));
+      const gated = {
+        claimSignal: async (...args: Parameters<typeof real.claimSignal>) => {
+          const answer = await real.claimSignal(...args);
+          reached();
+          await gate;
+          return answer;
+        },
+        releaseSignal: async (...args: Parameters<typeof real.releaseSignal>) => {
+          released.push(args[1]);
+          return real.releaseSignal(...args);
+        },
+      };
+      const hubEnv = { ...env, CHANNEL: { idFromName: (name: string) => name, get: () => gated } } as unknown as Env;
+      const desk = new WatchDesk(state, new WatchStore(state.storage.sql));
+      const router = new SignalRouter(hubEnv, desk, new ChannelState(hubEnv, createDb(env.DB), new LocalStore(state.storage.sql)));
+      const now = Date.now();
+      await desk.create({ id: "wt_hub", agentId: x.id, agentHandle: "x", channelId: null, params: { channelId: null, from: null, contains: null, regex: null, lookbackS: 300, timeoutS: 60 } }, now);
+      const looking = router.hubLookback("wt_hub", now);
+      await atClaim;
+      expect(desk.settle("wt_hub", "cancelled", null, Date.now())).toBe(true);
+      open();
+      expect(await looking).toMatchObject({ status: "cancelled" });
+    });
+    expect(released).toHaveLength(1);
+    expect(await json(watch({ agent_id: y.id, channel_id: channel.id }))).toMatchObject({ status: "matched", signal: { code: "975310" } });
+  });
+
+  it("a channel gives a signal handed back by the hub to its next waiting watch", async () => {
+    const { channel, account, y } = await setup();
+    await sms(channel, account.token, BANK, "Your code is 864213");
+    const [m] = await json<any[]>(api("GET", `/api/channels/${channel.id}/messages`));
+    const stub = env.CHANNEL.get(env.CHANNEL.idFromName(channel.id));
+    expect(await stub.claimSignal(channel.id, m.id, "wt_gone", "x")).toMatchObject({ status: "claimed" });
+    const next = await json(watch({ agent_id: y.id, channel_id: channel.id }));
+    expect(next.status).toBe("waiting");
+    expect(await stub.releaseSignal(channel.id, m.id, "wt_gone")).toBe(next.id);
+    expect(await get(next.id)).toMatchObject({ status: "matched", signal: { code: "864213" } });
   });
 });
 
