@@ -31,11 +31,10 @@ export type AwaitSignalResult = (WaitResult & { watch_id: string }) | { status: 
  * waiting on any more never takes a later message that the agent's next call (through its lookback) should get.
  * Mistakes in the request come back as `{status:"error"}` so the model can read them and fix its call.
  */
-export async function awaitSignalFor(env: Env, agentId: string, input: AwaitSignalInput): Promise<AwaitSignalResult> {
-  const who: Principal = { kind: "agent", agentId };
+export async function awaitSignalFor(env: Env, who: Extract<Principal, { kind: "agent" }>, input: AwaitSignalInput): Promise<AwaitSignalResult> {
   const waitS = Math.min(input.timeout_s, MAX_CALL_WAIT_S);
   try {
-    const result = await awaitSignal(env, who, { ...input, agent_id: agentId, timeout_s: waitS }, waitS * 1000);
+    const result = await awaitSignal(env, who, { ...input, agent_id: who.agentId, timeout_s: waitS }, waitS * 1000);
     if (result.status !== "waiting") return result;
     // The wait ran out a moment before the watch's own expiry fired; settle it now (a match may just have won).
     const settled = waitResult(await cancelWatch(env, who, result.watch_id));
@@ -51,6 +50,6 @@ export function awaitSignalTool(env: Env, agentId: string) {
   return tool({
     description: AWAIT_SIGNAL_DESCRIPTION,
     inputSchema: AwaitSignalInput,
-    execute: (input): Promise<AwaitSignalResult> => awaitSignalFor(env, agentId, input),
+    execute: (input): Promise<AwaitSignalResult> => awaitSignalFor(env, { kind: "agent", agentId }, input),
   });
 }

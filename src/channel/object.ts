@@ -7,6 +7,7 @@ import { createDb } from "../db/client";
 import { messageView } from "../db/messages";
 import { channels, type ChannelRow } from "../db/schema";
 import { getMessage } from "../db/turns";
+import { markWatchSettled } from "../db/watches";
 import { newPairingCode } from "../domain/pairing/pairing";
 import type { Signal, WatchParams } from "../domain/signals";
 import { parseForm } from "../domain/twilio/signature";
@@ -57,6 +58,8 @@ export class ChannelObject extends DurableObject<Env> {
     this.#local = new LocalStore(ctx.storage.sql);
     this.#watches = new WatchDesk(ctx, new WatchStore(ctx.storage.sql), (watch) => {
       if (this.ctx.getWebSockets("events").length) this.#broadcast({ type: "watch", watch });
+      // A settled watch stops counting against its agent's limit (one that expired stops by its expiry anyway).
+      if (watch.status !== "waiting") ctx.waitUntil(markWatchSettled(env.DB, watch.id, Date.now()).catch(() => {}));
     });
     this.#state = new ChannelState(env, createDb(env.DB), this.#local);
     this.#router = new SignalRouter(env, this.#watches, this.#state);

@@ -42,14 +42,14 @@ export async function revokeAgentKey(db: Db, agentId: string, keyId: string): Pr
 }
 
 /**
- * The agent an unrevoked key belongs to. The lookup is by the key's hash, so no secret is compared here: what an
+ * The agent an unrevoked key belongs to, and the key's id. The lookup is by the key's hash, so no secret is compared here: what an
  * index lookup's timing could reveal is about a SHA-256 the caller cannot steer, not about the key.
  */
-export async function agentForKey(db: Db, key: string): Promise<string | null> {
+export async function agentForKey(db: Db, key: string): Promise<{ agentId: string; keyId: string } | null> {
   const row = await db
-    .select({ agentId: agentKeys.agentId })
+    .select({ agentId: agentKeys.agentId, keyId: agentKeys.id })
     .from(agentKeys)
     .where(and(eq(agentKeys.hash, await sha256Hex(key)), isNull(agentKeys.revokedAt)))
     .get();
-  return row?.agentId ?? null;
+  return row ?? null;
 }

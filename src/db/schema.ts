@@ -146,8 +146,16 @@ export const watchIndex = sqliteTable(
     createdAt: integer("created_at").notNull().default(now),
     /** When the watch stops waiting at the latest; channels offer signals to the hub only while one may wait. */
     expiresAt: integer("expires_at"),
+    /** The agent API key that created it (null: the admin or the agent's own turn), for the per-key limit. */
+    keyId: text("key_id"),
+    /** Set when the watch matched or was cancelled: it stops counting against the limits (as it does at expiry). */
+    settledAt: integer("settled_at"),
   },
-  (t) => [index("signal_watches_channel").on(t.channelId, t.createdAt)],
+  (t) => [
+    index("signal_watches_channel").on(t.channelId, t.createdAt),
+    index("signal_watches_agent_pending").on(t.agentId, t.expiresAt),
+    index("signal_watches_key_pending").on(t.keyId, t.expiresAt),
+  ],
 );
 
 /** Per-agent API keys for external agents (MCP, signals API). Only a SHA-256 of the key is stored. */

@@ -27,13 +27,13 @@ export const agentKeyAuth = createMiddleware<{ Bindings: Env }>(async (c, next) 
   if (!key?.startsWith(KEY_PREFIX)) return next();
   const guard = guardFor(c.env, c.req.raw);
   // The block check rides along with the key lookup; only a wrong key pays a second call (to be counted).
-  const [agentId, v] = await Promise.all([agentForKey(createDb(c.env.DB), key), guard.stub.check()]);
-  if (!agentId) {
+  const [owner, v] = await Promise.all([agentForKey(createDb(c.env.DB), key), guard.stub.check()]);
+  if (!owner) {
     c.header("www-authenticate", 'Bearer realm="textgate", error="invalid_token"');
     throw afterWrong(c, guard.key, "agent key", await guard.stub.fail(), unauthorized("This API key is not valid or has been revoked."));
   }
   if (v.status === "blocked") throw tooManyAttempts(c, guard.key, "agent key", v);
-  c.set("principal", { kind: "agent", agentId });
+  c.set("principal", { kind: "agent", agentId: owner.agentId, keyId: owner.keyId });
   await next();
 });
 

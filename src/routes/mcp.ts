@@ -5,12 +5,13 @@ import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/
 import { Hono } from "hono";
 import { AWAIT_SIGNAL_DESCRIPTION, AwaitSignalInput, awaitSignalFor } from "../agent/await-signal";
 import { AppError } from "../lib/errors";
+import type { Principal } from "../signals/service";
 import { requireAgentKey } from "./agent-auth";
 
 /** While a call waits, a progress notification this often keeps clients that reset their timeout on progress patient. */
 const HEARTBEAT_MS = 15_000;
 
-function mcpServer(env: Env, agentId: string): McpServer {
+function mcpServer(env: Env, who: Extract<Principal, { kind: "agent" }>): McpServer {
   const server = new McpServer({ name: "textgate", version: "0.1.0" }, { capabilities: { tools: {} } });
   server.registerTool(
     "await_signal",
@@ -26,7 +27,7 @@ function mcpServer(env: Env, agentId: string): McpServer {
               extra.sendNotification({ method: "notifications/progress", params }).catch(() => {});
             }, HEARTBEAT_MS);
       try {
-        const result = await awaitSignalFor(env, agentId, input);
+        const result = await awaitSignalFor(env, who, input);
         return { content: [{ type: "text", text: JSON.stringify(result) }], structuredContent: result, isError: result.status === "error" };
       } finally {
         clearInterval(heartbeat);
@@ -42,7 +43,7 @@ export const mcpRoutes = new Hono<{ Bindings: Env }>()
     const principal = c.get("principal");
     if (principal?.kind !== "agent") throw new AppError(401, "unauthorized", "Send Authorization: Bearer <agent API key> (tgk_…).");
     const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined });
-    await mcpServer(c.env, principal.agentId).connect(transport);
+    await mcpServer(c.env, principal).connect(transport);
     return transport.handleRequest(c.req.raw);
   })
   // Stateless: there is no server-initiated stream to open and no session to end.

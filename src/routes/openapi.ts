@@ -101,7 +101,7 @@ const paths: Obj = {
     post: op("checkPolicy", "policies", "Explain the decision for a sender reaching an agent on a channel.", { 200: res("Decision.", ref("PolicyDecision")), ...errs(400, 401, 415) }, { requestBody: body(ref("PolicyCheck")) }),
   },
   "/api/signals/watches": {
-    post: op("createWatch", "signals", "Create a signal watch (waits for one SMS on signal-mode channels).", { 201: res("Created (matched at once if the lookback found a message).", ref("Watch")), ...errs(400, 401, 403, 415) }, {
+    post: op("createWatch", "signals", "Create a signal watch (waits for one SMS on signal-mode channels).", { 201: res("Created (matched at once if the lookback found a message).", ref("Watch")), ...errs(400, 401, 403, 415, 429) }, {
       security: agentOrAdmin,
       requestBody: body(ref("WatchRequest")),
     }),
@@ -184,7 +184,10 @@ export const openApiDocument = {
       E415: errorResponse("Unsupported media type."),
       E426: errorResponse("Upgrade required: connect with a WebSocket."),
       E429: {
-        ...errorResponse("too_many_attempts: this client sent too many wrong credentials (10 in 10 minutes); every credential, the right one too, is refused until the window ends."),
+        ...errorResponse(
+          "too_many_attempts: this client sent too many wrong credentials (10 in 10 minutes); every credential, the right one too, is refused until the window ends (with Retry-After). " +
+            "On watch creation also too_many_watches: the agent (WATCH_LIMIT_PER_AGENT) or its key (WATCH_LIMIT_PER_KEY) has as many pending watches as allowed; cancel one (no Retry-After).",
+        ),
         headers: { "Retry-After": { description: "Seconds until the client may try again.", schema: { type: "integer", minimum: 1 } } },
       },
     },

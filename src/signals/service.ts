@@ -9,6 +9,7 @@ import { hubStub } from "../channel/signal-router";
 import { createDb } from "../db/client";
 import { currentPolicy } from "../db/policies";
 import { agents, channels, watchIndex } from "../db/schema";
+import { deleteWatchRow, insertWatchWithinLimits, markWatchSettled } from "../db/watches";
 import { validateWatchInput } from "../domain/signals";
 import { newId } from "../lib/crypto";
 import { AppError } from "../lib/errors";
@@ -16,8 +17,17 @@ import { unwrap } from "../lib/result";
 import { refuseUnservable } from "./access";
 import { waitResult, type WaitResult, type WatchView } from "./types";
 
-/** Who is asking: the admin (any agent's watches) or an external agent with its own API key (its watches only). */
-export type Principal = { kind: "admin" } | { kind: "agent"; agentId: string };
+/**
+ * Who is asking: the admin (any agent's watches) or an agent (its watches only) — through one of its API keys
+ * (`keyId`, which has its own limit on pending watches) or in its own turn (no key).
+ */
+export type Principal = { kind: "admin" } | { kind: "agent"; agentId: string; keyId?: string };
+
+const DEFAULT_WATCH_LIMIT = 50;
+const limitOf = (raw: string | undefined) => {
+  const n = Number(raw);
+  return Number.isInteger(n) && n > 0 ? n : DEFAULT_WATCH_LIMIT;
+};
 
 export const WatchRequest = z
   .object({
@@ -53,8 +63,33 @@ export async function createWatch(env: Env, who: Principal, body: WatchRequest):
   const id = newId("wt");
   const channelId = checked.value.channelId;
   const now = Date.now();
-  await db.insert(watchIndex).values({ id, agentId, channelId, createdAt: now, expiresAt: now + checked.value.timeoutS * 1000 }).run();
-  return unwrap(await where(env, channelId).createWatch({ id, agentId, agentHandle: agent.handle, channelId, params: checked.value }));
+  const keyId = who.kind === "agent" ? (who.keyId ?? null) : null;
+  const limits = { perAgent: limitOf(env.WATCH_LIMIT_PER_AGENT), perKey: limitOf(env.WATCH_LIMIT_PER_KEY) };
+  const inserted = await insertWatchWithinLimits(env.DB, { id, agentId, keyId, channelId, createdAt: now, expiresAt: now + checked.value.timeoutS * 1000 }, limits);
+  if (!inserted.ok) throw tooManyWatches(inserted.limit, agent.handle, limits);
+
+  // A watch its object never made (the channel vanished, the call failed) must not count against the limits.
+  const created = await where(env, channelId)
+    .createWatch({ id, agentId, agentHandle: agent.handle, channelId, params: checked.value })
+    .catch(async (err: unknown) => {
+      await deleteWatchRow(env.DB, id);
+      throw err;
+    });
+  if (!created.ok) await deleteWatchRow(env.DB, id);
+  const view = unwrap(created);
+  // Matched by its lookback at once: it never counted as pending for long.
+  if (view.status !== "waiting") await markWatchSettled(env.DB, id, Date.now());
+  return view;
+}
+
+function tooManyWatches(limit: "agent" | "key", agent: string, limits: { perAgent: number; perKey: number }): AppError {
+  const [who, n, setting] = limit === "agent" ? [`Agent "${agent}"`, limits.perAgent, "WATCH_LIMIT_PER_AGENT"] : ["This API key", limits.perKey, "WATCH_LIMIT_PER_KEY"];
+  return new AppError(
+    429,
+    "too_many_watches",
+    `${who} already has ${n} pending watches, the limit (${setting}). Cancel one you no longer need (DELETE /api/signals/watches/{id}), or wait for one to match or time out.`,
+    { limit: n, scope: limit },
+  );
 }
 
 async function locate(env: Env, who: Principal, id: string) {
@@ -73,6 +108,8 @@ export async function getWatch(env: Env, who: Principal, id: string, waitS = 0):
 export async function cancelWatch(env: Env, who: Principal, id: string): Promise<WatchView> {
   const view = await (await locate(env, who, id)).cancelWatch(id);
   if (!view) throw new AppError(404, "not_found", "watch not found");
+  // The object marks it too, in the background; here it is done before the caller creates the next one.
+  await markWatchSettled(env.DB, id, Date.now());
   return view;
 }
 

@@ -1,6 +1,6 @@
 // Who may take a signal: `receive_signal` is decided for the agent that is waiting, on every path a code can reach
 // a watch (arrival, hub offer, lookback here and through the hub, MCP, the in-turn tool), and /api/policies/check
-// says the same. Also a hub lookback claim that must be handed on, not lost.
+// says the same. Also the limits on pending watches, and a hub lookback claim that must be handed on, not lost.
 import { runInDurableObject } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
@@ -10,6 +10,7 @@ import { ChannelState } from "../../src/channel/state";
 import { WatchDesk } from "../../src/channel/watch-desk";
 import { WatchStore } from "../../src/channel/watch-store";
 import { createDb } from "../../src/db/client";
+import { createWatch } from "../../src/signals/service";
 import { BASE, api, json, seedAgent } from "../helpers/api";
 import { scriptFake } from "../helpers/fake-openai";
 import { freshStorageEachTest } from "../helpers/fresh";
@@ -224,5 +225,35 @@ describe("creating a watch the agent can never be served", () => {
     expect((await watch({ agent_id: x.id, channel_id: channel.id, from: BANK })).status).toBe(403);
     expect((await watch({ agent_id: x.id, channel_id: channel.id, from: "+15550001234" })).status).toBe(201);
     expect((await watch({ agent_id: x.id, channel_id: channel.id })).status).toBe(201);
+  });
+});
+
+describe("pending watch limits", () => {
+  it("refuses the 51st waiting watch of an agent with 429, even when they are created at once; cancelling frees one", async () => {
+    const { channel, x } = await setup();
+    const all = await Promise.all(Array.from({ length: 55 }, () => watch({ agent_id: x.id, channel_id: channel.id, lookback_s: 0 })));
+    expect(all.filter((r) => r.status === 201)).toHaveLength(50);
+    const refused = all.filter((r) => r.status === 429);
+    expect(refused).toHaveLength(5);
+    expect(await refused[0]!.json()).toMatchObject({ error: { code: "too_many_watches", message: expect.stringMatching(/50 .*cancel/i) } });
+    const first = await json(all.find((r) => r.status === 201)!);
+    await api("DELETE", `/api/signals/watches/${first.id}`);
+    expect((await watch({ agent_id: x.id, channel_id: channel.id, lookback_s: 0 })).status).toBe(201);
+    expect((await watch({ agent_id: x.id, channel_id: channel.id, lookback_s: 0 })).status).toBe(429);
+  });
+
+  it("limits each agent key on its own", async () => {
+    const { channel, x } = await setup();
+    const one = await json(api("POST", `/api/agents/${x.id}/keys`, { name: "one" }));
+    const two = await json(api("POST", `/api/agents/${x.id}/keys`, { name: "two" }));
+    const limited = { ...env, WATCH_LIMIT_PER_KEY: "2" } as unknown as Env;
+    const body = { channel_id: channel.id, timeout_s: 60, lookback_s: 0 };
+    await createWatch(limited, { kind: "agent", agentId: x.id, keyId: one.id }, body);
+    await createWatch(limited, { kind: "agent", agentId: x.id, keyId: one.id }, body);
+    await expect(createWatch(limited, { kind: "agent", agentId: x.id, keyId: one.id }, body)).rejects.toMatchObject({ status: 429, code: "too_many_watches" });
+    await expect(createWatch(limited, { kind: "agent", agentId: x.id, keyId: two.id }, body)).resolves.toMatchObject({ status: "waiting" });
+    // Through the API, the watch counts against the key that was presented.
+    const viaApi = await json(watch({ channel_id: channel.id }, { authorization: `Bearer ${one.key}` }));
+    expect(await env.DB.prepare("SELECT key_id FROM signal_watches WHERE id = ?").bind(viaApi.id).first("key_id")).toBe(one.id);
   });
 });
