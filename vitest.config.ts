@@ -46,8 +46,10 @@ export default defineConfig(async () => {
     ],
     resolve: {
       alias: {
-        // cedar-wasm's web build does not export its .wasm path; wrangler's wasm rule finds it, Vite needs this.
+        // cedar-wasm's package exports name neither its .wasm nor the bundler glue (src/domain/policy/cedar.ts says
+        // why that glue); wrangler.toml's [alias] has the same two lines for deploys.
         "@cedar-policy/cedar-wasm/web/cedar_wasm_bg.wasm": path.join(import.meta.dirname, "node_modules/@cedar-policy/cedar-wasm/web/cedar_wasm_bg.wasm"),
+        "@cedar-policy/cedar-wasm/esm/cedar_wasm_bg.js": path.join(import.meta.dirname, "node_modules/@cedar-policy/cedar-wasm/esm/cedar_wasm_bg.js"),
       },
     },
     test: {

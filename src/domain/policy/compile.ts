@@ -1,15 +1,27 @@
 // Turns a user's policy text into the set the engine runs, or into problems to show them. This is the gate:
 // the engine refuses text that fails here, because Cedar skips a policy that errors at evaluation time, and a
 // skipped `forbid` would quietly let a blocked sender through.
-import { cedar } from "./cedar";
 import { BASE_ID_PREFIX } from "./base";
+import { CedarTrap, withCedar, type Cedar } from "./cedar";
+import { checkPolicyShape } from "./limits";
 import { toProblems, type PolicyProblem } from "./problems";
 import { SCHEMA } from "./schema";
 
 export type Compiled = { ok: true; policies: Record<string, string>; ids: string[] } | { ok: false; errors: PolicyProblem[] };
 
 export function compilePolicies(text: string): Compiled {
-  const c = cedar();
+  const shape = checkPolicyShape(text);
+  if (shape) return { ok: false, errors: [shape] };
+  try {
+    return withCedar((c) => compileWith(c, text));
+  } catch (err) {
+    // Refused, not saved and not run: a set Cedar cannot digest fails closed like any invalid one.
+    if (err instanceof CedarTrap) return { ok: false, errors: [{ message: `Cedar could not process this text (${err.message})` }] };
+    throw err;
+  }
+}
+
+function compileWith(c: Cedar, text: string): Compiled {
   const checked = c.validate({ schema: SCHEMA, policies: { staticPolicies: text } });
   if (checked.type === "failure") return { ok: false, errors: checked.errors.flatMap((e) => toProblems(text, e)) };
 

@@ -2,11 +2,11 @@
 // watch. One engine per policy-set version, cached, so a version is validated and parsed once, not per message.
 import { BASE_POLICIES } from "./base";
 import { blanketForbids } from "./blanket";
-import { cedar, type Cedar } from "./cedar";
+import { CedarTrap, withCedar, type Cedar } from "./cedar";
 import { compilePolicies } from "./compile";
 import { holdSlot } from "./preparsed";
 import type { PolicyProblem } from "./problems";
-import { cedarRequest, type DecisionQuery } from "./request";
+import { cedarRequest, queryProblem, type DecisionQuery } from "./request";
 import { SCHEMA } from "./schema";
 
 export interface PolicyDecision {
@@ -17,14 +17,15 @@ export interface PolicyDecision {
 }
 
 const SCHEMA_ID = "textgate.schema";
-let schemaReady = false;
+/** The Cedar instance generation the schema was preparsed into; a replaced instance has lost it. */
+let schemaGeneration = 0;
 
-function preparseSchema(c: Cedar): void {
-  if (schemaReady) return;
+function preparseSchema(c: Cedar, generation: number): void {
+  if (schemaGeneration === generation) return;
   const answer = c.preparseSchema(SCHEMA_ID, SCHEMA);
   // Our own schema failing to parse is a bug in this module, not a decision.
   if (answer.type === "failure") throw new Error(`policy schema: ${answer.errors.map((e) => e.message).join("; ")}`);
-  schemaReady = true;
+  schemaGeneration = generation;
 }
 
 export class PolicyEngine {
@@ -50,6 +51,8 @@ export class PolicyEngine {
   }
 
   decide(q: DecisionQuery): PolicyDecision {
+    const refused = queryProblem(q);
+    if (refused) return deny([refused]);
     const key = queryKey(q);
     const known = this.#decided.get(key);
     if (known) {
@@ -58,7 +61,15 @@ export class PolicyEngine {
       this.#decided.set(key, known);
       return copy(known);
     }
-    const decision = this.#evaluate(q);
+    let decision: PolicyDecision;
+    try {
+      decision = withCedar((c, generation) => this.#evaluate(c, generation, q));
+    } catch (err) {
+      // Fail closed, and remember nothing: the trap is not the policies' answer, and the next call asks a fresh
+      // instance again.
+      if (err instanceof CedarTrap) return deny([err.message]);
+      throw err;
+    }
     this.#decided.set(key, decision);
     if (this.#decided.size > DECISION_CACHE_SIZE) this.#decided.delete(this.#decided.keys().next().value!);
     return copy(decision);
@@ -71,7 +82,13 @@ export class PolicyEngine {
   blanketDenial(q: DecisionQuery): string[] {
     const d = this.decide(q);
     if (d.decision === "allow") return [];
-    this.#blanket ??= blanketForbids(this.#userPolicies());
+    try {
+      this.#blanket ??= blanketForbids(this.#userPolicies());
+    } catch (err) {
+      // Unknown for now (nothing is remembered, the next call asks a fresh instance): no forbid is called blanket.
+      if (err instanceof CedarTrap) return [];
+      throw err;
+    }
     return d.reasons.filter((id) => this.#blanket!.has(id));
   }
 
@@ -79,11 +96,10 @@ export class PolicyEngine {
     return Object.fromEntries(Object.entries(this.#policies ?? {}).filter(([id]) => !(id in BASE_POLICIES)));
   }
 
-  #evaluate(q: DecisionQuery): PolicyDecision {
+  #evaluate(c: Cedar, generation: number, q: DecisionQuery): PolicyDecision {
     if (!this.#policies) return deny(this.problems.map((p) => `policy set ${this.version} is invalid: ${p.message}`));
-    const c = cedar();
-    preparseSchema(c);
-    const set = holdSlot(c, this, this.#policies);
+    preparseSchema(c, generation);
+    const set = holdSlot(c, generation, this, this.#policies);
     if (!set.ok) return deny(set.errors);
     const answer = c.statefulIsAuthorized({
       ...cedarRequest(q),
