@@ -1,5 +1,5 @@
 // cedar-wasm's package exports name neither its .wasm nor the bundler build's glue. Both are aliased to their files
-// (vitest.config.ts for Vite, wrangler.toml [alias] for wrangler); wrangler bundles the .wasm as a compiled Module.
+// (vitest.config.ts for Vite; wrangler.toml [alias] for the glue, while wrangler's wasm rule finds the .wasm).
 declare module "@cedar-policy/cedar-wasm/web/cedar_wasm_bg.wasm" {
   const module: WebAssembly.Module;
   export default module;
