@@ -2,6 +2,7 @@
 // shaped candidate, links, the sender's kind and a few topic keywords. Pure and deterministic.
 import { type Candidate, findCandidates, isLabelled } from "./candidates";
 import { type KeywordHit, findCodeKeywords, isPromotion } from "./code-keywords";
+import { readableBody } from "./limits";
 import { findEmails, findLinks } from "./links";
 import { maskNotCodes } from "./not-codes";
 import { type Sender, classifySender } from "./sender";
@@ -26,8 +27,9 @@ const MAX_WEAK_DISTANCE = 40; // without "code", only a number right by "sign in
 const MAX_MIXED_DISTANCE = 30; // letters and digits far from "code" are product names and references
 const SENTENCE_END = /[.!?。！？\n]\s|[。！？\n]/;
 
+/** Reads the body's first MAX_SIGNAL_BODY_LENGTH characters: every step is linear, and this bounds the line. */
 export function annotate(input: { body: string; from: string }): Annotation {
-  const text = foldToAscii(input.body);
+  const text = foldToAscii(readableBody(input.body));
   const links = findLinks(text);
   let masked = text;
   for (const span of [...links, ...findEmails(text)]) masked = mask(masked, span);

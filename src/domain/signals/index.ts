@@ -7,4 +7,11 @@ export type { Topic } from "./topics";
 export { newWatch, pickSignalForWatch, pickWatchForSignal, signalMatches, validateWatchInput } from "./watch";
 export type { Issue, Signal, WatchInput, WatchInputResult, WatchParams, WatchSpec } from "./watch";
 export { DEFAULT_LOOKBACK_S, MAX_LOOKBACK_S, MAX_TIMEOUT_S } from "./watch-input";
-export { MAX_PATTERN_LENGTH } from "./regex-safety";
+export {
+  MAX_CHANNEL_ID_LENGTH,
+  MAX_CONTAINS_LENGTH,
+  MAX_FROM_LENGTH,
+  MAX_PATTERN_LENGTH,
+  MAX_PATTERN_PROGRAM,
+  MAX_SIGNAL_BODY_LENGTH,
+} from "./limits";

@@ -1,12 +1,12 @@
 // The trust boundary for signal watches: what an agent sends to await_signal, checked and normalised before a
 // watch is stored. Kept apart from matching so it can be reviewed alone.
 import { isAddress } from "../phone";
+import { MAX_CHANNEL_ID_LENGTH, MAX_CONTAINS_LENGTH, MAX_FROM_LENGTH } from "./limits";
 import { checkWatchPattern } from "./regex-safety";
 
 export const DEFAULT_LOOKBACK_S = 300;
 export const MAX_LOOKBACK_S = 86_400;
 export const MAX_TIMEOUT_S = 86_400;
-export const MAX_CONTAINS_LENGTH = 200;
 
 /** The request shape, as agents write it (snake_case, from JSON). */
 export interface WatchInput {
@@ -67,8 +67,8 @@ export function validateWatchInput(input: unknown): WatchInputResult {
     return v;
   };
 
-  const channelId = text("channel_id", 100);
-  const from = text("from", 32);
+  const channelId = text("channel_id", MAX_CHANNEL_ID_LENGTH);
+  const from = text("from", MAX_FROM_LENGTH);
   if (from !== null && !isAddress(from)) {
     issues.push({ path: "from", message: "must be an E.164 number (+15551234567), a short code or a sender id" });
   }

@@ -4,6 +4,8 @@
 // Every inbound SMS is its own signal with its own id, even when it repeats an earlier code word for word: a
 // service that resends "482913" has sent a second message, and a second waiter may be owed it. Nothing here
 // compares codes across signals.
+import { readableBody } from "./limits";
+import { watchPattern } from "./regex-safety";
 import type { WatchParams } from "./watch-input";
 
 export { validateWatchInput } from "./watch-input";
@@ -44,37 +46,21 @@ export function newWatch(id: string, params: WatchParams, now: number): WatchSpe
   return { id, createdAt: now, channelId, from, contains, regex, lookbackS, expiresAt: now + timeoutS * 1000 };
 }
 
-const compiled = new Map<string, RegExp | null>();
-const MAX_COMPILED = 256;
-
-/** Watch patterns are validated on the way in; one that still fails to compile matches nothing. */
-function patternOf(source: string): RegExp | null {
-  let regex = compiled.get(source);
-  if (regex === undefined) {
-    try {
-      regex = new RegExp(source, "i");
-    } catch {
-      regex = null;
-    }
-    if (compiled.size >= MAX_COMPILED) compiled.clear();
-    compiled.set(source, regex);
-  }
-  return regex;
-}
-
 /**
  * Whether the signal fits the watch's filters: channel and sender compared exactly, `contains` as a
- * case-insensitive substring of the body, `regex` case-insensitively against the body. A watch with neither
+ * case-insensitive substring of the body, `regex` case-insensitively against the body, with RE2 (linear time);
+ * both read the body's first MAX_SIGNAL_BODY_LENGTH characters, as annotation does. A watch with neither
  * `contains` nor `regex` is waiting for a code, so it only takes signals that carry a code or a link (a magic
  * link stands in for a code); with either set, the agent has said what it wants and any matching SMS counts.
  */
 export function signalMatches(watch: WatchSpec, signal: Signal): boolean {
   if (watch.channelId && watch.channelId !== signal.channelId) return false;
   if (watch.from && watch.from !== signal.from) return false;
-  if (watch.contains && !signal.body.toLowerCase().includes(watch.contains.toLowerCase())) return false;
+  const body = readableBody(signal.body);
+  if (watch.contains && !body.toLowerCase().includes(watch.contains.toLowerCase())) return false;
   if (watch.regex) {
-    const regex = patternOf(watch.regex);
-    if (!regex || !regex.test(signal.body)) return false;
+    const pattern = watchPattern(watch.regex);
+    if (!pattern || !pattern.test(body)) return false;
   }
   if (!watch.contains && !watch.regex) return signal.code !== null || signal.links.length > 0;
   return true;

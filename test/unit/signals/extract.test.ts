@@ -1,6 +1,7 @@
 // Code extraction measured on a corpus of real-world-shaped SMS, plus the rules it relies on, one by one.
 import { describe, expect, it } from "vitest";
 import { annotate } from "../../../src/domain/signals/extract";
+import { MAX_SIGNAL_BODY_LENGTH } from "../../../src/domain/signals/limits";
 import { OTP_CORPUS } from "../../fixtures/otp-corpus";
 
 describe("annotate: corpus accuracy", () => {
@@ -123,5 +124,14 @@ describe("annotate: keywords", () => {
     expect(annotate({ body: "Reset your password: https://x.test/reset/abc", from: "x" }).keywords).toEqual(["password_reset"]);
     expect(annotate({ body: "Your package is out for delivery", from: "x" }).keywords).toEqual(["delivery"]);
     expect(annotate({ body: "Your payment of $45.00 was received", from: "x" }).keywords).toEqual(["payment"]);
+  });
+});
+
+describe("annotate: size limit", () => {
+  it(`reads only the first MAX_SIGNAL_BODY_LENGTH (${MAX_SIGNAL_BODY_LENGTH}) characters of a body`, () => {
+    const tail = " Your code is 482913";
+    expect(code(`${"x".repeat(MAX_SIGNAL_BODY_LENGTH - tail.length)}${tail}`)).toBe("482913");
+    expect(code(`${"x".repeat(MAX_SIGNAL_BODY_LENGTH)}${tail}`)).toBeNull();
+    expect(annotate({ body: `${"x ".repeat(MAX_SIGNAL_BODY_LENGTH)}https://bank.example/verify`, from: "+15555550100" }).links).toEqual([]);
   });
 });

@@ -1,6 +1,5 @@
 // Routing signals to signal watches: filters, lookback, expiry, first-come order, and the input rules.
 import { describe, expect, it } from "vitest";
-import { checkWatchPattern } from "../../../src/domain/signals/regex-safety";
 import {
   type Signal,
   type WatchSpec,
@@ -194,7 +193,8 @@ describe("validateWatchInput", () => {
     [{ timeout_s: 60, contains: "x".repeat(201) }, "contains", "at most 200"],
     [{ timeout_s: 60, regex: "(" }, "regex", "does not compile"],
     [{ timeout_s: 60, regex: "a".repeat(201) }, "regex", "at most 200"],
-    [{ timeout_s: 60, regex: "(a+)+$" }, "regex", "must not repeat a group"],
+    [{ timeout_s: 60, regex: "code(?=\\d)" }, "regex", "lookahead and lookbehind"],
+    [{ timeout_s: 60, regex: "(\\d)\\1" }, "regex", "backreferences"],
   ])("rejects %j at %s", (input, path, message) => {
     const r = validateWatchInput(input);
     expect(r.ok).toBe(false);
@@ -209,18 +209,6 @@ describe("validateWatchInput", () => {
   it("rejects a value that is not an object", () => {
     expect(validateWatchInput(null)).toEqual({ ok: false, issues: [{ path: "", message: "expected an object" }] });
   });
-});
-
-describe("checkWatchPattern", () => {
-  it.each(["(a+)+", "(a*)*b", "(\\d+)*$", "(a|aa)+", "(?:x+y)+", "((ab)+)+", "(\\w{2,})+", "(.*a){3,}", "(a)\\1"])(
-    "refuses %s",
-    (source) => expect(checkWatchPattern(source).ok).toBe(false),
-  );
-
-  it.each(["\\b\\d{6}\\b", "code[: ]+(\\w+)", "(abc)+", "(?:code|pin)\\s*\\d+", "[(+]+\\d", "(a+)?", "G-\\d{6}", "(?<code>\\d{4,8})"])(
-    "accepts %s",
-    (source) => expect(checkWatchPattern(source).ok).toBe(true),
-  );
 });
 
 describe("newWatch", () => {
