@@ -2,6 +2,7 @@
 // the AI SDK tool every turn gets and the /mcp tool external agents use, so both behave alike.
 import { tool } from "ai";
 import { z } from "zod";
+import { MAX_CHANNEL_ID_LENGTH, MAX_CONTAINS_LENGTH, MAX_FROM_LENGTH, MAX_PATTERN_LENGTH } from "../domain/signals";
 import { AppError } from "../lib/errors";
 import { awaitSignal, cancelWatch, type Principal } from "../signals/service";
 import { waitResult, type WaitResult } from "../signals/types";
@@ -15,10 +16,17 @@ export const AWAIT_SIGNAL_DESCRIPTION =
   "count too, so a code that came before the call is not missed. One call waits at most 600 seconds.";
 
 export const AwaitSignalInput = z.object({
-  channel_id: z.string().min(1).optional().describe("The signal-mode channel to watch; omit to watch every signal-mode channel."),
-  from: z.string().optional().describe("Only messages from this sender: an E.164 number (+15551234567), a short code or a sender id."),
-  contains: z.string().max(200).optional().describe("Only messages containing this text (case-insensitive)."),
-  regex: z.string().optional().describe("Only messages matching this regular expression."),
+  channel_id: z.string().min(1).max(MAX_CHANNEL_ID_LENGTH).optional().describe("The signal-mode channel to watch; omit to watch every signal-mode channel."),
+  from: z.string().max(MAX_FROM_LENGTH).optional().describe("Only messages from this sender: an E.164 number (+15551234567), a short code or a sender id."),
+  contains: z.string().max(MAX_CONTAINS_LENGTH).optional().describe("Only messages containing this text (case-insensitive)."),
+  regex: z
+    .string()
+    .max(MAX_PATTERN_LENGTH)
+    .optional()
+    .describe(
+      "Only messages matching this regular expression, case-insensitively, in RE2 syntax: \\d, \\b, classes, groups and " +
+        "{n,m} work; lookahead, lookbehind and backreferences do not.",
+    ),
   lookback_s: z.number().int().min(0).max(86_400).optional().describe("Also accept messages received up to this many seconds ago (default 300)."),
   timeout_s: z.number().int().min(1).max(86_400).describe(`How long to wait, in seconds (one call waits at most ${MAX_CALL_WAIT_S}).`),
 });

@@ -8,7 +8,7 @@ import { hubStub } from "../channel/signal-router";
 import { createDb } from "../db/client";
 import { currentPolicy, savePolicy } from "../db/policies";
 import { agents, channels, pairedAddresses } from "../db/schema";
-import { describeDecision, getPolicyEngine, validatePolicies } from "../domain/policy";
+import { MAX_ADDRESS_LENGTH, MAX_HANDLE_LENGTH, describeDecision, getPolicyEngine, validatePolicies } from "../domain/policy";
 import { AppError } from "../lib/errors";
 import { validate } from "../lib/validate";
 
@@ -40,10 +40,13 @@ async function policyText(req: Request): Promise<string> {
 }
 
 const checkBody = z.object({
-  agent: z.string().min(1),
+  agent: z.string().min(1).max(MAX_HANDLE_LENGTH),
   action: z.enum(["receive_message", "receive_signal"]).default("receive_message"),
-  channel: z.string().min(1),
-  sender: z.union([z.string().min(1), z.object({ address: z.string().min(1), paired: z.boolean().optional() })]),
+  channel: z.string().min(1).max(MAX_HANDLE_LENGTH),
+  sender: z.union([
+    z.string().min(1).max(MAX_ADDRESS_LENGTH),
+    z.object({ address: z.string().min(1).max(MAX_ADDRESS_LENGTH), paired: z.boolean().optional() }),
+  ]),
 });
 
 export const policyRoutes = new Hono<{ Bindings: Env }>()
