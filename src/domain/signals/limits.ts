@@ -2,8 +2,9 @@
 // schemas and the domain checks cannot drift apart. Every bound here keeps the work per SMS linear and small.
 
 /**
- * Characters of an SMS body that are annotated and matched: Twilio's limit for one (concatenated) message. A
- * longer body is stored as it came, but only its first this-many characters are read for codes, links and watches.
+ * Characters (code points, as the webhook form counts them) of an SMS body that are annotated and matched:
+ * Twilio's limit for one concatenated message, so nothing the webhook accepts is cut. A longer body from any other
+ * path is stored as it came, but only its first this-many characters are read for codes, links and watches.
  */
 export const MAX_SIGNAL_BODY_LENGTH = 1600;
 /** Characters in a watch's `regex`. */
@@ -21,5 +22,14 @@ export const MAX_FROM_LENGTH = 32;
 /** Characters in a watch's `channel_id`. */
 export const MAX_CHANNEL_ID_LENGTH = 100;
 
-/** The part of a body that is read. */
-export const readableBody = (body: string): string => (body.length > MAX_SIGNAL_BODY_LENGTH ? body.slice(0, MAX_SIGNAL_BODY_LENGTH) : body);
+/** The part of a body that is read: its first MAX_SIGNAL_BODY_LENGTH code points (an emoji is not split). */
+export function readableBody(body: string): string {
+  if (body.length <= MAX_SIGNAL_BODY_LENGTH) return body;
+  let end = 0;
+  let count = 0;
+  for (const ch of body) {
+    if (++count > MAX_SIGNAL_BODY_LENGTH) break;
+    end += ch.length;
+  }
+  return body.slice(0, end);
+}

@@ -133,5 +133,8 @@ describe("annotate: size limit", () => {
     expect(code(`${"x".repeat(MAX_SIGNAL_BODY_LENGTH - tail.length)}${tail}`)).toBe("482913");
     expect(code(`${"x".repeat(MAX_SIGNAL_BODY_LENGTH)}${tail}`)).toBeNull();
     expect(annotate({ body: `${"x ".repeat(MAX_SIGNAL_BODY_LENGTH)}https://bank.example/verify`, from: "+15555550100" }).links).toEqual([]);
+    // Counted in characters as the webhook counts them: emoji (two UTF-16 units each) do not push the code out.
+    const emoji = "🔐".repeat(MAX_SIGNAL_BODY_LENGTH - tail.length);
+    expect(code(`${emoji}${tail}`)).toBe("482913");
   });
 });
