@@ -1,6 +1,9 @@
 // The OpenAPI components: the JSON shapes the API takes and returns, hand-written from the route files and the
 // view functions (channel/view.ts, db/messages.ts, signals/types.ts …). Keep them in step when a shape changes.
 
+import { MAX_ADDRESS_LENGTH, MAX_HANDLE_LENGTH } from "../domain/policy";
+import { MAX_PATTERN_LENGTH, MAX_PATTERN_PROGRAM } from "../domain/signals";
+
 type Schema = Record<string, unknown>;
 
 export const ref = (name: string): Schema => ({ $ref: `#/components/schemas/${name}` });
@@ -29,7 +32,13 @@ const watchRequest = strict(
     channel_id: nullStr("The signal-mode channel to watch; null or absent watches every signal-mode channel."),
     from: nullStr("Only messages from this sender (E.164 number, short code or sender id)."),
     contains: nullStr("Only messages containing this text (case-insensitive, at most 200 characters)."),
-    regex: nullStr("Only messages matching this regular expression (checked for safety)."),
+    regex: {
+      ...nullStr(
+        "Only messages matching this regular expression: RE2 syntax, case-insensitive, linear time. Lookahead, " +
+          `lookbehind and backreferences are refused, as is a pattern whose RE2 program size exceeds ${MAX_PATTERN_PROGRAM}.`,
+      ),
+      maxLength: MAX_PATTERN_LENGTH,
+    },
     lookback_s: { type: ["integer", "null"], minimum: 0, maximum: 86_400, description: "Also accept messages received up to this many seconds before the watch (default 300)." },
     timeout_s: int(1, 86_400, { description: "How long the watch waits before it times out." }),
   },
@@ -128,10 +137,15 @@ export const schemas: Record<string, Schema> = {
   PolicyProblem: obj({ message: str(), line: int(1), column: int(1), help: str(), policy: str() }, ["message"]),
   PolicyCheck: strict(
     {
-      agent: str("The agent's handle."),
+      agent: str("The agent's handle.", { maxLength: MAX_HANDLE_LENGTH }),
       action: { enum: ["receive_message", "receive_signal"], default: "receive_message" },
-      channel: str("The channel's handle."),
-      sender: { oneOf: [str("The sender's address."), strict({ address: str(), paired: { type: "boolean" } }, ["address"])] },
+      channel: str("The channel's handle.", { maxLength: MAX_HANDLE_LENGTH }),
+      sender: {
+        oneOf: [
+          str("The sender's address.", { maxLength: MAX_ADDRESS_LENGTH }),
+          strict({ address: str(undefined, { maxLength: MAX_ADDRESS_LENGTH }), paired: { type: "boolean" } }, ["address"]),
+        ],
+      },
     },
     ["agent", "channel", "sender"],
   ),
