@@ -46,6 +46,9 @@ export class ChannelState {
   #policy: { version: number; text: string; at: number } | undefined;
   #hub: { until: number; at: number } | undefined;
   paired = new Set<string>();
+  /** The load under way, shared by every request that arrives before it is done. */
+  #loading: { id: string; done: Promise<ChannelRow | null> } | undefined;
+  #generation = 0;
 
   constructor(env: Env, db: Db, local: LocalStore) {
     this.env = env;
@@ -54,13 +57,32 @@ export class ChannelState {
     this.#local = local;
   }
 
-  /** The channel's row, loaded on first use (null: no such channel). */
+  /**
+   * The channel's row, loaded on first use (null: no such channel). Concurrent first requests share one load, and
+   * the row and its paired addresses are published together: no request sees the channel without its paired set.
+   */
   async load(channelId: string): Promise<ChannelRow | null> {
-    if (!this.#row || this.#row.id !== channelId) {
-      this.#row = (await getChannel(this.db, channelId)) ?? null;
-      this.#token = undefined;
-      this.paired = new Set(this.#row ? (await listPaired(this.db, channelId)).map((p) => p.address) : []);
+    if (this.#row && this.#row.id === channelId) return this.#row;
+    if (this.#loading?.id !== channelId) {
+      const generation = ++this.#generation;
+      const done = this.#fetch(channelId, generation);
+      this.#loading = { id: channelId, done };
+      // A failed load is forgotten, so the next request tries again.
+      done.catch(() => {
+        if (this.#generation === generation) this.#loading = undefined;
+      });
     }
+    return this.#loading.done;
+  }
+
+  async #fetch(channelId: string, generation: number): Promise<ChannelRow | null> {
+    const [row, paired] = await Promise.all([getChannel(this.db, channelId), listPaired(this.db, channelId)]);
+    // Superseded meanwhile (adopt, forget, another channel's load): the newer state stands.
+    if (generation !== this.#generation) return this.#row?.id === channelId ? this.#row : (row ?? null);
+    this.#loading = undefined;
+    this.#row = row ?? null;
+    this.#token = undefined;
+    this.paired = new Set(row ? paired.map((p) => p.address) : []);
     return this.#row;
   }
 
@@ -70,14 +92,22 @@ export class ChannelState {
   }
 
   adopt(row: ChannelRow, token?: string) {
+    this.#supersede();
     this.#row = row;
     if (token !== undefined) this.#token = token;
   }
 
   forget() {
+    this.#supersede();
     this.#row = undefined;
     this.#token = undefined;
     this.paired = new Set();
+  }
+
+  /** A load still under way must not overwrite what was set since it started. */
+  #supersede() {
+    this.#generation++;
+    this.#loading = undefined;
   }
 
   async update(patch: Partial<ChannelRow>): Promise<ChannelRow> {
