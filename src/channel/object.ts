@@ -55,6 +55,8 @@ export class ChannelObject extends DurableObject<Env> {
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
+    // Keep-alive pings from the settings UI are answered by the runtime, without waking a hibernated object.
+    ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
     this.#local = new LocalStore(ctx.storage.sql);
     this.#watches = new WatchDesk(ctx, new WatchStore(ctx.storage.sql), (watch) => {
       if (this.ctx.getWebSockets("events").length) this.#broadcast({ type: "watch", watch });
@@ -337,9 +339,8 @@ export class ChannelObject extends DurableObject<Env> {
     return new Response(null, { status: 101, webSocket: client });
   }
 
-  override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer) {
-    if (message === "ping") ws.send("pong");
-  }
+  /** Clients have nothing to say on these sockets ("ping" is answered by the runtime's auto-response). */
+  override async webSocketMessage() {}
 
   override async webSocketClose(ws: WebSocket, code: number) {
     try {
