@@ -19,12 +19,13 @@ import type { WatchView } from "../signals/types";
 import { InboundDesk, type InboundOutcome } from "./inbound";
 import { LocalStore } from "./local-store";
 import { applyStatus, type DeliverOutcome } from "./replies";
+import { Schedule } from "./schedule";
 import type { SignalFacts } from "./signal-access";
 import { SignalRouter, type HubClaim, type HubOffer } from "./signal-router";
 import { ChannelState, type SignedRequest } from "./state";
 import { TurnDesk, type TurnStart } from "./turn-desk";
 import type { ChannelView } from "./view";
-import { WatchDesk } from "./watch-desk";
+import { WATCH_EXPIRY, WatchDesk } from "./watch-desk";
 import { WatchStore } from "./watch-store";
 
 export type { InboundOutcome } from "./inbound";
@@ -51,6 +52,7 @@ export class ChannelObject extends DurableObject<Env> {
   readonly #router: SignalRouter;
   readonly #inbound: InboundDesk;
   readonly #turns: TurnDesk;
+  readonly #schedule: Schedule;
   readonly #inflight = new Map<string, Promise<InboundOutcome>>();
 
   constructor(ctx: DurableObjectState, env: Env) {
@@ -58,7 +60,8 @@ export class ChannelObject extends DurableObject<Env> {
     // Keep-alive pings from the settings UI are answered by the runtime, without waking a hibernated object.
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
     this.#local = new LocalStore(ctx.storage.sql);
-    this.#watches = new WatchDesk(ctx, new WatchStore(ctx.storage.sql), (watch) => {
+    this.#schedule = new Schedule(ctx.storage);
+    this.#watches = new WatchDesk(ctx, new WatchStore(ctx.storage.sql), this.#schedule, (watch) => {
       if (this.ctx.getWebSockets("events").length) this.#broadcast({ type: "watch", watch });
       // A settled watch stops counting against its agent's limit (one that expired stops by its expiry anyway).
       if (watch.status !== "waiting") ctx.waitUntil(markWatchSettled(env.DB, watch.id, Date.now()).catch(() => {}));
@@ -67,9 +70,18 @@ export class ChannelObject extends DurableObject<Env> {
     this.#router = new SignalRouter(env, this.#watches, this.#state);
     this.#inbound = new InboundDesk(this.#state, this.#local, this.#watches, this.#router);
     this.#turns = new TurnDesk(this.#state, this.#local);
+    this.#schedule.on(WATCH_EXPIRY, (_key, _payload, now) => {
+      const next = this.#watches.expire(now);
+      this.#watches.store.purge(now);
+      return next;
+    });
     ctx.blockConcurrencyWhile(async () => {
       this.#local.migrate();
       this.#watches.store.migrate();
+      this.#schedule.migrate();
+      // Watches from before the schedule existed had the alarm set directly: give their expiry a row.
+      const next = this.#watches.store.nextExpiry();
+      if (next !== null && this.#schedule.when(WATCH_EXPIRY, "next") === null) await this.#schedule.schedule(WATCH_EXPIRY, "next", next);
     });
   }
 
@@ -321,9 +333,9 @@ export class ChannelObject extends DurableObject<Env> {
     return this.#router.release(signalId, watchId);
   }
 
-  /** Watch expiry: wakes every waiter of a watch whose time ran out. */
+  /** The one alarm: runs whatever timed work is due (watch expiry for now). */
   override async alarm() {
-    await this.#watches.expire(Date.now());
+    await this.#schedule.run(Date.now());
   }
 
   // ── live events and watch sockets (WebSocket hibernation API) ─────────────────────────────────────────────

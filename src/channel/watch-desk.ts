@@ -3,14 +3,18 @@
 // settles — long-polls parked on an in-memory promise, and hibernated WebSockets tagged with the watch id.
 import { pickSignalForWatch, pickWatchForSignal, type Signal, type WatchParams, type WatchSpec } from "../domain/signals";
 import { waitResult, type WatchView } from "../signals/types";
+import type { Schedule } from "./schedule";
 import type { WatchStore } from "./watch-store";
 
 export const MAX_WAIT_MS = 60_000;
 export const watchTag = (id: string) => `watch:${id}`;
+/** The schedule row that times out waiting watches: one row, at the earliest expiry. */
+export const WATCH_EXPIRY = "watch_expiry";
 
 export class WatchDesk {
   readonly #ctx: DurableObjectState;
   readonly #store: WatchStore;
+  readonly #schedule: Schedule;
   readonly #waiters = new Map<string, Set<() => void>>();
   /** Signals this object is offering to the hub right now: no lookback here may take them meanwhile. */
   readonly #held = new Set<string>();
@@ -20,9 +24,10 @@ export class WatchDesk {
   /** Told about every watch created or settled here (the channel's live events for the settings UI). */
   readonly #onChange: (watch: WatchView) => void;
 
-  constructor(ctx: DurableObjectState, store: WatchStore, onChange: (watch: WatchView) => void = () => {}) {
+  constructor(ctx: DurableObjectState, store: WatchStore, schedule: Schedule, onChange: (watch: WatchView) => void = () => {}) {
     this.#ctx = ctx;
     this.#store = store;
+    this.#schedule = schedule;
     this.#onChange = onChange;
   }
 
@@ -35,7 +40,7 @@ export class WatchDesk {
     // The newest watch goes last in the oldest-first list, so the cache stays valid without a re-read.
     const spec = this.#store.waitingSpec(w.id);
     if (this.#waiting && spec) this.#waiting.push(spec);
-    await this.#schedule();
+    await this.#scheduleExpiry();
     const view = this.#store.view(w.id)!;
     this.#onChange(view);
     return view;
@@ -121,16 +126,15 @@ export class WatchDesk {
     if (view) ws.send(JSON.stringify({ id, ...waitResult(view) }));
   }
 
-  /** Times out due watches (the object's alarm) and schedules the next expiry. */
-  async expire(now: number) {
+  /** Times out due watches (on the object's schedule); answers when the next one expires, if any waits. */
+  expire(now: number): number | null {
     for (const id of this.#store.due(now)) this.settle(id, "timed_out", null, now);
-    this.#store.purge(now);
-    await this.#schedule();
+    return this.#store.nextExpiry();
   }
 
-  async #schedule() {
+  async #scheduleExpiry() {
     const next = this.#store.nextExpiry();
-    if (next !== null) await this.#ctx.storage.setAlarm(next);
+    if (next !== null) await this.#schedule.schedule(WATCH_EXPIRY, "next", next);
   }
 
   #notify(id: string) {

@@ -5,6 +5,7 @@ import { runInDurableObject } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
 import { LocalStore } from "../../src/channel/local-store";
+import { Schedule } from "../../src/channel/schedule";
 import { SignalRouter } from "../../src/channel/signal-router";
 import { ChannelState } from "../../src/channel/state";
 import { WatchDesk } from "../../src/channel/watch-desk";
@@ -177,7 +178,7 @@ describe("watches on any signal-mode channel", () => {
         },
       };
       const hubEnv = { ...env, CHANNEL: { idFromName: (name: string) => name, get: () => gated } } as unknown as Env;
-      const desk = new WatchDesk(state, new WatchStore(state.storage.sql));
+      const desk = new WatchDesk(state, new WatchStore(state.storage.sql), new Schedule(state.storage));
       const router = new SignalRouter(hubEnv, desk, new ChannelState(hubEnv, createDb(env.DB), new LocalStore(state.storage.sql)));
       const now = Date.now();
       await desk.create({ id: "wt_hub", agentId: x.id, agentHandle: "x", channelId: null, params: { channelId: null, from: null, contains: null, regex: null, lookbackS: 300, timeoutS: 60 } }, now);
