@@ -12,6 +12,7 @@ import { describeDecision, type PolicyDecision } from "../domain/policy";
 import { matchKeyword } from "../domain/twilio/keywords";
 import { newId } from "../lib/crypto";
 import { turnJob } from "../queue/job";
+import type { TurnLiveness } from "./liveness";
 import type { LocalStore } from "./local-store";
 import type { SignalRouter } from "./signal-router";
 import type { ChannelState } from "./state";
@@ -44,6 +45,7 @@ export class InboundDesk {
     readonly local: LocalStore,
     readonly desk: WatchDesk,
     readonly router: SignalRouter,
+    readonly liveness: TurnLiveness,
   ) {}
 
   /** Handles a MessageSid once: a retried or concurrent copy finds it recorded (and, when done, does nothing). */
@@ -82,7 +84,9 @@ export class InboundDesk {
       // The message and its turn land together; the job goes on the Queue only once both exist.
       const turn = createTurn(state.db, { id: outcome.turnId, channelId: msg.channelId, agentId: state.row.agentId, sender: msg.from, inboundMessageId: msg.id });
       await state.writes.write([record, toD1(state.env.DB, turn)]);
-      local.addTurn(outcome.turnId, msg.from);
+      // The liveness check is scheduled before the job is sent: if the send is lost, the check sends it again.
+      local.addTurn(outcome.turnId, msg.from, Date.now());
+      await this.liveness.watch(msg.channelId, outcome.turnId, Date.now());
       await state.env.TURNS.send(turnJob(msg.channelId, outcome.turnId));
       local.markTurnEnqueued(m.sid, Date.now());
     } else {

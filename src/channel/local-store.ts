@@ -4,9 +4,24 @@
 // before we knew the message's SID.
 
 export type TurnSlot = "queued" | "deferred" | "running" | "done";
-export type BeginDecision = { status: "run" } | { status: "done" } | { status: "deferred" } | { status: "busy" } | { status: "unknown" };
+export type BeginDecision =
+  | { status: "run"; attempt: number }
+  | { status: "done" }
+  | { status: "deferred" }
+  | { status: "busy" }
+  | { status: "unknown" };
+export type SlotRow = {
+  turn_id: string;
+  sender: string;
+  seq: number;
+  state: TurnSlot;
+  attempt: number;
+  lease_until: number | null;
+  changed_at: number | null;
+  holder: string | null;
+};
 
-/** How long a consumer may hold a running turn before a redelivery can take it over. */
+/** How long a consumer holds a running turn; no other run of it starts meanwhile. */
 export const TURN_LEASE_MS = 10 * 60 * 1000;
 /** How long a MessageSid is remembered, and how often older ones are swept. */
 const INBOX_KEEP_MS = 7 * 24 * 3600_000;
@@ -28,6 +43,12 @@ export class LocalStore {
       `CREATE TABLE IF NOT EXISTS turn_slots (turn_id TEXT PRIMARY KEY, sender TEXT NOT NULL, seq INTEGER NOT NULL, state TEXT NOT NULL, attempt INTEGER NOT NULL DEFAULT 0, lease_until INTEGER, done_at INTEGER)`,
     );
     this.#sql.exec(`CREATE INDEX IF NOT EXISTS turn_slots_sender ON turn_slots (sender, seq)`);
+    // changed_at: when the slot last changed state, so a turn waiting too long for its job can be told apart.
+    // holder: the Queue message holding the lease, so only that job's own redelivery may take a held turn over.
+    const columns = new Set(this.#sql.exec<{ name: string }>(`PRAGMA table_info(turn_slots)`).toArray().map((c) => c.name));
+    for (const [name, type] of [["changed_at", "INTEGER"], ["holder", "TEXT"]]) {
+      if (!columns.has(name!)) this.#sql.exec(`ALTER TABLE turn_slots ADD COLUMN ${name} ${type}`);
+    }
     this.#sql.exec(`CREATE TABLE IF NOT EXISTS early_status (sid TEXT NOT NULL, status TEXT NOT NULL, error_code TEXT, at INTEGER NOT NULL)`);
     // processed_at: set once the message's turn is on the Queue (messages without a turn are done once in D1).
     this.#sql.exec(`CREATE TABLE IF NOT EXISTS inbox (sid TEXT PRIMARY KEY, message_id TEXT NOT NULL, received_at INTEGER NOT NULL, processed_at INTEGER)`);
@@ -95,39 +116,77 @@ export class LocalStore {
   }
 
   // ── turn order: one running turn per conversation, in arrival order ──
-  addTurn(turnId: string, sender: string) {
+  addTurn(turnId: string, sender: string, now: number) {
     this.#sql.exec(
-      `INSERT INTO turn_slots (turn_id, sender, seq, state) VALUES (?, ?, (SELECT coalesce(max(seq), 0) + 1 FROM turn_slots), 'queued') ON CONFLICT (turn_id) DO NOTHING`,
+      `INSERT INTO turn_slots (turn_id, sender, seq, state, changed_at) VALUES (?, ?, (SELECT coalesce(max(seq), 0) + 1 FROM turn_slots), 'queued', ?) ON CONFLICT (turn_id) DO NOTHING`,
       turnId,
       sender,
+      now,
     );
   }
 
-  beginTurn(turnId: string, attempt: number, now: number): BeginDecision {
-    const slot = this.#sql.exec<{ sender: string; seq: number; state: TurnSlot; attempt: number; lease_until: number | null }>(`SELECT * FROM turn_slots WHERE turn_id = ?`, turnId).toArray()[0];
+  slot(turnId: string): SlotRow | undefined {
+    return this.#sql.exec<SlotRow>(`SELECT * FROM turn_slots WHERE turn_id = ?`, turnId).toArray()[0];
+  }
+
+  /**
+   * Claims the turn for one run. While the lease holds, other deliveries are "busy"; only a later attempt of the
+   * holding job itself (its consumer died, the Queue redelivered it) takes over. A job the liveness check added has
+   * another id, so it never runs beside a live holder; the holder gives the lease back before asking for a retry.
+   */
+  beginTurn(turnId: string, attempt: number, now: number, jobId: string | null = null): BeginDecision {
+    const slot = this.slot(turnId);
     if (!slot) return { status: "unknown" };
     if (slot.state === "done") return { status: "done" };
     const earlier = this.#sql.exec(`SELECT 1 FROM turn_slots WHERE sender = ? AND seq < ? AND state != 'done' LIMIT 1`, slot.sender, slot.seq).toArray().length > 0;
     if (earlier) {
-      this.#sql.exec(`UPDATE turn_slots SET state = 'deferred' WHERE turn_id = ?`, turnId);
+      this.#sql.exec(`UPDATE turn_slots SET state = 'deferred', changed_at = ? WHERE turn_id = ?`, now, turnId);
       return { status: "deferred" };
     }
-    if (slot.state === "running" && (slot.lease_until ?? 0) > now && attempt <= slot.attempt) return { status: "busy" };
-    this.#sql.exec(`UPDATE turn_slots SET state = 'running', attempt = ?, lease_until = ? WHERE turn_id = ?`, attempt, now + TURN_LEASE_MS, turnId);
-    return { status: "run" };
+    const held = slot.state === "running" && (slot.lease_until ?? 0) > now;
+    if (held && !(jobId !== null && slot.holder === jobId && attempt > slot.attempt)) return { status: "busy" };
+    this.#sql.exec(
+      `UPDATE turn_slots SET state = 'running', attempt = ?, holder = ?, lease_until = ?, changed_at = ? WHERE turn_id = ?`,
+      attempt,
+      jobId,
+      now + TURN_LEASE_MS,
+      now,
+      turnId,
+    );
+    return { status: "run", attempt };
+  }
+
+  /** The running turn goes back to waiting for its job (a retry the consumer asked for), lease given up. */
+  releaseTurn(turnId: string, now: number) {
+    this.#sql.exec(`UPDATE turn_slots SET state = 'queued', lease_until = NULL, changed_at = ? WHERE turn_id = ? AND state = 'running'`, now, turnId);
+  }
+
+  /** A new job is on the Queue for the turn: it waits for that job from now. */
+  requeued(turnId: string, now: number) {
+    this.#sql.exec(`UPDATE turn_slots SET state = 'queued', lease_until = NULL, changed_at = ? WHERE turn_id = ? AND state != 'done'`, now, turnId);
+  }
+
+  /** The first open turn of the conversation: the one that must run before any other of it can. */
+  head(sender: string): SlotRow | undefined {
+    return this.#sql.exec<SlotRow>(`SELECT * FROM turn_slots WHERE sender = ? AND state != 'done' ORDER BY seq LIMIT 1`, sender).toArray()[0];
+  }
+
+  /** The first open turn of every conversation. */
+  heads(): SlotRow[] {
+    return this.#sql
+      .exec<SlotRow>(`SELECT * FROM turn_slots t WHERE state != 'done' AND NOT EXISTS (SELECT 1 FROM turn_slots e WHERE e.sender = t.sender AND e.seq < t.seq AND e.state != 'done')`)
+      .toArray();
   }
 
   /** Marks the turn done and returns the next deferred turn of the same conversation, which needs re-enqueueing. */
   finishTurn(turnId: string, now: number): string | null {
-    const slot = this.#sql.exec<{ sender: string; state: TurnSlot }>(`SELECT sender, state FROM turn_slots WHERE turn_id = ?`, turnId).toArray()[0];
+    const slot = this.slot(turnId);
     if (!slot || slot.state === "done") return null;
-    this.#sql.exec(`UPDATE turn_slots SET state = 'done', lease_until = NULL, done_at = ? WHERE turn_id = ?`, now, turnId);
+    this.#sql.exec(`UPDATE turn_slots SET state = 'done', lease_until = NULL, done_at = ?, changed_at = ? WHERE turn_id = ?`, now, now, turnId);
     this.#sql.exec(`DELETE FROM turn_slots WHERE state = 'done' AND done_at < ?`, now - 24 * 3600_000);
-    const next = this.#sql
-      .exec<{ turn_id: string; state: TurnSlot }>(`SELECT turn_id, state FROM turn_slots WHERE sender = ? AND state != 'done' ORDER BY seq LIMIT 1`, slot.sender)
-      .toArray()[0];
+    const next = this.head(slot.sender);
     if (next?.state !== "deferred") return null;
-    this.#sql.exec(`UPDATE turn_slots SET state = 'queued' WHERE turn_id = ?`, next.turn_id);
+    this.#sql.exec(`UPDATE turn_slots SET state = 'queued', changed_at = ? WHERE turn_id = ?`, now, next.turn_id);
     return next.turn_id;
   }
 

@@ -17,6 +17,7 @@ import { seal } from "../lib/crypto";
 import { fail, ok, type Result } from "../lib/result";
 import type { WatchView } from "../signals/types";
 import { InboundDesk, type InboundOutcome } from "./inbound";
+import { TURN_CHECK, TurnLiveness } from "./liveness";
 import { LocalStore } from "./local-store";
 import { applyStatus, type DeliverOutcome } from "./replies";
 import { Schedule } from "./schedule";
@@ -53,6 +54,7 @@ export class ChannelObject extends DurableObject<Env> {
   readonly #inbound: InboundDesk;
   readonly #turns: TurnDesk;
   readonly #schedule: Schedule;
+  readonly #liveness: TurnLiveness;
   readonly #inflight = new Map<string, Promise<InboundOutcome>>();
 
   constructor(ctx: DurableObjectState, env: Env) {
@@ -67,14 +69,16 @@ export class ChannelObject extends DurableObject<Env> {
       if (watch.status !== "waiting") ctx.waitUntil(markWatchSettled(env.DB, watch.id, Date.now()).catch(() => {}));
     });
     this.#state = new ChannelState(env, createDb(env.DB), this.#local);
+    this.#liveness = new TurnLiveness(env, this.#local, this.#schedule);
     this.#router = new SignalRouter(env, this.#watches, this.#state);
-    this.#inbound = new InboundDesk(this.#state, this.#local, this.#watches, this.#router);
+    this.#inbound = new InboundDesk(this.#state, this.#local, this.#watches, this.#router, this.#liveness);
     this.#turns = new TurnDesk(this.#state, this.#local);
     this.#schedule.on(WATCH_EXPIRY, (_key, _payload, now) => {
       const next = this.#watches.expire(now);
       this.#watches.store.purge(now);
       return next;
     });
+    this.#schedule.on(TURN_CHECK, async (turnId, channelId, now) => (channelId && (await this.#state.load(channelId)) ? this.#liveness.check(channelId, turnId, now) : null));
     ctx.blockConcurrencyWhile(async () => {
       this.#local.migrate();
       this.#watches.store.migrate();
@@ -257,16 +261,17 @@ export class ChannelObject extends DurableObject<Env> {
   // ── agent turns (called by the Queue consumer) ────────────────────────────────────────────────────────────
 
   /** Claims a turn for a consumer, keeping each conversation's turns one at a time and in order. */
-  async beginTurn(channelId: string, turnId: string, attempt: number): Promise<TurnStart> {
+  async beginTurn(channelId: string, turnId: string, attempt: number, jobId: string | null = null): Promise<TurnStart> {
     if (!(await this.#state.load(channelId))) return { status: "unknown" };
-    return this.#turns.begin(turnId, attempt);
+    return this.#turns.begin(turnId, attempt, jobId);
   }
 
   /** Sends the turn's one SMS (at most one, whatever is retried) and closes the turn when that is settled. */
   async deliverReply(channelId: string, turnId: string, body: string, info: { steps?: number; toolCalls?: string[] } = {}): Promise<DeliverOutcome> {
     if (!(await this.#state.load(channelId))) return { status: "failed", messageId: null, reason: "channel not found" };
     const outcome = await this.#turns.deliver(turnId, body, info);
-    if (outcome.status !== "retry") await this.#emitMessage(outcome.messageId);
+    if (outcome.status === "retry") this.#turns.release(turnId);
+    else await this.#emitMessage(outcome.messageId);
     return outcome;
   }
 
@@ -333,7 +338,7 @@ export class ChannelObject extends DurableObject<Env> {
     return this.#router.release(signalId, watchId);
   }
 
-  /** The one alarm: runs whatever timed work is due (watch expiry for now). */
+  /** The one alarm: runs whatever timed work is due (watch expiry, turn liveness checks). */
   override async alarm() {
     await this.#schedule.run(Date.now());
   }

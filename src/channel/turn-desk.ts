@@ -29,9 +29,9 @@ export class TurnDesk {
     readonly local: LocalStore,
   ) {}
 
-  async begin(turnId: string, attempt: number): Promise<TurnStart> {
+  async begin(turnId: string, attempt: number, jobId: string | null): Promise<TurnStart> {
     const { state } = this;
-    const decision = this.local.beginTurn(turnId, attempt, Date.now());
+    const decision = this.local.beginTurn(turnId, attempt, Date.now(), jobId);
     if (decision.status !== "run") return decision;
     const turn = await getTurn(state.db, turnId);
     const [agent, inbound] = turn ? await Promise.all([getAgent(state.db, turn.agentId), getMessage(state.db, turn.inboundMessageId)]) : [];
@@ -87,7 +87,15 @@ export class TurnDesk {
     if (!turn || turn.status === "completed" || turn.status === "failed") return;
     const full = turn.error && !error.includes(turn.error) ? `${error} — last error: ${turn.error}` : error;
     if (final) await this.end(turnId, { status: "failed", error: full });
-    else await updateTurn(this.state.db, turnId, { status: "queued", error });
+    else {
+      await updateTurn(this.state.db, turnId, { status: "queued", error });
+      this.release(turnId);
+    }
+  }
+
+  /** The consumer asked the Queue to retry the turn: its lease is free for that retry (or the liveness check). */
+  release(turnId: string) {
+    this.local.releaseTurn(turnId, Date.now());
   }
 
   async end(turnId: string, patch: Parameters<typeof updateTurn>[2]) {

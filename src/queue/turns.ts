@@ -10,19 +10,14 @@ import { builtinTools } from "../agent/tools";
 import { channelStub } from "../channel/client";
 import type { TurnStart } from "../channel/object";
 import { composeTurnBody } from "../domain/sms";
-import { TurnJob } from "./job";
+import { TurnJob, backoff } from "./job";
+
+export { backoff } from "./job";
 
 export interface TurnDeps {
   now?: () => Date;
   /** Extra tools for the agent (e.g. await_signal), built per turn. */
   tools?: (env: Env, start: Extract<TurnStart, { status: "run" }>) => import("ai").ToolSet;
-}
-
-/** Exponential backoff in seconds for the Queue's retry delay: base, 2×, 4× … capped at 5 minutes. */
-export function backoff(env: Env, attempts: number, atLeast = 0): number {
-  const base = Number(env.TURN_RETRY_DELAY_S ?? 5);
-  if (!Number.isFinite(base) || base <= 0) return 0;
-  return Math.min(300, Math.max(atLeast, base * 2 ** Math.max(0, attempts - 1)));
 }
 
 export async function handleTurnMessage(msg: Message<unknown>, env: Env, deps: TurnDeps = {}): Promise<void> {
@@ -34,9 +29,9 @@ export async function handleTurnMessage(msg: Message<unknown>, env: Env, deps: T
   }
   const { channelId, turnId } = parsed.data;
   const stub = channelStub(env, channelId);
-  const start = await stub.beginTurn(channelId, turnId, msg.attempts);
-  // "busy": another delivery of this job holds the turn. If that consumer dies, its own delivery is retried and
-  // takes the turn over, so this copy can go.
+  const start = await stub.beginTurn(channelId, turnId, msg.attempts, msg.id);
+  // "busy": another job holds the turn's lease. If that consumer dies, its own redelivery takes the turn over, or
+  // the channel object's liveness check sends a new job once the lease has run out; so this copy can go.
   if (start.status !== "run") return msg.ack();
 
   let body = start.pendingReply;
