@@ -35,12 +35,25 @@ export type AwaitSignalInput = z.infer<typeof AwaitSignalInput>;
 export type AwaitSignalResult = (WaitResult & { watch_id: string }) | { status: "error"; message: string };
 
 /**
+ * The time a turn has, shared by every wait inside it: each call waits at most what is left before `deadline`, less
+ * REPLY_RESERVE_MS for the model to answer and the reply to be sent. Without one (an MCP call), a call is bounded
+ * by MAX_CALL_WAIT_S alone.
+ */
+export interface TurnBudget {
+  deadline: number;
+  now: () => number;
+}
+export const REPLY_RESERVE_MS = 60_000;
+
+/**
  * Creates the agent's watch and waits on it. The watch lives no longer than the call waits, so a watch nobody is
  * waiting on any more never takes a later message that the agent's next call (through its lookback) should get.
  * Mistakes in the request come back as `{status:"error"}` so the model can read them and fix its call.
  */
-export async function awaitSignalFor(env: Env, who: Extract<Principal, { kind: "agent" }>, input: AwaitSignalInput): Promise<AwaitSignalResult> {
-  const waitS = Math.min(input.timeout_s, MAX_CALL_WAIT_S);
+export async function awaitSignalFor(env: Env, who: Extract<Principal, { kind: "agent" }>, input: AwaitSignalInput, budget?: TurnBudget): Promise<AwaitSignalResult> {
+  const leftS = budget ? Math.floor((budget.deadline - REPLY_RESERVE_MS - budget.now()) / 1000) : MAX_CALL_WAIT_S;
+  if (leftS < 1) return { status: "error", message: "This turn has no time left to wait for a message; answer without it." };
+  const waitS = Math.min(input.timeout_s, MAX_CALL_WAIT_S, leftS);
   try {
     const result = await awaitSignal(env, who, { ...input, agent_id: who.agentId, timeout_s: waitS }, waitS * 1000);
     if (result.status !== "waiting") return result;
@@ -54,10 +67,10 @@ export async function awaitSignalFor(env: Env, who: Extract<Principal, { kind: "
 }
 
 /** The AI SDK tool, bound to the agent whose turn is running. */
-export function awaitSignalTool(env: Env, agentId: string) {
+export function awaitSignalTool(env: Env, agentId: string, budget?: TurnBudget) {
   return tool({
     description: AWAIT_SIGNAL_DESCRIPTION,
     inputSchema: AwaitSignalInput,
-    execute: (input): Promise<AwaitSignalResult> => awaitSignalFor(env, { kind: "agent", agentId }, input),
+    execute: (input): Promise<AwaitSignalResult> => awaitSignalFor(env, { kind: "agent", agentId }, input, budget),
   });
 }

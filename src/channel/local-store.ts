@@ -5,7 +5,7 @@
 
 export type TurnSlot = "queued" | "deferred" | "running" | "done";
 export type BeginDecision =
-  | { status: "run"; attempt: number }
+  | { status: "run"; attempt: number; deadline: number }
   | { status: "done" }
   | { status: "deferred" }
   | { status: "busy" }
@@ -21,8 +21,12 @@ export type SlotRow = {
   holder: string | null;
 };
 
-/** How long a consumer holds a running turn; no other run of it starts meanwhile. */
+/** The Queue consumer's wall-clock limit per message: a turn that runs longer is cut off by the platform. */
+export const CONSUMER_LIMIT_MS = 15 * 60 * 1000;
+/** How long a consumer holds a running turn; no other run of it starts meanwhile. Under the consumer's limit. */
 export const TURN_LEASE_MS = 10 * 60 * 1000;
+/** What a turn may spend, all its waits included: it ends a minute before its lease does, so no run overlaps it. */
+export const TURN_BUDGET_MS = TURN_LEASE_MS - 60_000;
 /** How long a MessageSid is remembered, and how often older ones are swept. */
 const INBOX_KEEP_MS = 7 * 24 * 3600_000;
 const INBOX_SWEEP_MS = 3600_000;
@@ -153,7 +157,7 @@ export class LocalStore {
       now,
       turnId,
     );
-    return { status: "run", attempt };
+    return { status: "run", attempt, deadline: now + TURN_BUDGET_MS };
   }
 
   /** The running turn goes back to waiting for its job (a retry the consumer asked for), lease given up. */

@@ -19,6 +19,8 @@ export type TurnStart =
       history: { role: "user" | "assistant"; content: string }[];
       /** A reply composed by an earlier attempt that has not reached Twilio yet: send it, don't re-run the agent. */
       pendingReply: string | null;
+      /** Epoch ms by which the turn must be over, every wait in it included: its lease ends soon after. */
+      deadline: number;
     };
 
 export class TurnDesk {
@@ -50,6 +52,7 @@ export class TurnDesk {
       userText: inbound.body,
       history: await conversationHistory(state.db, row.id, turn.sender, inbound.id),
       pendingReply: pending && !pending.twilioSid && pending.status !== "failed" ? pending.body : null,
+      deadline: decision.deadline,
     };
   }
 

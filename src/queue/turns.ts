@@ -37,14 +37,19 @@ export async function handleTurnMessage(msg: Message<unknown>, env: Env, deps: T
   let body = start.pendingReply;
   let info: { steps?: number; toolCalls?: string[] } = {};
   if (body === null) {
+    // The turn's budget, from its lease: every await_signal wait shares it, and the model is cut off at its end.
+    const now = deps.now ?? (() => new Date());
+    const budget = { deadline: start.deadline, now: () => Date.now() };
+    const outOfTime = new AbortController();
+    const timer = setTimeout(() => outOfTime.abort(new Error("the turn ran out of time")), Math.max(0, start.deadline - budget.now()));
     try {
-      const now = deps.now ?? (() => new Date());
       const result = await runTurn({
         model: resolveModel(start.agent.model, env),
         instructions: start.agent.instructions || "You are a helpful assistant replying by SMS. Be concise.",
         history: start.history,
         userText: start.userText,
-        tools: builtinTools({ now, extra: { await_signal: awaitSignalTool(env, start.agent.id), ...deps.tools?.(env, start) } }),
+        tools: builtinTools({ now, extra: { await_signal: awaitSignalTool(env, start.agent.id, budget), ...deps.tools?.(env, start) } }),
+        abortSignal: outOfTime.signal,
       });
       body = composeTurnBody(result.stepTexts).body;
       info = { steps: result.steps, toolCalls: result.toolCalls.map((c) => c.name) };
@@ -53,6 +58,8 @@ export async function handleTurnMessage(msg: Message<unknown>, env: Env, deps: T
       const message = err instanceof Error ? err.message : String(err);
       await stub.failTurn(channelId, turnId, `agent error: ${message}`, final);
       return final ? msg.ack() : msg.retry({ delaySeconds: backoff(env, msg.attempts) });
+    } finally {
+      clearTimeout(timer);
     }
   }
   const outcome = await stub.deliverReply(channelId, turnId, body, info);
