@@ -27,14 +27,15 @@ export const CONSUMER_LIMIT_MS = 15 * 60 * 1000;
 export const TURN_LEASE_MS = 10 * 60 * 1000;
 /** What a turn may spend, all its waits included: it ends a minute before its lease does, so no run overlaps it. */
 export const TURN_BUDGET_MS = TURN_LEASE_MS - 60_000;
-/** How long a MessageSid is remembered, and how often older ones are swept. */
+/** How long a MessageSid is remembered (at most: RETENTION_DAYS may be shorter). */
 const INBOX_KEEP_MS = 7 * 24 * 3600_000;
-const INBOX_SWEEP_MS = 3600_000;
+/** A closed turn's slot answers a late redelivery of its job ("done"); the Queue gives up within hours. */
+const DONE_SLOT_KEEP_MS = 24 * 3600_000;
+/** Status callbacks for a SID we don't know yet: the Messages API answers in seconds, so an hour is plenty. */
+const EARLY_STATUS_KEEP_MS = 3600_000;
 
 export class LocalStore {
   readonly #sql: SqlStorage;
-  /** When old inbox records were last swept (in memory: after a restart the first message sweeps). */
-  #sweptAt = 0;
 
   constructor(sql: SqlStorage) {
     this.#sql = sql;
@@ -67,7 +68,6 @@ export class LocalStore {
    * without a turn are done when their row is in D1 (written last, with the outcome), so they need no mark here.
    */
   claimInbound(sid: string, messageId: string, now: number): { messageId: string; receivedAt: number; fresh: boolean; enqueued: boolean } {
-    this.#sweepInbox(now);
     const inserted = this.#sql.exec(`INSERT INTO inbox (sid, message_id, received_at) VALUES (?, ?, ?) ON CONFLICT (sid) DO NOTHING RETURNING sid`, sid, messageId, now).toArray();
     if (inserted.length) return { messageId, receivedAt: now, fresh: true, enqueued: false };
     const row = this.#sql.exec<{ message_id: string; received_at: number; processed_at: number | null }>(`SELECT message_id, received_at, processed_at FROM inbox WHERE sid = ?`, sid).one();
@@ -79,11 +79,15 @@ export class LocalStore {
     this.#sql.exec(`UPDATE inbox SET processed_at = ? WHERE sid = ?`, now, sid);
   }
 
-  /** Twilio retries a webhook for minutes, not weeks. Swept hourly: a scan per message would grow with the inbox. */
-  #sweepInbox(now: number) {
-    if (now - this.#sweptAt < INBOX_SWEEP_MS) return;
-    this.#sweptAt = now;
-    this.#sql.exec(`DELETE FROM inbox WHERE received_at < ?`, now - INBOX_KEEP_MS);
+  /**
+   * The storage sweep (on the object's schedule): Twilio retries a webhook for minutes, not weeks; a closed turn's
+   * slot is only needed while a late redelivery may ask; tries count only against the code in force.
+   */
+  sweep(now: number, keepMs: number, currentCode: string | null) {
+    this.#sql.exec(`DELETE FROM inbox WHERE received_at < ?`, now - Math.min(keepMs, INBOX_KEEP_MS));
+    this.#sql.exec(`DELETE FROM turn_slots WHERE state = 'done' AND done_at < ?`, now - Math.min(keepMs, DONE_SLOT_KEEP_MS));
+    this.#sql.exec(`DELETE FROM early_status WHERE at < ?`, now - EARLY_STATUS_KEEP_MS);
+    this.#sql.exec(`DELETE FROM pairing_tries WHERE code IS NOT ?`, currentCode);
   }
 
   // ── pairing ──
@@ -187,7 +191,6 @@ export class LocalStore {
     const slot = this.slot(turnId);
     if (!slot || slot.state === "done") return null;
     this.#sql.exec(`UPDATE turn_slots SET state = 'done', lease_until = NULL, done_at = ?, changed_at = ? WHERE turn_id = ?`, now, now, turnId);
-    this.#sql.exec(`DELETE FROM turn_slots WHERE state = 'done' AND done_at < ?`, now - 24 * 3600_000);
     const next = this.head(slot.sender);
     if (next?.state !== "deferred") return null;
     this.#sql.exec(`UPDATE turn_slots SET state = 'queued', changed_at = ? WHERE turn_id = ?`, now, next.turn_id);

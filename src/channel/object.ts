@@ -12,7 +12,7 @@ import { newPairingCode } from "../domain/pairing/pairing";
 import type { Signal, WatchParams } from "../domain/signals";
 import { parseForm } from "../domain/twilio/signature";
 import { parseInboundForm, parseStatusForm } from "../domain/twilio/webhook-form";
-import { required } from "../lib/config";
+import { required, retentionMs, signalRetentionMs } from "../lib/config";
 import { seal } from "../lib/crypto";
 import { fail, ok, type Result } from "../lib/result";
 import type { WatchView } from "../signals/types";
@@ -45,6 +45,9 @@ export interface ChannelSetup {
 
 const notFound = () => fail(404, "not_found", "channel not found");
 const invalidWebhook = (why: { field: string; message: string }): InboundOutcome => ({ status: "invalid_webhook", field: why.field, message: why.message });
+/** The storage sweep (retention, and the turn liveness safety net) runs this often per object. */
+const SWEEP = "storage_sweep";
+const SWEEP_EVERY_MS = 3600_000;
 
 export class ChannelObject extends DurableObject<Env> {
   readonly #state: ChannelState;
@@ -73,12 +76,13 @@ export class ChannelObject extends DurableObject<Env> {
     this.#router = new SignalRouter(env, this.#watches, this.#state);
     this.#inbound = new InboundDesk(this.#state, this.#local, this.#watches, this.#router, this.#liveness);
     this.#turns = new TurnDesk(this.#state, this.#local);
-    this.#schedule.on(WATCH_EXPIRY, (_key, _payload, now) => {
-      const next = this.#watches.expire(now);
-      this.#watches.store.purge(now);
-      return next;
-    });
+    this.#schedule.on(WATCH_EXPIRY, (_key, _payload, now) => this.#watches.expire(now));
     this.#schedule.on(TURN_CHECK, async (turnId, channelId, now) => (channelId && (await this.#state.load(channelId)) ? this.#liveness.check(channelId, turnId, now) : null));
+    this.#schedule.on(SWEEP, (_key, channelId, now) => this.#sweep(channelId, now));
+    // A channel served here sweeps its storage hourly (the row already there keeps its earlier time).
+    this.#state.onLoaded = (row) => {
+      this.#schedule.schedule(SWEEP, "hourly", Date.now() + SWEEP_EVERY_MS, row.id).catch((err) => console.error("could not schedule the storage sweep", err));
+    };
     ctx.blockConcurrencyWhile(async () => {
       this.#local.migrate();
       this.#watches.store.migrate();
@@ -299,6 +303,7 @@ export class ChannelObject extends DurableObject<Env> {
     if (w.channelId && !(await this.#state.load(w.channelId))) return notFound();
     const now = Date.now();
     await this.#watches.create(w, now);
+    if (!w.channelId) await this.#schedule.schedule(SWEEP, "hourly", now + SWEEP_EVERY_MS);
     if (w.channelId) return ok(await this.#router.lookback(w.id, now));
     // Tell the signal-mode channels first, so a code arriving from now on is offered here; then look back.
     await this.#router.announce(now + w.params.timeoutS * 1000);
@@ -338,9 +343,24 @@ export class ChannelObject extends DurableObject<Env> {
     return this.#router.release(signalId, watchId);
   }
 
-  /** The one alarm: runs whatever timed work is due (watch expiry, turn liveness checks). */
+  /** The one alarm: runs whatever timed work is due (watch expiry, turn liveness checks, the storage sweep). */
   override async alarm() {
     await this.#schedule.run(Date.now());
+  }
+
+  /** Retention for this object's own tables, and the liveness safety net for turns whose check went missing. */
+  async #sweep(channelId: string | null, now: number): Promise<number | null> {
+    const keep = retentionMs(this.env);
+    this.#watches.store.purge(now, signalRetentionMs(this.env));
+    const row = channelId ? await this.#state.load(channelId) : null;
+    if (channelId && !row) return null;
+    if (row) {
+      this.#local.sweep(now, keep, row.pairingCode);
+      await this.#liveness.sweep(row.id, now);
+      return now + SWEEP_EVERY_MS;
+    }
+    // The hub: nothing to sweep once its watches and signals are gone; its next watch schedules the sweep again.
+    return this.#watches.store.isEmpty() ? null : now + SWEEP_EVERY_MS;
   }
 
   // ── live events and watch sockets (WebSocket hibernation API) ─────────────────────────────────────────────

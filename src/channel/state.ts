@@ -49,6 +49,8 @@ export class ChannelState {
   /** The load under way, shared by every request that arrives before it is done. */
   #loading: { id: string; done: Promise<ChannelRow | null> } | undefined;
   #generation = 0;
+  /** Told when the channel is first loaded into this object (the object starts its timed work then). */
+  onLoaded: (row: ChannelRow) => void = () => {};
 
   constructor(env: Env, db: Db, local: LocalStore) {
     this.env = env;
@@ -83,6 +85,7 @@ export class ChannelState {
     this.#row = row ?? null;
     this.#token = undefined;
     this.paired = new Set(row ? paired.map((p) => p.address) : []);
+    if (row) this.onLoaded(row);
     return this.#row;
   }
 
@@ -93,7 +96,9 @@ export class ChannelState {
 
   adopt(row: ChannelRow, token?: string) {
     this.#supersede();
+    const first = this.#row?.id !== row.id;
     this.#row = row;
+    if (first) this.onLoaded(row);
     if (token !== undefined) this.#token = token;
   }
 

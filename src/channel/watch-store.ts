@@ -140,9 +140,16 @@ export class WatchStore {
     return this.#sql.exec(`UPDATE signals SET consumed_by = NULL WHERE id = ? AND consumed_by = ?`, signalId, watchId).rowsWritten > 0;
   }
 
-  purge(now: number) {
-    this.#sql.exec(`DELETE FROM signals WHERE received_at < ?`, now - RETENTION_MS);
-    this.#sql.exec(`DELETE FROM watches WHERE status != 'waiting' AND settled_at < ?`, now - RETENTION_MS);
+  /** The storage sweep: signals past the longest lookback, watches settled that long ago (or `keepMs`, if shorter). */
+  purge(now: number, keepMs = RETENTION_MS) {
+    const keep = Math.min(keepMs, RETENTION_MS);
+    this.#sql.exec(`DELETE FROM signals WHERE received_at < ?`, now - keep);
+    this.#sql.exec(`DELETE FROM watches WHERE status != 'waiting' AND settled_at < ?`, now - keep);
+  }
+
+  /** Whether anything is stored that a sweep would one day delete. */
+  isEmpty(): boolean {
+    return !this.#sql.exec(`SELECT 1 FROM signals UNION ALL SELECT 1 FROM watches LIMIT 1`).toArray().length;
   }
 
   delete(id: string) {

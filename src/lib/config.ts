@@ -56,3 +56,16 @@ export function twilioDefaults(env: Env): TwilioDefaults {
     from_number: blank(env.VOICE_TWILIO_FROM_NUMBER),
   };
 }
+
+const DAY_MS = 24 * 3600_000;
+
+/** How long traffic (messages, turns, watches, signals) is kept: RETENTION_DAYS, 30 unless set to a positive number. */
+export function retentionMs(env: Env): number {
+  const days = Number(blank(env.RETENTION_DAYS) ?? 30);
+  return (Number.isFinite(days) && days > 0 ? days : 30) * DAY_MS;
+}
+
+/** Signals and signal watches are kept a day at most: the longest lookback is a day, and a watch waits less. */
+export function signalRetentionMs(env: Env): number {
+  return Math.min(retentionMs(env), DAY_MS);
+}

@@ -84,6 +84,16 @@ describe("a conversation stuck behind a dead turn", () => {
     }, 20_000);
   }
 
+  it("is rescued by the hourly sweep when the turn's own checks are gone (an object from before the schedule)", async () => {
+    const { channel, account, first } = await swallowedTurns();
+    await sql(channel.id, `DELETE FROM turn_slots WHERE turn_id = 'turn_blocker'`);
+    await sql(channel.id, `UPDATE turn_slots SET state = 'queued' WHERE turn_id = ?`, first);
+    await sql(channel.id, `DELETE FROM schedules WHERE kind != 'storage_sweep'`);
+    advance(2 * HOUR);
+    await runDurableObjectAlarm(objectOf(channel.id));
+    await answeredInOrder(channel.id, account.sid);
+  }, 20_000);
+
   it("lets no second run start while a live consumer holds the lease", async () => {
     const { channel, first } = await swallowedTurns();
     await sql(channel.id, `DELETE FROM turn_slots WHERE turn_id = 'turn_blocker'`);
