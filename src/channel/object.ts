@@ -12,12 +12,12 @@ import { newPairingCode } from "../domain/pairing/pairing";
 import type { Signal, WatchParams } from "../domain/signals";
 import { parseForm } from "../domain/twilio/signature";
 import { parseInboundForm, parseStatusForm } from "../domain/twilio/webhook-form";
-import { required, retentionMs, signalRetentionMs } from "../lib/config";
+import { required } from "../lib/config";
 import { seal } from "../lib/crypto";
 import { fail, ok, type Result } from "../lib/result";
 import type { WatchView } from "../signals/types";
 import { InboundDesk, type InboundOutcome } from "./inbound";
-import { TURN_CHECK, TurnLiveness } from "./liveness";
+import { TurnLiveness } from "./liveness";
 import { LocalStore } from "./local-store";
 import { applyStatus, type DeliverOutcome } from "./replies";
 import { Schedule } from "./schedule";
@@ -26,7 +26,8 @@ import { SignalRouter, type HubClaim, type HubOffer } from "./signal-router";
 import { ChannelState, type SignedRequest } from "./state";
 import { TurnDesk, type TurnStart } from "./turn-desk";
 import type { ChannelView } from "./view";
-import { WATCH_EXPIRY, WatchDesk } from "./watch-desk";
+import { adoptWatchExpiry, registerUpkeep, scheduleSweep } from "./upkeep";
+import { WatchDesk } from "./watch-desk";
 import { WatchStore } from "./watch-store";
 
 export type { InboundOutcome } from "./inbound";
@@ -45,9 +46,6 @@ export interface ChannelSetup {
 
 const notFound = () => fail(404, "not_found", "channel not found");
 const invalidWebhook = (why: { field: string; message: string }): InboundOutcome => ({ status: "invalid_webhook", field: why.field, message: why.message });
-/** The storage sweep (retention, and the turn liveness safety net) runs this often per object. */
-const SWEEP = "storage_sweep";
-const SWEEP_EVERY_MS = 3600_000;
 
 export class ChannelObject extends DurableObject<Env> {
   readonly #state: ChannelState;
@@ -57,7 +55,6 @@ export class ChannelObject extends DurableObject<Env> {
   readonly #inbound: InboundDesk;
   readonly #turns: TurnDesk;
   readonly #schedule: Schedule;
-  readonly #liveness: TurnLiveness;
   readonly #inflight = new Map<string, Promise<InboundOutcome>>();
 
   constructor(ctx: DurableObjectState, env: Env) {
@@ -72,24 +69,16 @@ export class ChannelObject extends DurableObject<Env> {
       if (watch.status !== "waiting") ctx.waitUntil(markWatchSettled(env.DB, watch.id, Date.now()).catch(() => {}));
     });
     this.#state = new ChannelState(env, createDb(env.DB), this.#local);
-    this.#liveness = new TurnLiveness(env, this.#local, this.#schedule);
+    const liveness = new TurnLiveness(env, this.#local, this.#schedule);
     this.#router = new SignalRouter(env, this.#watches, this.#state);
-    this.#inbound = new InboundDesk(this.#state, this.#local, this.#watches, this.#router, this.#liveness);
+    this.#inbound = new InboundDesk(this.#state, this.#local, this.#watches, this.#router, liveness);
     this.#turns = new TurnDesk(this.#state, this.#local);
-    this.#schedule.on(WATCH_EXPIRY, (_key, _payload, now) => this.#watches.expire(now));
-    this.#schedule.on(TURN_CHECK, async (turnId, channelId, now) => (channelId && (await this.#state.load(channelId)) ? this.#liveness.check(channelId, turnId, now) : null));
-    this.#schedule.on(SWEEP, (_key, channelId, now) => this.#sweep(channelId, now));
-    // A channel served here sweeps its storage hourly (the row already there keeps its earlier time).
-    this.#state.onLoaded = (row) => {
-      this.#schedule.schedule(SWEEP, "hourly", Date.now() + SWEEP_EVERY_MS, row.id).catch((err) => console.error("could not schedule the storage sweep", err));
-    };
+    registerUpkeep({ env, schedule: this.#schedule, state: this.#state, local: this.#local, watches: this.#watches, liveness });
     ctx.blockConcurrencyWhile(async () => {
       this.#local.migrate();
       this.#watches.store.migrate();
       this.#schedule.migrate();
-      // Watches from before the schedule existed had the alarm set directly: give their expiry a row.
-      const next = this.#watches.store.nextExpiry();
-      if (next !== null && this.#schedule.when(WATCH_EXPIRY, "next") === null) await this.#schedule.schedule(WATCH_EXPIRY, "next", next);
+      await adoptWatchExpiry(this.#schedule, this.#watches);
     });
   }
 
@@ -303,7 +292,7 @@ export class ChannelObject extends DurableObject<Env> {
     if (w.channelId && !(await this.#state.load(w.channelId))) return notFound();
     const now = Date.now();
     await this.#watches.create(w, now);
-    if (!w.channelId) await this.#schedule.schedule(SWEEP, "hourly", now + SWEEP_EVERY_MS);
+    if (!w.channelId) await scheduleSweep(this.#schedule, now, null);
     if (w.channelId) return ok(await this.#router.lookback(w.id, now));
     // Tell the signal-mode channels first, so a code arriving from now on is offered here; then look back.
     await this.#router.announce(now + w.params.timeoutS * 1000);
@@ -346,21 +335,6 @@ export class ChannelObject extends DurableObject<Env> {
   /** The one alarm: runs whatever timed work is due (watch expiry, turn liveness checks, the storage sweep). */
   override async alarm() {
     await this.#schedule.run(Date.now());
-  }
-
-  /** Retention for this object's own tables, and the liveness safety net for turns whose check went missing. */
-  async #sweep(channelId: string | null, now: number): Promise<number | null> {
-    const keep = retentionMs(this.env);
-    this.#watches.store.purge(now, signalRetentionMs(this.env));
-    const row = channelId ? await this.#state.load(channelId) : null;
-    if (channelId && !row) return null;
-    if (row) {
-      this.#local.sweep(now, keep, row.pairingCode);
-      await this.#liveness.sweep(row.id, now);
-      return now + SWEEP_EVERY_MS;
-    }
-    // The hub: nothing to sweep once its watches and signals are gone; its next watch schedules the sweep again.
-    return this.#watches.store.isEmpty() ? null : now + SWEEP_EVERY_MS;
   }
 
   // ── live events and watch sockets (WebSocket hibernation API) ─────────────────────────────────────────────
