@@ -24,6 +24,8 @@ interface FakeMessage {
   status_callback: string | null;
   num_segments: string;
   date_created: string;
+  date_sent: string | null;
+  direction: string;
 }
 interface Fault {
   match: string;
@@ -34,6 +36,8 @@ interface Fault {
   message?: string;
   drop?: boolean;
   delay_ms?: number;
+  /** Messages.json POST: status callbacks Twilio posts before its answer to the create reaches the caller. */
+  callbacks_first?: string[];
   times: number;
 }
 interface Account {
@@ -115,6 +119,7 @@ export async function startFakeTwilio(port = 0, opts: { host?: string } = {}): P
 
   async function sendStatus(acct: Account, m: FakeMessage, status: string, errorCode?: string) {
     m.status = status;
+    if (status === "sent" || status === "delivered") m.date_sent ??= new Date().toUTCString();
     if (!m.status_callback) return { status: 0, body: "no StatusCallback" };
     const params: Record<string, string> = { MessageSid: m.sid, SmsSid: m.sid, AccountSid: acct.sid, From: m.from, To: m.to, MessageStatus: status, SmsStatus: status, ApiVersion: "2010-04-01" };
     if (errorCode) params.ErrorCode = errorCode;
@@ -148,6 +153,13 @@ export async function startFakeTwilio(port = 0, opts: { host?: string } = {}): P
       return send(res, 201, { faults: acct.faults.length });
     }
     if (req.method === "POST" && what === "inbound") return send(res, 200, await sendInbound(acct.sid, json));
+    // An outbound message created earlier (e.g. the same reply text an hour ago), for reconciliation tests.
+    if (req.method === "POST" && what === "messages" && !parts[4]) {
+      const created = new Date(Date.now() - (json.age_ms ?? 0)).toUTCString();
+      const m: FakeMessage = { sid: `SM${hex(16)}`, to: json.to, from: json.from, body: json.body, status: json.status ?? "delivered", status_callback: null, num_segments: "1", date_created: created, date_sent: created, direction: "outbound-api" };
+      acct.messages.push(m);
+      return send(res, 201, m);
+    }
     if (req.method === "POST" && what === "messages" && parts[4] && parts[5] === "status") {
       const m = acct.messages.find((x) => x.sid === parts[4]);
       if (!m) return send(res, 404, { error: "no such message" });
@@ -166,12 +178,54 @@ export async function startFakeTwilio(port = 0, opts: { host?: string } = {}): P
       status_callback: form.StatusCallback ?? null,
       num_segments: "1",
       date_created: new Date().toUTCString(),
+      date_sent: null,
+      direction: "outbound-api",
     };
     acct.messages.push(msg);
     if (acct.autoStatus) {
       setTimeout(() => void sendStatus(acct, msg, "sent").then(() => setTimeout(() => void sendStatus(acct, msg, "delivered"), 300)), 150);
     }
     return msg;
+  }
+
+  /**
+   * GET Messages.json as Twilio pages it: To/From filters, newest first, PageSize (default 50, at most 1000),
+   * and a next_page_uri carrying Page and PageToken. (DateSent filters are not served: textgate does not use them.)
+   */
+  function listPage(acct: Account, url: URL) {
+    const q = url.searchParams;
+    const to = q.get("To");
+    const from = q.get("From");
+    const size = Math.min(1000, Math.max(1, Number(q.get("PageSize") ?? 50) || 50));
+    const page = Math.max(0, Number(q.get("Page") ?? 0) || 0);
+    const all = acct.messages
+      .map((m, i) => ({ m, i }))
+      .filter(({ m }) => (!to || m.to === to) && (!from || m.from === from))
+      .sort((a, b) => Date.parse(b.m.date_created) - Date.parse(a.m.date_created) || b.i - a.i)
+      .map(({ m }) => m);
+    const slice = all.slice(page * size, (page + 1) * size);
+    const base = `/2010-04-01/Accounts/${acct.sid}/Messages.json`;
+    const uri = (p: number, token?: string) => {
+      const u = new URLSearchParams();
+      if (to) u.set("To", to);
+      if (from) u.set("From", from);
+      u.set("PageSize", String(size));
+      u.set("Page", String(p));
+      if (token) u.set("PageToken", token);
+      return `${base}?${u}`;
+    };
+    const last = slice.at(-1);
+    return {
+      messages: slice.map((m) => ({ ...m, account_sid: acct.sid, error_code: null, error_message: null, uri: `${base.replace(".json", "")}/${m.sid}.json` })),
+      page,
+      page_size: size,
+      start: page * size,
+      end: page * size + Math.max(0, slice.length - 1),
+      uri: uri(page),
+      first_page_uri: uri(0),
+      previous_page_uri: page > 0 ? uri(page - 1) : null,
+      next_page_uri: (page + 1) * size < all.length && last ? uri(page + 1, `PA${last.sid}`) : null,
+    };
   }
 
   const phone = phoneRoutes(accounts, sendInbound);
@@ -198,10 +252,20 @@ export async function startFakeTwilio(port = 0, opts: { host?: string } = {}): P
     if (fault) {
       fault.times--;
       if (fault.delay_ms) await new Promise((r) => setTimeout(r, fault.delay_ms));
-      // "after": do the real work, then lose the response (Twilio accepted it, the caller never hears back).
+      // "after": do the real work, then lose the response (Twilio accepted it, the caller never hears back) or
+      // answer `status` anyway (a 504 from Twilio's edge after the message was created).
       if (fault.after) {
-        if (req.method === "POST" && path === "Messages.json") handleCreate(acct, form);
+        if (req.method === "POST" && path === "Messages.json") {
+          const msg = handleCreate(acct, form);
+          for (const s of fault.callbacks_first ?? []) await sendStatus(acct, msg, s);
+        }
+        if (fault.status) return send(res, fault.status, err(fault.status, fault.code ?? fault.status, fault.message ?? "Injected fault"));
         return req.socket.destroy();
+      }
+      if (fault.callbacks_first && req.method === "POST" && path === "Messages.json") {
+        const msg = handleCreate(acct, form);
+        for (const s of fault.callbacks_first) await sendStatus(acct, msg, s);
+        return send(res, 201, { ...msg, account_sid: acct.sid, error_code: null, error_message: null });
       }
       if (fault.drop) return req.socket.destroy();
       if (fault.status) return send(res, fault.status, err(fault.status, fault.code ?? fault.status, fault.message ?? "Injected fault"));
@@ -220,17 +284,12 @@ export async function startFakeTwilio(port = 0, opts: { host?: string } = {}): P
       if (form.SmsMethod !== undefined) n.sms_method = form.SmsMethod;
       return send(res, 200, n);
     }
-    if (req.method === "GET" && path === "Messages.json") {
-      const to = url.searchParams.get("To");
-      const from = url.searchParams.get("From");
-      const list = acct.messages.filter((m) => (!to || m.to === to) && (!from || m.from === from)).reverse();
-      return send(res, 200, { messages: list.map((m) => ({ ...m, account_sid: acct.sid, error_code: null, error_message: null })), page: 0, page_size: 50 });
-    }
+    if (req.method === "GET" && path === "Messages.json") return send(res, 200, listPage(acct, url));
     if (req.method === "POST" && path === "Messages.json") {
       if (!form.To || !form.Body || !form.From) return send(res, 400, err(400, 21604, "A 'To' phone number, 'From' and 'Body' are required."));
       if (!acct.numbers.some((n) => n.phone_number === form.From)) return send(res, 400, err(400, 21606, `The From phone number ${form.From} is not a valid, SMS-capable inbound phone number or short code for your account.`));
       const msg = handleCreate(acct, form);
-      return send(res, 201, { ...msg, account_sid: acct.sid, error_code: null, error_message: null, direction: "outbound-api" });
+      return send(res, 201, { ...msg, account_sid: acct.sid, error_code: null, error_message: null });
     }
     unexpected.push(`${req.method} ${url.pathname}`);
     return send(res, 404, err(404, 20404, `The requested resource ${url.pathname} was not found`));

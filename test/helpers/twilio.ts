@@ -25,8 +25,16 @@ export async function fakeState(sid: string): Promise<{
   return (await fake(`/accounts/${sid}/state`)).json();
 }
 
-export async function injectFault(sid: string, fault: { match: string; method?: string; after?: boolean; status?: number; code?: number; message?: string; drop?: boolean; times?: number; delay_ms?: number }) {
+export async function injectFault(
+  sid: string,
+  fault: { match: string; method?: string; after?: boolean; status?: number; code?: number; message?: string; drop?: boolean; times?: number; delay_ms?: number; callbacks_first?: string[] },
+) {
   await fake(`/accounts/${sid}/faults`, { method: "POST", body: JSON.stringify(fault) });
+}
+
+/** An outbound message the account sent `age_ms` ago (e.g. an earlier reply with the same text). */
+export async function seedSentMessage(sid: string, m: { to: string; from: string; body: string; age_ms: number }) {
+  await fake(`/accounts/${sid}/messages`, { method: "POST", body: JSON.stringify(m) });
 }
 
 let seq = 0;
