@@ -1,7 +1,7 @@
 // The channel object's own SQLite: state that only this object reads and that must survive eviction, written
 // synchronously so check-and-set steps cannot interleave with other requests: the inbound MessageSid record
-// (durable dedupe), pairing tries, the order of agent turns per conversation, and status callbacks that arrived
-// before we knew the message's SID.
+// (durable dedupe), pairing tries and the order of agent turns per conversation. (Outbound replies and their
+// status callbacks are in the ledger, ledger.ts.)
 
 export type TurnSlot = "queued" | "deferred" | "running" | "done";
 export type BeginDecision =
@@ -31,8 +31,6 @@ export const TURN_BUDGET_MS = TURN_LEASE_MS - 60_000;
 const INBOX_KEEP_MS = 7 * 24 * 3600_000;
 /** A closed turn's slot answers a late redelivery of its job ("done"); the Queue gives up within hours. */
 const DONE_SLOT_KEEP_MS = 24 * 3600_000;
-/** Status callbacks for a SID we don't know yet: the Messages API answers in seconds, so an hour is plenty. */
-const EARLY_STATUS_KEEP_MS = 3600_000;
 
 export class LocalStore {
   readonly #sql: SqlStorage;
@@ -54,7 +52,6 @@ export class LocalStore {
     for (const [name, type] of [["changed_at", "INTEGER"], ["holder", "TEXT"]]) {
       if (!columns.has(name!)) this.#sql.exec(`ALTER TABLE turn_slots ADD COLUMN ${name} ${type}`);
     }
-    this.#sql.exec(`CREATE TABLE IF NOT EXISTS early_status (sid TEXT NOT NULL, status TEXT NOT NULL, error_code TEXT, at INTEGER NOT NULL)`);
     // processed_at: set once the message's turn is on the Queue (messages without a turn are done once in D1).
     this.#sql.exec(`CREATE TABLE IF NOT EXISTS inbox (sid TEXT PRIMARY KEY, message_id TEXT NOT NULL, received_at INTEGER NOT NULL, processed_at INTEGER)`);
     this.#sql.exec(`CREATE INDEX IF NOT EXISTS inbox_received ON inbox (received_at)`);
@@ -86,7 +83,6 @@ export class LocalStore {
   sweep(now: number, keepMs: number, currentCode: string | null) {
     this.#sql.exec(`DELETE FROM inbox WHERE received_at < ?`, now - Math.min(keepMs, INBOX_KEEP_MS));
     this.#sql.exec(`DELETE FROM turn_slots WHERE state = 'done' AND done_at < ?`, now - Math.min(keepMs, DONE_SLOT_KEEP_MS));
-    this.#sql.exec(`DELETE FROM early_status WHERE at < ?`, now - EARLY_STATUS_KEEP_MS);
     this.#sql.exec(`DELETE FROM pairing_tries WHERE code IS NOT ?`, currentCode);
   }
 
@@ -195,17 +191,5 @@ export class LocalStore {
     if (next?.state !== "deferred") return null;
     this.#sql.exec(`UPDATE turn_slots SET state = 'queued', changed_at = ? WHERE turn_id = ?`, now, next.turn_id);
     return next.turn_id;
-  }
-
-  // ── status callbacks that beat the Messages API response ──
-  holdStatus(sid: string, status: string, errorCode: string | null, now: number) {
-    this.#sql.exec(`INSERT INTO early_status (sid, status, error_code, at) VALUES (?, ?, ?, ?)`, sid, status, errorCode, now);
-    this.#sql.exec(`DELETE FROM early_status WHERE at < ?`, now - 3600_000);
-  }
-
-  takeHeldStatuses(sid: string): { status: string; error_code: string | null }[] {
-    const rows = this.#sql.exec<{ status: string; error_code: string | null }>(`SELECT status, error_code FROM early_status WHERE sid = ? ORDER BY at`, sid).toArray();
-    this.#sql.exec(`DELETE FROM early_status WHERE sid = ?`, sid);
-    return rows;
   }
 }

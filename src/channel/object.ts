@@ -17,9 +17,10 @@ import { seal } from "../lib/crypto";
 import { fail, ok, type Result } from "../lib/result";
 import type { WatchView } from "../signals/types";
 import { InboundDesk, type InboundOutcome } from "./inbound";
+import { Ledger } from "./ledger";
 import { TurnLiveness } from "./liveness";
 import { LocalStore } from "./local-store";
-import { applyStatus, type DeliverOutcome } from "./replies";
+import type { DeliverOutcome } from "./replies";
 import { Schedule } from "./schedule";
 import type { SignalFacts } from "./signal-access";
 import { SignalRouter, type HubClaim, type HubOffer } from "./signal-router";
@@ -72,10 +73,12 @@ export class ChannelObject extends DurableObject<Env> {
     const liveness = new TurnLiveness(env, this.#local, this.#schedule);
     this.#router = new SignalRouter(env, this.#watches, this.#state);
     this.#inbound = new InboundDesk(this.#state, this.#local, this.#watches, this.#router, liveness);
-    this.#turns = new TurnDesk(this.#state, this.#local);
+    const ledger = new Ledger(ctx.storage.sql);
+    this.#turns = new TurnDesk(this.#state, this.#local, ledger);
     registerUpkeep({ env, schedule: this.#schedule, state: this.#state, local: this.#local, watches: this.#watches, liveness });
     ctx.blockConcurrencyWhile(async () => {
       this.#local.migrate();
+      ledger.migrate();
       this.#watches.store.migrate();
       this.#schedule.migrate();
       await adoptWatchExpiry(this.#schedule, this.#watches);
@@ -237,7 +240,7 @@ export class ChannelObject extends DurableObject<Env> {
     const foreign = this.#notForThisChannel(parsed.form);
     if (foreign) return foreign;
     const { sid, status, errorCode } = parsed.form;
-    const updated = await applyStatus({ db: this.#state.db, local: this.#local, channel: row }, sid, status, errorCode);
+    const updated = await this.#turns.applyStatus(sid, status, errorCode);
     if (updated) this.#broadcast({ type: "message", message: messageView(updated) });
     return { status: "accepted", messageId: updated?.id ?? sid, disposition: updated ? updated.status : "held", duplicate: false };
   }

@@ -1,120 +1,108 @@
-// Sending a turn's one reply. The outbound row is written before Twilio is called, so a crash or a Queue
-// redelivery can never produce a second SMS: a row with a SID is done; a row whose send may or may not have reached
-// Twilio (timeout, lost connection) is reconciled against Twilio's message list before anything is sent again.
-import type { Db } from "../db/client";
-import type { ChannelRow, MessageRow, TurnRow } from "../db/schema";
-import { insertOutbound, isOptedOut, messageBySid, outboundForTurn, updateMessage } from "../db/turns";
-import { countSegments } from "../domain/sms";
-import { isRetryable, type TwilioClient, type TwilioFailure } from "../domain/twilio/rest";
-import { advanceStatus } from "../domain/twilio/status";
-import { newId } from "../lib/crypto";
-import type { LocalStore } from "./local-store";
+// Sending a turn's one reply through the ledger (ledger.ts), so at most one Twilio message exists per turn — and
+// exactly one once Twilio has accepted any — whatever fails between an attempt and its record: a 5xx or 429, a
+// timeout, a reset, an eviction or crash at any await, a Queue redelivery. The intent is durable before Twilio is
+// called; an attempt whose outcome is unknown is reconciled against Twilio's message list before any resend.
+import type { ListedMessage, MessagesApi, TwilioFailure } from "../domain/twilio/rest";
+import type { Ledger, OutboxRow } from "./ledger";
 
 export type DeliverOutcome =
   | { status: "sent"; messageId: string; sid: string }
   | { status: "failed"; messageId: string | null; reason: string }
   | { status: "retry"; delaySeconds: number; reason: string };
 
-export interface ReplyContext {
-  db: Db;
-  local: LocalStore;
-  channel: ChannelRow;
-  client: () => Promise<TwilioClient>;
+/** The awaits of a delivery, named so tests can crash (throw) at each one and continue on a fresh instance. */
+export type DeliverStep = "recorded" | "checked" | "listed" | "attempting" | "answered" | "settled";
+
+export interface ReplyDeps {
+  ledger: Ledger;
+  twilio: () => Promise<MessagesApi>;
+  /** Writes the ledger row's state to D1 (the queryable copy). */
+  copy: (row: OutboxRow) => Promise<unknown>;
+  optedOut: (address: string) => Promise<boolean>;
+  now: () => number;
   statusCallbackUrl: string | null;
-  sleep?: (ms: number) => Promise<void>;
+  /** Called after each step's durable write; a test hook throws here to play a crash at that point. */
+  step?: (name: DeliverStep) => void | Promise<void>;
 }
 
-const INLINE_RETRIES = [250, 1000];
+/**
+ * How far before an attempt's start a Twilio message may be dated and still be that attempt's: Twilio's clock
+ * and ours disagree by seconds, not minutes.
+ */
+export const CLOCK_SKEW_MS = 2 * 60_000;
+/** Queue delay before asking again when the outcome could not be decided now. */
+const RETRY_S = { ambiguous: 10, listing: 30 } as const;
 
-function meta(row: MessageRow): Record<string, unknown> {
-  return row.meta ? (JSON.parse(row.meta) as Record<string, unknown>) : {};
-}
+export async function deliverReply(deps: ReplyDeps, intent: { id: string; turnId: string; to: string; from: string; body: string }): Promise<DeliverOutcome> {
+  const { ledger } = deps;
+  let row = ledger.forTurn(intent.turnId) ?? ledger.record(intent, deps.now());
+  await deps.copy(row);
+  await deps.step?.("recorded");
+  if (row.state === "sent") return { status: "sent", messageId: row.id, sid: row.sid! };
+  if (row.state === "failed") return { status: "failed", messageId: row.id, reason: row.error_code ?? row.error_message ?? "failed" };
 
-export async function deliverReply(ctx: ReplyContext, turn: TurnRow, body: string): Promise<DeliverOutcome> {
-  const { db, channel } = ctx;
-  let row = await outboundForTurn(db, turn.id);
-  if (row?.twilioSid) return { status: "sent", messageId: row.id, sid: row.twilioSid };
-  if (row?.status === "failed") return { status: "failed", messageId: row.id, reason: row.errorMessage ?? row.errorCode ?? "failed" };
-
-  if (!row) {
-    const seg = countSegments(body);
-    row = await insertOutbound(db, {
-      id: newId("msg"),
-      channelId: channel.id,
-      direction: "outbound",
-      from: channel.fromNumber,
-      to: turn.sender,
-      body,
-      status: "pending",
-      encoding: seg.encoding,
-      segments: seg.segments,
-      turnId: turn.id,
-      meta: null,
-      createdAt: Date.now(),
-    });
-    row ??= await outboundForTurn(db, turn.id);
-    if (!row) throw new Error(`outbound row for ${turn.id} vanished`);
+  const twilio = await deps.twilio();
+  if (row.state === "sending") {
+    // An earlier attempt may have reached Twilio: adopt its message rather than send another.
+    const listed = await twilio.listRecentMessages({ To: row.to_addr, From: row.from_addr, createdSince: row.attempt_started_at! - CLOCK_SKEW_MS });
+    await deps.step?.("listed");
+    if (!listed.ok || !listed.value.complete) {
+      const why = listed.ok ? "Twilio's message list was too long to check" : listed.error.message;
+      ledger.noteError(row.id, `could not check Twilio for an earlier send: ${why}`, deps.now());
+      return { status: "retry", delaySeconds: RETRY_S.listing, reason: `could not check Twilio for an earlier send: ${why}` };
+    }
+    const found = adoptable(ledger, row, listed.value.messages);
+    if (found) return settleSent(deps, ledger.recordSid(row.id, found.sid, found.status, deps.now()));
   }
 
-  if (await isOptedOut(db, channel.id, turn.sender)) {
-    await updateMessage(db, row.id, { status: "failed", errorCode: "recipient_opted_out", errorMessage: `${turn.sender} opted out (STOP); textgate does not send to them until they text START.` });
+  if (await deps.optedOut(row.to_addr)) {
+    row = ledger.fail(row.id, "recipient_opted_out", `${row.to_addr} opted out (STOP); textgate does not send to them until they text START.`, deps.now());
+    await deps.copy(row);
     return { status: "failed", messageId: row.id, reason: "recipient_opted_out" };
   }
+  await deps.step?.("checked");
 
-  const client = await ctx.client();
-  if (meta(row).uncertain) {
-    // An earlier attempt may have reached Twilio. Adopt that message instead of sending another.
-    const listed = await client.listMessages({ To: row.to, From: row.from, since: new Date(row.createdAt - 60_000) });
-    if (!listed.ok) return { status: "retry", delaySeconds: 30, reason: `could not check Twilio for an earlier send: ${listed.error.message}` };
-    const found = listed.value.find((m) => m.body === row!.body);
-    if (found) return recordSent(ctx, row, found.sid, found.status);
-  }
+  row = ledger.startAttempt(row.id, deps.now());
+  await deps.step?.("attempting");
+  const res = await twilio.sendMessage({ To: row.to_addr, From: row.from_addr, Body: row.body, ...(deps.statusCallbackUrl ? { StatusCallback: deps.statusCallbackUrl } : {}) });
+  await deps.step?.("answered");
+  if (res.ok) return settleSent(deps, ledger.recordSid(row.id, res.value.sid, res.value.status, deps.now()));
 
-  const sleep = ctx.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-  let failure: TwilioFailure | undefined;
-  for (let attempt = 0; attempt <= INLINE_RETRIES.length; attempt++) {
-    const res = await client.sendMessage({ To: row.to, From: row.from, Body: row.body, ...(ctx.statusCallbackUrl ? { StatusCallback: ctx.statusCallbackUrl } : {}) });
-    if (res.ok) return recordSent(ctx, row, res.value.sid, res.value.status);
-    failure = res.error;
-    if (failure.kind === "network" || failure.kind === "timeout") {
-      // Twilio may have accepted it: never resend blind. The next attempt reconciles first.
-      await updateMessage(db, row.id, { meta: JSON.stringify({ ...meta(row), uncertain: true }), errorMessage: failure.message });
-      return { status: "retry", delaySeconds: 10, reason: failure.message };
-    }
-    if (!isRetryable(failure)) break;
-    if (attempt < INLINE_RETRIES.length) await sleep(INLINE_RETRIES[attempt]!);
+  const failure = res.error;
+  if (isRefusal(failure)) {
+    const code = failure.code ? String(failure.code) : `http_${failure.status}`;
+    row = ledger.fail(row.id, code, failure.message, deps.now());
+    await deps.copy(row);
+    return { status: "failed", messageId: row.id, reason: failure.code ? `Twilio error ${failure.code}: ${failure.message}` : failure.message };
   }
-  if (failure && isRetryable(failure)) {
-    await updateMessage(db, row.id, { errorMessage: `Twilio ${failure.kind === "rate_limited" ? "rate limited" : "error"}: ${failure.message}` });
-    return { status: "retry", delaySeconds: failure.kind === "rate_limited" ? 30 : 10, reason: failure.message };
-  }
-  const f = failure as Extract<TwilioFailure, { status: number }>;
-  await updateMessage(db, row.id, { status: "failed", errorCode: f.code ? String(f.code) : `http_${f.status}`, errorMessage: f.message });
-  return { status: "failed", messageId: row.id, reason: f.code ? `Twilio error ${f.code}: ${f.message}` : f.message };
+  // 5xx, 429, timeout, reset: Twilio may hold the message. The row stays "sending"; the retry reconciles first.
+  const reason = `Twilio's answer left the send undecided: ${failure.message}`;
+  ledger.noteError(row.id, reason, deps.now());
+  return { status: "retry", delaySeconds: RETRY_S.ambiguous, reason };
 }
 
-async function recordSent(ctx: ReplyContext, row: MessageRow, sid: string, twilioStatus: string): Promise<DeliverOutcome> {
-  let status = advanceStatus("pending", twilioStatus).status;
-  let errorCode: string | null = null;
-  // Status callbacks that arrived while we were still waiting for Twilio's answer.
-  for (const held of ctx.local.takeHeldStatuses(sid)) {
-    status = advanceStatus(status, held.status).status;
-    errorCode = held.error_code ?? errorCode;
-  }
-  const m = meta(row);
-  delete m.uncertain;
-  await updateMessage(ctx.db, row.id, { twilioSid: sid, status, errorCode, errorMessage: null, meta: Object.keys(m).length ? JSON.stringify(m) : null });
-  return { status: "sent", messageId: row.id, sid };
+/**
+ * Twilio refused the message for good: a 4xx other than 429, or bad credentials. A 429 is *not* one: Twilio's
+ * rate limiter refuses before creating anything, but a 429 can also come from a proxy in between or a limit
+ * applied after acceptance, and a wrong guess here sends a second SMS — so it is reconciled like a 5xx.
+ */
+function isRefusal(f: TwilioFailure): f is Extract<TwilioFailure, { status: number }> {
+  return f.kind === "client" || f.kind === "auth";
 }
 
-/** Applies a status callback; returns the updated row, or null when it was held for a SID we don't know yet. */
-export async function applyStatus(ctx: Pick<ReplyContext, "db" | "local" | "channel">, sid: string, status: string, errorCode: string | null) {
-  const row = await messageBySid(ctx.db, ctx.channel.id, sid);
-  if (!row) {
-    ctx.local.holdStatus(sid, status, errorCode, Date.now());
-    return null;
-  }
-  const next = advanceStatus(row.status, status);
-  if (!next.changed && !(errorCode && !row.errorCode)) return row;
-  return updateMessage(ctx.db, row.id, { status: next.status, ...(errorCode ? { errorCode } : {}) });
+/**
+ * The one listed message that can be this attempt's: created at or after the attempt began (less the clock skew),
+ * same To, From and Body, and not already another reply's. Oldest first, so the earliest attempt is the one kept.
+ */
+function adoptable(ledger: Ledger, row: OutboxRow, listed: ListedMessage[]): ListedMessage | undefined {
+  const since = row.attempt_started_at! - CLOCK_SKEW_MS;
+  return listed
+    .filter((m) => m.created >= since && m.to === row.to_addr && m.from === row.from_addr && m.body === row.body && !ledger.sidTaken(m.sid, row.id))
+    .sort((a, b) => a.created - b.created)[0];
+}
+
+async function settleSent(deps: ReplyDeps, row: OutboxRow): Promise<DeliverOutcome> {
+  await deps.step?.("settled");
+  await deps.copy(row);
+  return { status: "sent", messageId: row.id, sid: row.sid! };
 }

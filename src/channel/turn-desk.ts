@@ -1,10 +1,14 @@
 // The channel object's side of agent turns: it admits one running turn per conversation, in arrival order, hands
 // the consumer what the turn needs, sends the turn's single reply, and closes the turn — after which the next
 // turn of that conversation is put back on the Queue.
-import { conversationHistory, getAgent, getMessage, getTurn, outboundForTurn, updateTurn } from "../db/turns";
+import type { MessageRow } from "../db/schema";
+import { conversationHistory, copyOutbound, getAgent, getMessage, getTurn, isOptedOut, messageBySid, outboundForTurn, raiseLegacyStatus, updateTurn } from "../db/turns";
+import { countSegments } from "../domain/sms";
+import { newId } from "../lib/crypto";
 import { turnJob } from "../queue/job";
+import type { Ledger, OutboxRow } from "./ledger";
 import type { LocalStore } from "./local-store";
-import { deliverReply, type DeliverOutcome } from "./replies";
+import { deliverReply, type DeliverOutcome, type ReplyDeps } from "./replies";
 import type { ChannelState } from "./state";
 
 /** What the Queue consumer needs to run a turn, or why it should not. */
@@ -29,6 +33,8 @@ export class TurnDesk {
   constructor(
     readonly state: ChannelState,
     readonly local: LocalStore,
+    readonly ledger: Ledger,
+    readonly now: () => number = Date.now,
   ) {}
 
   async begin(turnId: string, attempt: number, jobId: string | null): Promise<TurnStart> {
@@ -42,7 +48,8 @@ export class TurnDesk {
       return { status: "unknown" };
     }
     await updateTurn(state.db, turnId, { status: "running", attempts: attempt });
-    const pending = await outboundForTurn(state.db, turnId);
+    // A reply the ledger already holds is this turn's one reply: deliver it, whatever state it is in.
+    const pending = this.ledger.forTurn(turnId);
     const row = state.row;
     return {
       status: "run",
@@ -51,7 +58,7 @@ export class TurnDesk {
       agent: { id: agent.id, handle: agent.handle, instructions: agent.instructions, model: agent.model },
       userText: inbound.body,
       history: await conversationHistory(state.db, row.id, turn.sender, inbound.id),
-      pendingReply: pending && !pending.twilioSid && pending.status !== "failed" ? pending.body : null,
+      pendingReply: pending?.body ?? null,
       deadline: decision.deadline,
     };
   }
@@ -75,13 +82,69 @@ export class TurnDesk {
       await this.end(turnId, { status: "completed", error: "the agent produced no text, so no SMS was sent" });
       return { status: "failed", messageId: null, reason: "empty reply" };
     }
-    const hook = state.webhookUrl();
-    const outcome = await deliverReply({ db: state.db, local: this.local, channel: state.row, client: () => state.client(), statusCallbackUrl: hook && `${hook}/status` }, turn, body);
+    const existing = this.ledger.forTurn(turnId) ?? (await this.#legacyReply(turnId));
+    const outcome = await deliverReply(this.#replyDeps(), { id: existing?.id ?? newId("msg"), turnId, to: turn.sender, from: state.row.fromNumber, body: existing?.body ?? body });
     const facts = { steps: info.steps ?? null, toolCalls: info.toolCalls ? JSON.stringify(info.toolCalls) : null };
     if (outcome.status === "sent") await this.end(turnId, { status: "completed", replyMessageId: outcome.messageId, ...facts });
     else if (outcome.status === "failed") await this.end(turnId, { status: "failed", error: outcome.reason, replyMessageId: outcome.messageId, ...facts });
     else await updateTurn(state.db, turnId, { error: outcome.reason });
     return outcome;
+  }
+
+  /**
+   * A status callback for one of this channel's outbound messages: applied by rank in the ledger, then copied to
+   * D1. A SID the ledger does not know yet is held there until a send or a reconciliation records it. Returns the
+   * D1 row when something changed, null when held or ignored (an inbound message's SID changes nothing).
+   */
+  async applyStatus(sid: string, status: string, errorCode: string | null): Promise<MessageRow | null> {
+    const db = this.state.db;
+    const applied = this.ledger.applyStatus(sid, status, errorCode, this.now());
+    if (applied.status === "applied") return applied.changed ? ((await this.#copy(applied.row)) ?? null) : null;
+    // Replies sent before the ledger existed live only in D1; anything else (inbound, unknown) stays held, inert.
+    const legacy = await messageBySid(db, this.state.row.id, sid);
+    if (legacy?.direction !== "outbound" || legacy.turnId === null || this.ledger.forTurn(legacy.turnId)) return null;
+    return (await raiseLegacyStatus(db, legacy.id, status, errorCode)) ?? null;
+  }
+
+  /** A reply D1 holds for this turn but the ledger does not (written before the ledger existed): taken over. */
+  async #legacyReply(turnId: string): Promise<OutboxRow | null> {
+    const m = await outboundForTurn(this.state.db, turnId);
+    if (!m) return null;
+    return this.ledger.adoptLegacy({ id: m.id, turnId, to: m.to, from: m.from, body: m.body, sid: m.twilioSid, status: m.status, errorCode: m.errorCode, createdAt: m.createdAt }, this.now());
+  }
+
+  #replyDeps(): ReplyDeps {
+    const { state } = this;
+    const hook = state.webhookUrl();
+    return {
+      ledger: this.ledger,
+      twilio: () => state.client(),
+      copy: (row) => this.#copy(row),
+      optedOut: (address) => isOptedOut(state.db, state.row.id, address),
+      now: this.now,
+      statusCallbackUrl: hook && `${hook}/status`,
+    };
+  }
+
+  /** The D1 copy of a ledger row, written from the ledger's current state (never moving a status down). */
+  async #copy(row: OutboxRow): Promise<MessageRow | undefined> {
+    const seg = countSegments(row.body);
+    const current = this.ledger.forTurn(row.turn_id) ?? row;
+    return copyOutbound(this.state.db, {
+      id: current.id,
+      channelId: this.state.row.id,
+      turnId: current.turn_id,
+      from: current.from_addr,
+      to: current.to_addr,
+      body: current.body,
+      encoding: seg.encoding,
+      segments: seg.segments,
+      status: current.status,
+      twilioSid: current.sid,
+      errorCode: current.error_code,
+      errorMessage: current.error_message,
+      createdAt: current.created_at,
+    });
   }
 
   /** Records an agent error. `final` ends the turn as failed (and lets the conversation's next turn run). */

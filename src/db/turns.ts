@@ -1,6 +1,7 @@
 // Agent turns, their outbound replies, conversation history and sender opt-outs in D1.
-import { and, desc, eq, ne, or, sql } from "drizzle-orm";
+import { and, desc, eq, ne, or, sql, type SQL } from "drizzle-orm";
 import type { Db } from "./client";
+import { STATUS_RANKS } from "../domain/twilio/status";
 import { agents, messages, senders, turns, type MessageRow, type TurnRow } from "./schema";
 
 /** The statement that creates a turn (once: a redone inbound message re-creates nothing). */
@@ -28,17 +29,55 @@ export const outboundForTurn = (db: Db, turnId: string) =>
 export const messageBySid = (db: Db, channelId: string, sid: string) =>
   db.select().from(messages).where(and(eq(messages.channelId, channelId), eq(messages.twilioSid, sid))).get();
 
-export async function insertOutbound(db: Db, m: Omit<MessageRow, "createdAt" | "updatedAt" | "processedAt" | "dropReason" | "errorCode" | "errorMessage" | "twilioSid"> & { createdAt: number }) {
+/** The channel object's ledger row for a reply, as D1 keeps it (the queryable copy the API and UI read). */
+export interface OutboundCopy {
+  id: string;
+  channelId: string;
+  turnId: string;
+  from: string;
+  to: string;
+  body: string;
+  encoding: string;
+  segments: number;
+  status: string;
+  twilioSid: string | null;
+  errorCode: string | null;
+  errorMessage: string | null;
+  createdAt: number;
+}
+
+const rankOf = (column: SQL | typeof messages.status) =>
+  sql`(CASE ${column} ${sql.join(
+    Object.entries(STATUS_RANKS).map(([s, r]) => sql`WHEN ${s} THEN ${r}`),
+    sql` `,
+  )} ELSE -1 END)`;
+
+/**
+ * Writes the ledger's state of a reply into D1: creates the row or brings it up to date, but never moves its
+ * status down, so copies written by concurrent callbacks that land out of order leave the highest one.
+ */
+export async function copyOutbound(db: Db, m: OutboundCopy): Promise<MessageRow | undefined> {
+  const now = Date.now();
   return db
     .insert(messages)
-    .values({ ...m, updatedAt: m.createdAt })
-    .onConflictDoNothing()
+    .values({ ...m, direction: "outbound", meta: null, updatedAt: now })
+    .onConflictDoUpdate({
+      target: messages.id,
+      set: { status: m.status, twilioSid: m.twilioSid, errorCode: m.errorCode, errorMessage: m.errorMessage, updatedAt: now },
+      setWhere: sql`${rankOf(messages.status)} <= ${rankOf(sql`excluded.status`)}`,
+    })
     .returning()
     .get();
 }
 
-export async function updateMessage(db: Db, id: string, patch: Partial<MessageRow>) {
-  return db.update(messages).set({ ...patch, updatedAt: Date.now() }).where(eq(messages.id, id)).returning().get();
+/** A status for an outbound row the ledger does not hold (sent before it existed): applied only upwards. */
+export async function raiseLegacyStatus(db: Db, id: string, status: string, errorCode: string | null) {
+  return db
+    .update(messages)
+    .set({ status, ...(errorCode ? { errorCode } : {}), updatedAt: Date.now() })
+    .where(and(eq(messages.id, id), sql`${rankOf(messages.status)} < ${rankOf(sql`${status}`)}`))
+    .returning()
+    .get();
 }
 
 /** The conversation so far with `sender`: texts the agent received and replies it sent, oldest first. */

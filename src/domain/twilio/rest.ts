@@ -1,6 +1,7 @@
 // A small client for the parts of Twilio's REST API textgate uses (IncomingPhoneNumbers, Messages). Plain fetch
 // with Basic auth against a configurable base URL, so tests and local runs talk to a fake. Expected failures come
 // back as a tagged union classified by what the caller should do: fix credentials, give up, or retry later.
+import { z } from "zod";
 
 export type TwilioFailure =
   | { kind: "auth"; status: number; code?: number; message: string }
@@ -26,6 +27,27 @@ export interface TwilioMessage {
   num_segments?: string;
 }
 
+/** One entry of GET Messages.json, as much of it as reconciliation reads. */
+const ListedMessageSchema = z.object({
+  sid: z.string(),
+  to: z.string(),
+  from: z.string(),
+  body: z.string(),
+  status: z.string(),
+  direction: z.string(),
+  date_created: z.string(),
+  error_code: z.number().nullable().optional(),
+});
+const MessagePage = z.object({ messages: z.array(ListedMessageSchema), next_page_uri: z.string().nullable().optional() });
+export type ListedMessage = z.infer<typeof ListedMessageSchema> & { created: number };
+const LIST_ORDER_MARGIN_MS = 15 * 60_000;
+
+/** The two Messages calls a reply needs: what the ledger's sender depends on (a fake in unit tests). */
+export interface MessagesApi {
+  sendMessage(params: { To: string; From: string; Body: string; StatusCallback?: string }): Promise<TwilioResult<TwilioMessage>>;
+  listRecentMessages(params: { To: string; From: string; createdSince: number }): Promise<TwilioResult<{ messages: ListedMessage[]; complete: boolean }>>;
+}
+
 export interface TwilioClientOptions {
   baseUrl: string;
   accountSid: string;
@@ -34,10 +56,7 @@ export interface TwilioClientOptions {
   fetch?: typeof fetch;
 }
 
-/** Whether a failure may succeed if the same request is sent again later. */
-export const isRetryable = (e: TwilioFailure) => e.kind === "server" || e.kind === "rate_limited" || e.kind === "network" || e.kind === "timeout";
-
-export class TwilioClient {
+export class TwilioClient implements MessagesApi {
   readonly #opts: Required<Omit<TwilioClientOptions, "fetch">> & { fetch: typeof fetch };
 
   constructor(opts: TwilioClientOptions) {
@@ -99,12 +118,33 @@ export class TwilioClient {
     return this.#request("POST", this.#accountPath(`/IncomingPhoneNumbers/${encodeURIComponent(sid)}.json`), form);
   }
 
-  /** Messages sent From → To on or after `since` (a day boundary, as Twilio filters by DateSent). */
-  async listMessages(params: { To: string; From: string; since: Date }): Promise<TwilioResult<(TwilioMessage & { body: string; to: string; from: string })[]>> {
-    const day = params.since.toISOString().slice(0, 10);
-    const q = new URLSearchParams({ To: params.To, From: params.From, "DateSent>": day, PageSize: "50" });
-    const res = await this.#request<{ messages?: (TwilioMessage & { body: string; to: string; from: string })[] }>("GET", this.#accountPath(`/Messages.json?${q}`));
-    return res.ok ? { ok: true, value: res.value.messages ?? [] } : res;
+  /**
+   * Outbound messages From → To created at or after `createdSince`, newest first, walking Twilio's pages
+   * (next_page_uri). Filtered by To and From only: Twilio's DateSent filters match the day a message was *sent*,
+   * and a message still queued has no date_sent, so they could hide exactly the message being looked for.
+   * `complete` is false when the walk stopped (page limit) before reaching messages older than the window.
+   */
+  async listRecentMessages(params: { To: string; From: string; createdSince: number; maxPages?: number }): Promise<TwilioResult<{ messages: ListedMessage[]; complete: boolean }>> {
+    const q = new URLSearchParams({ To: params.To, From: params.From, PageSize: "100" });
+    let url: string | null = this.#accountPath(`/Messages.json?${q}`);
+    const found: ListedMessage[] = [];
+    for (let page = 0; url && page < (params.maxPages ?? 5); page++) {
+      const res: TwilioResult<unknown> = await this.#request("GET", url);
+      if (!res.ok) return res;
+      const parsed = MessagePage.safeParse(res.value);
+      if (!parsed.success) return { ok: false, error: { kind: "server", status: 200, message: `Twilio's message list did not parse: ${parsed.error.message.slice(0, 200)}` } };
+      let older = false;
+      for (const m of parsed.data.messages) {
+        const created = Date.parse(m.date_created);
+        if (!Number.isFinite(created)) return { ok: false, error: { kind: "server", status: 200, message: `unreadable date_created ${m.date_created}` } };
+        // Pages are newest first; a margin covers messages listed slightly out of creation order.
+        if (created < params.createdSince - LIST_ORDER_MARGIN_MS) older = true;
+        if (created >= params.createdSince && m.direction.startsWith("outbound")) found.push({ ...m, created });
+      }
+      if (older || !parsed.data.next_page_uri) return { ok: true, value: { messages: found, complete: true } };
+      url = `${this.#opts.baseUrl}${parsed.data.next_page_uri}`;
+    }
+    return { ok: true, value: { messages: found, complete: false } };
   }
 
   sendMessage(params: { To: string; From: string; Body: string; StatusCallback?: string }): Promise<TwilioResult<TwilioMessage>> {

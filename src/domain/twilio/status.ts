@@ -19,6 +19,9 @@ const RANK: Record<OutboundStatus, number> = {
   read: 6,
 };
 
+/** The rank of each status, for stores that must refuse to move one down (the D1 copy's conditional write). */
+export const STATUS_RANKS: Readonly<Record<OutboundStatus, number>> = RANK;
+
 export const isOutboundStatus = (s: string): s is OutboundStatus => (OUTBOUND_STATUSES as readonly string[]).includes(s);
 export const isFinal = (s: OutboundStatus) => RANK[s] >= 5;
 

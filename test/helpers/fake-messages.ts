@@ -1,0 +1,58 @@
+// An in-memory Twilio Messages API for the ledger's unit tests: a clock of its own (which may run behind or
+// ahead of ours), one scripted fault per call, and every accepted message kept so a test can count them.
+import type { ListedMessage, MessagesApi, TwilioMessage, TwilioResult } from "../../src/domain/twilio/rest";
+
+/** What one call does: faults Twilio really produces, including accepting a message and then failing. */
+export type SendFault = "ok" | "accept_then_504" | "accept_then_reset" | "accept_then_timeout" | "accept_then_429" | "503" | "429" | "reset" | "timeout" | "400";
+export type ListFault = "ok" | "503" | "timeout";
+
+export class FakeMessages implements MessagesApi {
+  readonly accepted: (ListedMessage & { statusCallback: string | null })[] = [];
+  sendFaults: SendFault[] = [];
+  listFaults: ListFault[] = [];
+  sends = 0;
+  lists = 0;
+  #seq = 0;
+
+  constructor(
+    /** Twilio's clock (ms). */
+    readonly clock: () => number,
+  ) {}
+
+  /** A message someone sent earlier, dated on Twilio's clock. */
+  seed(m: { to: string; from: string; body: string; createdAt: number }) {
+    this.accepted.push({ sid: this.#sid(), to: m.to, from: m.from, body: m.body, status: "delivered", direction: "outbound-api", date_created: new Date(m.createdAt).toUTCString(), created: m.createdAt, error_code: null, statusCallback: null });
+  }
+
+  async sendMessage(p: { To: string; From: string; Body: string; StatusCallback?: string }): Promise<TwilioResult<TwilioMessage>> {
+    this.sends++;
+    const fault = this.sendFaults.shift() ?? "ok";
+    if (fault === "503") return { ok: false, error: { kind: "server", status: 503, code: 20503, message: "Service Unavailable" } };
+    if (fault === "429") return { ok: false, error: { kind: "rate_limited", status: 429, code: 20429, message: "Too Many Requests" } };
+    if (fault === "400") return { ok: false, error: { kind: "client", status: 400, code: 21610, message: "Attempt to send to unsubscribed recipient" } };
+    if (fault === "reset") return { ok: false, error: { kind: "network", message: "Network connection lost." } };
+    if (fault === "timeout") return { ok: false, error: { kind: "timeout", message: "Twilio did not answer within 10000 ms" } };
+    const now = this.clock();
+    const m = { sid: this.#sid(), to: p.To, from: p.From, body: p.Body, status: "queued", direction: "outbound-api", date_created: new Date(now).toUTCString(), created: Math.floor(now / 1000) * 1000, error_code: null, statusCallback: p.StatusCallback ?? null };
+    this.accepted.push(m);
+    if (fault === "accept_then_504") return { ok: false, error: { kind: "server", status: 504, code: 20504, message: "Gateway Timeout" } };
+    if (fault === "accept_then_429") return { ok: false, error: { kind: "rate_limited", status: 429, message: "Too Many Requests" } };
+    if (fault === "accept_then_reset") return { ok: false, error: { kind: "network", message: "Network connection lost." } };
+    if (fault === "accept_then_timeout") return { ok: false, error: { kind: "timeout", message: "Twilio did not answer within 10000 ms" } };
+    return { ok: true, value: { sid: m.sid, status: "queued", error_code: null, error_message: null } };
+  }
+
+  async listRecentMessages(p: { To: string; From: string; createdSince: number }): Promise<TwilioResult<{ messages: ListedMessage[]; complete: boolean }>> {
+    this.lists++;
+    const fault = this.listFaults.shift() ?? "ok";
+    if (fault === "503") return { ok: false, error: { kind: "server", status: 503, message: "Service Unavailable" } };
+    if (fault === "timeout") return { ok: false, error: { kind: "timeout", message: "Twilio did not answer" } };
+    // Like Twilio's list: To/From filtered, newest first; the creation window is the caller's to apply.
+    const messages = this.accepted.filter((m) => m.to === p.To && m.from === p.From).reverse();
+    return { ok: true, value: { messages, complete: true } };
+  }
+
+  #sid() {
+    return `SM${(++this.#seq).toString(16).padStart(32, "0")}`;
+  }
+}
