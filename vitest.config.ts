@@ -16,6 +16,9 @@ export const TEST_VARS = {
   OPENAI_API_KEY: "",
   // Retried turns come back at once in tests; production backs off from 5 s.
   TURN_RETRY_DELAY_S: "0",
+  // The fake Twilio finishes a request before it answers or drops it, so nothing is left to settle. The wait
+  // itself is tested with an injected clock (test/unit/channel/ledger.test.ts).
+  TWILIO_SEND_SETTLE_S: "0",
 };
 
 export default defineConfig(async () => {

@@ -18,6 +18,10 @@ export type OutboxRow = {
   state: OutboxState;
   /** When the first attempt that may have reached Twilio began: reconciliation looks for messages from then on. */
   attempt_started_at: number | null;
+  /** When the latest attempt began, and whether Twilio answered it with an HTTP status (1) or not (0: a timeout,
+   * a reset or a crash — Twilio may still be working on it). */
+  last_attempt_at: number | null;
+  answered: number;
   attempts: number;
   sid: string | null;
   /** Twilio's status (queued, sent, delivered …), only ever moving up in rank. */
@@ -47,7 +51,7 @@ export class Ledger {
   migrate() {
     this.#sql.exec(
       `CREATE TABLE IF NOT EXISTS outbox (id TEXT PRIMARY KEY, turn_id TEXT NOT NULL UNIQUE, to_addr TEXT NOT NULL, from_addr TEXT NOT NULL, body TEXT NOT NULL,
-        state TEXT NOT NULL, attempt_started_at INTEGER, attempts INTEGER NOT NULL DEFAULT 0, sid TEXT UNIQUE, status TEXT NOT NULL,
+        state TEXT NOT NULL, attempt_started_at INTEGER, last_attempt_at INTEGER, answered INTEGER NOT NULL DEFAULT 0, attempts INTEGER NOT NULL DEFAULT 0, sid TEXT UNIQUE, status TEXT NOT NULL,
         error_code TEXT, error_message TEXT, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL)`,
     );
     this.#sql.exec(`CREATE INDEX IF NOT EXISTS outbox_updated ON outbox (state, updated_at)`);
@@ -108,7 +112,8 @@ export class Ledger {
   startAttempt(id: string, now: number): OutboxRow {
     return this.#sql
       .exec<OutboxRow>(
-        `UPDATE outbox SET state = 'sending', attempts = attempts + 1, attempt_started_at = coalesce(attempt_started_at, ?), updated_at = ? WHERE id = ? AND state IN ('pending', 'sending') RETURNING *`,
+        `UPDATE outbox SET state = 'sending', attempts = attempts + 1, attempt_started_at = coalesce(attempt_started_at, ?), last_attempt_at = ?, answered = 0, updated_at = ? WHERE id = ? AND state IN ('pending', 'sending') RETURNING *`,
+        now,
         now,
         now,
         id,
@@ -144,9 +149,9 @@ export class Ledger {
       .toArray()[0] ?? this.#sql.exec<OutboxRow>(`SELECT * FROM outbox WHERE id = ?`, id).one();
   }
 
-  /** Why the last attempt did not settle (shown on the turn); the state is left as it is. */
-  noteError(id: string, message: string, now: number) {
-    this.#sql.exec(`UPDATE outbox SET error_message = ?, updated_at = ? WHERE id = ?`, message, now, id);
+  /** Why the last attempt did not settle (shown on the turn); `answered`: Twilio replied with an HTTP status. */
+  noteError(id: string, message: string, now: number, answered?: boolean) {
+    this.#sql.exec(`UPDATE outbox SET error_message = ?, answered = coalesce(?, answered), updated_at = ? WHERE id = ?`, message, answered === undefined ? null : Number(answered), now, id);
   }
 
   /** A status callback: applied by rank to the row with this SID, or held until a row learns the SID. */

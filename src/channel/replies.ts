@@ -21,6 +21,11 @@ export interface ReplyDeps {
   optedOut: (address: string) => Promise<boolean>;
   now: () => number;
   statusCallbackUrl: string | null;
+  /**
+   * How long after an unanswered attempt (timeout, reset, crash) Twilio may still create its message. Until then
+   * an empty list proves nothing, so the send waits instead of going again.
+   */
+  settleMs: number;
   /** Called after each step's durable write; a test hook throws here to play a crash at that point. */
   step?: (name: DeliverStep) => void | Promise<void>;
 }
@@ -53,6 +58,8 @@ export async function deliverReply(deps: ReplyDeps, intent: { id: string; turnId
     }
     const found = adoptable(ledger, row, listed.value.messages);
     if (found) return settleSent(deps, ledger.recordSid(row.id, found.sid, found.status, deps.now()));
+    const wait = row.answered ? 0 : (row.last_attempt_at ?? 0) + deps.settleMs - deps.now();
+    if (wait > 0) return { status: "retry", delaySeconds: Math.ceil(wait / 1000), reason: "waiting for Twilio to finish an unanswered attempt before sending again" };
   }
 
   if (await deps.optedOut(row.to_addr)) {
@@ -77,7 +84,7 @@ export async function deliverReply(deps: ReplyDeps, intent: { id: string; turnId
   }
   // 5xx, 429, timeout, reset: Twilio may hold the message. The row stays "sending"; the retry reconciles first.
   const reason = `Twilio's answer left the send undecided: ${failure.message}`;
-  ledger.noteError(row.id, reason, deps.now());
+  ledger.noteError(row.id, reason, deps.now(), "status" in failure);
   return { status: "retry", delaySeconds: RETRY_S.ambiguous, reason };
 }
 

@@ -27,6 +27,12 @@ export type TurnStart =
       deadline: number;
     };
 
+/** TWILIO_SEND_SETTLE_S: how long an unanswered send may still be processed by Twilio (default 15 s). */
+function settleMs(env: Env): number {
+  const s = Number(env.TWILIO_SEND_SETTLE_S ?? 15);
+  return Number.isFinite(s) && s >= 0 ? s * 1000 : 15_000;
+}
+
 export class TurnDesk {
   readonly #delivering = new Map<string, Promise<DeliverOutcome>>();
 
@@ -123,6 +129,7 @@ export class TurnDesk {
       optedOut: (address) => isOptedOut(state.db, state.row.id, address),
       now: this.now,
       statusCallbackUrl: hook && `${hook}/status`,
+      settleMs: settleMs(state.env),
     };
   }
 

@@ -3,11 +3,11 @@
 import type { ListedMessage, MessagesApi, TwilioMessage, TwilioResult } from "../../src/domain/twilio/rest";
 
 /** What one call does: faults Twilio really produces, including accepting a message and then failing. */
-export type SendFault = "ok" | "accept_then_504" | "accept_then_reset" | "accept_then_timeout" | "accept_then_429" | "503" | "429" | "reset" | "timeout" | "400";
+export type SendFault = "ok" | "timeout_then_late_accept" | "accept_then_504" | "accept_then_reset" | "accept_then_timeout" | "accept_then_429" | "503" | "429" | "reset" | "timeout" | "400";
 export type ListFault = "ok" | "503" | "timeout";
 
 export class FakeMessages implements MessagesApi {
-  readonly accepted: (ListedMessage & { statusCallback: string | null })[] = [];
+  readonly accepted: (ListedMessage & { statusCallback: string | null; visibleAt?: number })[] = [];
   sendFaults: SendFault[] = [];
   listFaults: ListFault[] = [];
   sends = 0;
@@ -34,7 +34,9 @@ export class FakeMessages implements MessagesApi {
     if (fault === "timeout") return { ok: false, error: { kind: "timeout", message: "Twilio did not answer within 10000 ms" } };
     const now = this.clock();
     const m = { sid: this.#sid(), to: p.To, from: p.From, body: p.Body, status: "queued", direction: "outbound-api", date_created: new Date(now).toUTCString(), created: Math.floor(now / 1000) * 1000, error_code: null, statusCallback: p.StatusCallback ?? null };
-    this.accepted.push(m);
+    // Twilio still working on a request whose caller gave up: the message shows up seconds later.
+    this.accepted.push(fault === "timeout_then_late_accept" ? { ...m, visibleAt: now + 8_000 } : m);
+    if (fault === "timeout_then_late_accept") return { ok: false, error: { kind: "timeout", message: "Twilio did not answer within 10000 ms" } };
     if (fault === "accept_then_504") return { ok: false, error: { kind: "server", status: 504, code: 20504, message: "Gateway Timeout" } };
     if (fault === "accept_then_429") return { ok: false, error: { kind: "rate_limited", status: 429, message: "Too Many Requests" } };
     if (fault === "accept_then_reset") return { ok: false, error: { kind: "network", message: "Network connection lost." } };
@@ -48,7 +50,8 @@ export class FakeMessages implements MessagesApi {
     if (fault === "503") return { ok: false, error: { kind: "server", status: 503, message: "Service Unavailable" } };
     if (fault === "timeout") return { ok: false, error: { kind: "timeout", message: "Twilio did not answer" } };
     // Like Twilio's list: To/From filtered, newest first; the creation window is the caller's to apply.
-    const messages = this.accepted.filter((m) => m.to === p.To && m.from === p.From).reverse();
+    const now = this.clock();
+    const messages = this.accepted.filter((m) => m.to === p.To && m.from === p.From && (m.visibleAt ?? 0) <= now).reverse();
     return { ok: true, value: { messages, complete: true } };
   }
 

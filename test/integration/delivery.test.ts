@@ -119,7 +119,7 @@ describe("no status callback lost", () => {
     const { sid } = await oneReply(channel.id, account.sid);
     const [reply] = await outbound(channel.id);
     expect(reply.status).toBe("queued");
-    // Reset the copy between rounds is not possible from outside, so each round uses a fresh turn.
+    // The first round races four statuses from queued; later rounds check that nothing moves a delivered one down.
     for (let round = 0; round < 6; round++) {
       const res = await Promise.all(["sending", "sent", "delivered", "sent"].map((s) => statusCallback(channel, account.token, sid, s)));
       expect(res.map((r) => r.status)).toEqual([200, 200, 200, 200]);

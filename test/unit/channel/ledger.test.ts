@@ -36,6 +36,7 @@ function harness(sql: SqlStorage, opts: { skewMs?: number } = {}) {
       optedOut: async () => false,
       now: () => now,
       statusCallbackUrl: "https://textgate.example/status",
+      settleMs: 15_000,
       step: (name) => {
         if (name === crashAt) throw new Crash(`crash at ${name}`);
       },
@@ -55,7 +56,7 @@ function harness(sql: SqlStorage, opts: { skewMs?: number } = {}) {
 }
 
 describe("one accepted message per turn, whatever fails between the attempt and its record", () => {
-  const faults: SendFault[] = ["ok", "accept_then_504", "accept_then_reset", "accept_then_timeout", "accept_then_429", "503", "429", "reset", "timeout"];
+  const faults: SendFault[] = ["ok", "timeout_then_late_accept", "accept_then_504", "accept_then_reset", "accept_then_timeout", "accept_then_429", "503", "429", "reset", "timeout"];
   for (const fault of faults) {
     for (const step of STEPS) {
       it(`${fault}, crash at ${step}`, async () => {
@@ -109,6 +110,30 @@ describe("one accepted message per turn, whatever fails between the attempt and 
 });
 
 describe("reconciliation", () => {
+  it("after an unanswered attempt it waits for Twilio to finish before sending again, and adopts the late message", async () => {
+    await withStorage(async (sql) => {
+      const h = harness(sql);
+      h.twilio.sendFaults = ["timeout_then_late_accept"];
+      expect((await deliverReply(h.deps(), h.intent())).status).toBe("retry");
+      h.tick(1000);
+      expect(await deliverReply(h.deps(), h.intent())).toMatchObject({ status: "retry", reason: expect.stringContaining("waiting"), delaySeconds: 14 });
+      expect(h.twilio.sends).toBe(1);
+      h.tick(14_000);
+      expect((await deliverReply(h.deps(), h.intent())).status).toBe("sent");
+      expect(h.twilio.accepted).toHaveLength(1);
+    });
+  });
+
+  it("an answered 5xx is checked and resent without waiting", async () => {
+    await withStorage(async (sql) => {
+      const h = harness(sql);
+      h.twilio.sendFaults = ["503"];
+      await deliverReply(h.deps(), h.intent());
+      expect((await deliverReply(h.deps(), h.intent())).status).toBe("sent");
+      expect(h.twilio.sends).toBe(2);
+    });
+  });
+
   it("never sends while the list is unavailable: it asks again later", async () => {
     await withStorage(async (sql) => {
       const h = harness(sql);
