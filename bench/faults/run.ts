@@ -101,7 +101,9 @@ console.log(`bench:faults seed=${SEED} turns=${TURNS} channels=${CHANNELS}×${PH
 const stack = await startStack({ runtime: "miniflare", vars: { TURN_RETRY_DELAY_S: "1", TWILIO_SEND_SETTLE_S: "12" } });
 const t0 = performance.now();
 try {
-  const channels = await Promise.all(Array.from({ length: CHANNELS }, (_, i) => messageChannel(stack, i)));
+  // One at a time: channel handles are allocated from the agent's name, and concurrent creations collide.
+  const channels: Awaited<ReturnType<typeof messageChannel>>[] = [];
+  for (let i = 0; i < CHANNELS; i++) channels.push(await messageChannel(stack, i));
   const drawn = new Map<string, number>();
   await pool(TURNS, async (i) => {
     const c = channels[i % CHANNELS]!;

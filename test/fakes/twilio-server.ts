@@ -38,6 +38,8 @@ interface Fault {
   delay_ms?: number;
   /** Messages.json POST: status callbacks Twilio posts before its answer to the create reaches the caller. */
   callbacks_first?: string[];
+  /** Messages.json POST: create the message, then take this long to answer (a slow answer after acceptance). */
+  hold_ms?: number;
   times: number;
 }
 interface Account {
@@ -262,9 +264,10 @@ export async function startFakeTwilio(port = 0, opts: { host?: string } = {}): P
         if (fault.status) return send(res, fault.status, err(fault.status, fault.code ?? fault.status, fault.message ?? "Injected fault"));
         return req.socket.destroy();
       }
-      if (fault.callbacks_first && req.method === "POST" && path === "Messages.json") {
+      if ((fault.callbacks_first || fault.hold_ms) && req.method === "POST" && path === "Messages.json") {
         const msg = handleCreate(acct, form);
-        for (const s of fault.callbacks_first) await sendStatus(acct, msg, s);
+        for (const s of fault.callbacks_first ?? []) await sendStatus(acct, msg, s);
+        if (fault.hold_ms) await new Promise((r) => setTimeout(r, fault.hold_ms));
         return send(res, 201, { ...msg, account_sid: acct.sid, error_code: null, error_message: null });
       }
       if (fault.drop) return req.socket.destroy();

@@ -1,8 +1,9 @@
 // Exactly one reply SMS per turn under Twilio faults, on the real Queue consumer: answers lost or turned into 5xx
 // after Twilio accepted the message, resets, rate limits, a list endpoint that is down, an identical earlier
 // reply, and status callbacks that beat the answer, repeat, arrive out of order or all at once.
+import { abortAllDurableObjects } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { api, json } from "../helpers/api";
 import { scriptFake } from "../helpers/fake-openai";
 import { outbound, settledTurns } from "../helpers/turns";
@@ -93,6 +94,18 @@ describe("one reply whatever Twilio answers", () => {
     const msgs = await accepted(account.sid);
     expect(msgs).toHaveLength(2);
     expect((await outbound(channel.id))[0].twilio_sid).toBe(msgs[1]!.sid);
+  });
+});
+
+describe("evictions", () => {
+  it("the channel object reset after Twilio accepted and before the answer: adopted on redelivery, not resent", async () => {
+    const { channel, account } = await connected();
+    await injectFault(account.sid, { match: "Messages.json", method: "POST", hold_ms: 5000 });
+    await sms(channel, account.token, OWNER, "hello");
+    await vi.waitFor(async () => expect(await accepted(account.sid)).toHaveLength(1), { timeout: 5000, interval: 20 });
+    await abortAllDurableObjects();
+    const { turn } = await oneReply(channel.id, account.sid);
+    expect(turn.attempts).toBeGreaterThan(1);
   });
 });
 
