@@ -51,7 +51,7 @@ export async function startMiniflare(opts: { port: number; vars: Record<string, 
     compatibilityFlags: ["nodejs_compat"],
     bindings: { TWILIO_API_BASE: "https://api.twilio.com", OPENAI_BASE_URL: "https://api.openai.com/v1", TURN_RETRY_DELAY_S: "5", VOICE_TWILIO_ACCOUNT_SID: "", VOICE_TWILIO_FROM_NUMBER: "", ...opts.vars },
     d1Databases: { DB: "textgate" },
-    durableObjects: { CHANNEL: { className: "ChannelObject", useSQLite: true } },
+    durableObjects: { CHANNEL: { className: "ChannelObject", useSQLite: true }, AUTH_GUARD: { className: "AuthGuard", useSQLite: true } },
     queueProducers: { TURNS: { queueName: "textgate-turns" } },
     queueConsumers: {
       "textgate-turns": { ...TURNS, maxRetries: 5, deadLetterQueue: "textgate-turns-dlq" },
