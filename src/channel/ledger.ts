@@ -36,13 +36,9 @@ export type StatusApplied = { status: "applied"; row: OutboxRow; changed: boolea
 
 /** Held callbacks for SIDs we never learn (an inbound SID, a stranger's) are dropped after this long. */
 const HELD_KEEP_MS = 7 * 24 * 3600_000;
-/** Settled rows stay this long: late callbacks still find them, and their SIDs stay "adopted". */
-const SETTLED_KEEP_MS = 30 * 24 * 3600_000;
-const SWEEP_EVERY_MS = 3600_000;
 
 export class Ledger {
   readonly #sql: SqlStorage;
-  #sweptAt = 0;
 
   constructor(sql: SqlStorage) {
     this.#sql = sql;
@@ -69,7 +65,6 @@ export class Ledger {
 
   /** Records the turn's reply before anything is sent; a second call for the turn returns the first row. */
   record(m: { id: string; turnId: string; to: string; from: string; body: string }, now: number): OutboxRow {
-    this.#sweep(now);
     this.#sql.exec(
       `INSERT INTO outbox (id, turn_id, to_addr, from_addr, body, state, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'pending', 'pending', ?, ?) ON CONFLICT (turn_id) DO NOTHING`,
       m.id,
@@ -170,10 +165,12 @@ export class Ledger {
     return { status: "applied", row: updated, changed: true };
   }
 
-  #sweep(now: number) {
-    if (now - this.#sweptAt < SWEEP_EVERY_MS) return;
-    this.#sweptAt = now;
-    this.#sql.exec(`DELETE FROM held_status WHERE at < ?`, now - HELD_KEEP_MS);
-    this.#sql.exec(`DELETE FROM outbox WHERE state IN ('sent', 'failed') AND updated_at < ?`, now - SETTLED_KEEP_MS);
+  /**
+   * The storage sweep (on the object's schedule). Settled rows are kept for the retention period: late callbacks
+   * still find them and their SIDs stay adopted. Rows still pending or sending are a live turn's and are kept.
+   */
+  sweep(now: number, keepMs: number) {
+    this.#sql.exec(`DELETE FROM held_status WHERE at < ?`, now - Math.min(keepMs, HELD_KEEP_MS));
+    this.#sql.exec(`DELETE FROM outbox WHERE state IN ('sent', 'failed') AND updated_at < ?`, now - keepMs);
   }
 }

@@ -75,7 +75,7 @@ export class ChannelObject extends DurableObject<Env> {
     this.#inbound = new InboundDesk(this.#state, this.#local, this.#watches, this.#router, liveness);
     const ledger = new Ledger(ctx.storage.sql);
     this.#turns = new TurnDesk(this.#state, this.#local, ledger);
-    registerUpkeep({ env, schedule: this.#schedule, state: this.#state, local: this.#local, watches: this.#watches, liveness });
+    registerUpkeep({ env, schedule: this.#schedule, state: this.#state, local: this.#local, ledger, watches: this.#watches, liveness });
     ctx.blockConcurrencyWhile(async () => {
       this.#local.migrate();
       ledger.migrate();

@@ -2,6 +2,7 @@
 // hourly storage sweep — retention for the object's own tables, and the liveness safety net for turns whose
 // checks went missing (an object from before the schedule, a lost row).
 import { retentionMs, signalRetentionMs } from "../lib/config";
+import type { Ledger } from "./ledger";
 import { TURN_CHECK, type TurnLiveness } from "./liveness";
 import type { LocalStore } from "./local-store";
 import type { Schedule } from "./schedule";
@@ -16,6 +17,7 @@ export interface UpkeepParts {
   schedule: Schedule;
   state: ChannelState;
   local: LocalStore;
+  ledger: Ledger;
   watches: WatchDesk;
   liveness: TurnLiveness;
 }
@@ -42,12 +44,13 @@ export async function adoptWatchExpiry(schedule: Schedule, watches: WatchDesk) {
   if (next !== null && schedule.when(WATCH_EXPIRY, "next") === null) await schedule.schedule(WATCH_EXPIRY, "next", next);
 }
 
-async function sweep({ env, state, local, watches, liveness }: UpkeepParts, channelId: string | null, now: number): Promise<number | null> {
+async function sweep({ env, state, local, ledger, watches, liveness }: UpkeepParts, channelId: string | null, now: number): Promise<number | null> {
   watches.store.purge(now, signalRetentionMs(env));
   const row = channelId ? await state.load(channelId) : null;
   if (channelId && !row) return null;
   if (row) {
     local.sweep(now, retentionMs(env), row.pairingCode);
+    ledger.sweep(now, retentionMs(env));
     await liveness.sweep(row.id, now);
     return now + SWEEP_EVERY_MS;
   }

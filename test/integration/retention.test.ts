@@ -78,14 +78,14 @@ describe("D1 retention (Cron Trigger)", () => {
 });
 
 describe("channel object retention (its alarm)", () => {
-  it("sweeps inbox, turn slots, signals, settled watches and stale pairing tries, round after round", async () => {
+  it("sweeps inbox, turn slots, the reply ledger, signals, settled watches and stale pairing tries, round after round", async () => {
     const message = await seedChannel();
     await pair(message.channel, message.account.token, OWNER);
     const signal = await seedChannel({ dispatch_mode: "signal", numbers: [{ phone_number: "+15550002222" }] });
     const objects = [message.channel.id, signal.channel.id].map((id) => env.CHANNEL.get(env.CHANNEL.idFromName(id)));
     const rows = (o: DurableObjectStub) =>
       runInDurableObject(o, (_x, state) =>
-        Object.fromEntries(["inbox", "turn_slots", "signals", "watches", "pairing_tries", "early_status"].map((t) => [t, state.storage.sql.exec<{ n: number }>(`SELECT count(*) AS n FROM ${t}`).one().n])),
+        Object.fromEntries(["inbox", "turn_slots", "outbox", "held_status", "signals", "watches", "pairing_tries"].map((t) => [t, state.storage.sql.exec<{ n: number }>(`SELECT count(*) AS n FROM ${t}`).one().n])),
       );
 
     const base = Date.now();
@@ -104,7 +104,7 @@ describe("channel object retention (its alarm)", () => {
       await api("DELETE", `/api/signals/watches/${watch.id}`);
       await runInDurableObject(objects[0]!, (_x, state) => state.storage.sql.exec(`INSERT INTO pairing_tries (code, sender, wrong) VALUES ('OLD${round}', '+15550000001', 1)`));
       const before = await Promise.all(objects.map(rows));
-      expect(before[0]).toMatchObject({ turn_slots: 1, pairing_tries: 1 });
+      expect(before[0]).toMatchObject({ turn_slots: 1, outbox: 1, pairing_tries: 1 });
       expect(before[1]).toMatchObject({ inbox: 1, signals: 1, watches: 1 });
       expect(before[0]!.inbox).toBeGreaterThan(0);
 
