@@ -6,6 +6,7 @@ import { z } from "zod";
 import { channelStub } from "../channel/client";
 import { MAX_WAIT_MS } from "../channel/watch-desk";
 import { hubStub } from "../channel/signal-router";
+import { channelExists } from "../db/channels";
 import { createDb } from "../db/client";
 import { currentPolicy } from "../db/policies";
 import { agents, channels, watchIndex } from "../db/schema";
@@ -118,6 +119,8 @@ export async function watchSocket(env: Env, who: Principal, id: string, request:
 }
 
 export async function listWatches(env: Env, who: Principal, channelId: string | null): Promise<WatchView[]> {
+  // A channel_id must be a channel D1 has: reaching an object by a made-up name would create it (or reach the hub).
+  if (channelId && !(await channelExists(createDb(env.DB), channelId))) throw new AppError(404, "not_found", "channel not found");
   const views = await where(env, channelId).listWatches(100);
   return who.kind === "agent" ? views.filter((v) => v.agent_id === who.agentId) : views;
 }
