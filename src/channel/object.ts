@@ -298,8 +298,9 @@ export class ChannelObject extends DurableObject<Env> {
     return this.#watches.store.view(id);
   }
 
-  async listWatches(limit = 100): Promise<WatchView[]> {
-    return this.#watches.store.list(limit);
+  /** The newest watches here; an agent's own only when `agentId` is given. */
+  async listWatches(limit = 100, agentId?: string): Promise<WatchView[]> {
+    return this.#watches.store.list(limit, agentId);
   }
 
   /** Hub: takes the signal for its oldest fitting allowed watch if that one is older than the channel's own candidate. */

@@ -121,8 +121,7 @@ export async function watchSocket(env: Env, who: Principal, id: string, request:
 export async function listWatches(env: Env, who: Principal, channelId: string | null): Promise<WatchView[]> {
   // A channel_id must be a channel D1 has: reaching an object by a made-up name would create it (or reach the hub).
   if (channelId && !(await channelExists(createDb(env.DB), channelId))) throw new AppError(404, "not_found", "channel not found");
-  const views = await where(env, channelId).listWatches(100);
-  return who.kind === "agent" ? views.filter((v) => v.agent_id === who.agentId) : views;
+  return where(env, channelId).listWatches(100, who.kind === "agent" ? who.agentId : undefined);
 }
 
 /** Creates a watch and waits on it (in long-poll slices) for up to `maxWaitMs`: what await_signal does. */

@@ -4,6 +4,7 @@
 import { listDurableObjectIds } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { createWatch } from "../../src/signals/service";
 import { api, json, seedAgent } from "../helpers/api";
 import { freshStorageEachTest } from "../helpers/fresh";
 import { seedChannel } from "../helpers/twilio";
@@ -12,6 +13,7 @@ freshStorageEachTest();
 
 const bearer = (key: string) => ({ authorization: `Bearer ${key}` });
 const objects = async () => (await listDurableObjectIds(env.CHANNEL)).map(String).sort();
+const withLimits = (perAgent: number, perKey = 50) => ({ ...env, WATCH_LIMIT_PER_AGENT: String(perAgent), WATCH_LIMIT_PER_KEY: String(perKey) }) as unknown as Env;
 
 async function agentWithKey(handle: string) {
   const { agent } = await seedAgent(handle);
@@ -34,5 +36,18 @@ describe("listing watches by channel_id", () => {
       expect(await res.json()).toMatchObject({ error: { code: "not_found" } });
     }
     expect(await objects()).toEqual(before);
+  });
+});
+
+describe("an agent listing its watches", () => {
+  it("sees its own waiting watch even when other agents have 100 newer ones on the channel", async () => {
+    const { channel } = await seedChannel({ dispatch_mode: "signal" });
+    const x = await agentWithKey("x");
+    const mine = await json(api("POST", "/api/signals/watches", { channel_id: channel.id, timeout_s: 600, lookback_s: 0 }, bearer(x.key)));
+    const { agent: y } = await seedAgent("y");
+    const many = withLimits(200);
+    for (let i = 0; i < 100; i++) await createWatch(many, { kind: "admin" }, { agent_id: y.id, channel_id: channel.id, timeout_s: 600, lookback_s: 0 });
+    const listed = await json<any[]>(api("GET", `/api/signals/watches?channel_id=${channel.id}`, undefined, bearer(x.key)));
+    expect(listed.map((w) => w.id)).toEqual([mine.id]);
   });
 });
