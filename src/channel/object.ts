@@ -178,6 +178,9 @@ export class ChannelObject extends DurableObject<Env> {
   async remove(channelId: string): Promise<Result<{ sms_url_cleared: boolean }>> {
     if (!(await this.#state.load(channelId))) return notFound();
     const cleared = await this.#state.clearSmsUrl();
+    // Waiters (long-polls, WebSockets) learn now that their watch is over, before its storage goes.
+    const now = Date.now();
+    for (const w of this.#watches.store.waiting()) this.#watches.settle(w.id, "cancelled", null, now);
     await deleteChannelRows(this.#state.db, channelId);
     await this.ctx.storage.deleteAll();
     this.#state.forget();

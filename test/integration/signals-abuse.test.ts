@@ -51,3 +51,29 @@ describe("an agent listing its watches", () => {
     expect(listed.map((w) => w.id)).toEqual([mine.id]);
   });
 });
+
+describe("watches on a channel that is deleted", () => {
+  it("stop counting against the agent's and the key's limits", async () => {
+    const doomed = await seedChannel({ dispatch_mode: "signal" });
+    const other = await seedChannel({ dispatch_mode: "signal" });
+    const x = await agentWithKey("x");
+    const limited = withLimits(2, 2);
+    const who = { kind: "agent" as const, agentId: x.agent.id, keyId: x.keyId };
+    const body = { channel_id: doomed.channel.id, timeout_s: 86_400, lookback_s: 0 };
+    const first = await createWatch(limited, who, body);
+    await createWatch(limited, who, body);
+    const socket = await api("GET", `/api/signals/watches/${first.id}/ws`, undefined, { ...bearer(x.key), upgrade: "websocket" });
+    expect(socket.status).toBe(101);
+    const ws = socket.webSocket!;
+    const ended = new Promise<any>((resolve) => ws.addEventListener("message", (e) => JSON.parse(e.data as string).status !== "waiting" && resolve(JSON.parse(e.data as string))));
+    ws.accept();
+    expect((await api("DELETE", `/api/channels/${doomed.channel.id}`)).status).toBe(200);
+    // A waiter at the moment of deletion is told its watch is over, not left hanging on storage that is gone.
+    expect(await ended).toMatchObject({ id: first.id, status: "cancelled" });
+    ws.close();
+    // Its watches are gone with the channel (they can no longer be read or cancelled)...
+    expect((await api("DELETE", `/api/signals/watches/${first.id}`, undefined, bearer(x.key))).status).toBe(404);
+    // ...so they must not lock the agent out for the rest of their 24 hours.
+    await expect(createWatch(limited, who, { ...body, channel_id: other.channel.id })).resolves.toMatchObject({ status: "waiting" });
+  });
+});
