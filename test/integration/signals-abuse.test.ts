@@ -4,6 +4,8 @@
 import { listDurableObjectIds } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { createDb } from "../../src/db/client";
+import { hubWaitUntil } from "../../src/db/policies";
 import { createWatch } from "../../src/signals/service";
 import { api, json, seedAgent } from "../helpers/api";
 import { freshStorageEachTest } from "../helpers/fresh";
@@ -75,5 +77,16 @@ describe("watches on a channel that is deleted", () => {
     expect((await api("DELETE", `/api/signals/watches/${first.id}`, undefined, bearer(x.key))).status).toBe(404);
     // ...so they must not lock the agent out for the rest of their 24 hours.
     await expect(createWatch(limited, who, { ...body, channel_id: other.channel.id })).resolves.toMatchObject({ status: "waiting" });
+  });
+});
+
+describe("the hub hint channels read", () => {
+  it("stops naming a hub watch once it is cancelled, so channels stop offering every signal to the hub", async () => {
+    await seedChannel({ dispatch_mode: "signal" });
+    const x = await agentWithKey("x");
+    const hub = await json(api("POST", "/api/signals/watches", { timeout_s: 86_400, lookback_s: 0 }, bearer(x.key)));
+    expect(await hubWaitUntil(createDb(env.DB))).toBeGreaterThan(Date.now());
+    expect((await json(api("DELETE", `/api/signals/watches/${hub.id}`, undefined, bearer(x.key)))).status).toBe("cancelled");
+    expect(await hubWaitUntil(createDb(env.DB))).toBe(0);
   });
 });
