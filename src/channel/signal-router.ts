@@ -59,6 +59,9 @@ export class SignalRouter {
         this.#desk.store.consume(signal.id, offered.watchId);
         return offered.watchId;
       }
+      // A policy saved while the hub decided was pushed here meanwhile: once its PUT has answered, no watch of
+      // ours may take the signal by the version before it.
+      access.adopt(await this.#state.policy());
       local = this.#desk.candidate(signal, Date.now(), access.mayTake);
     }
     return local && this.#desk.deliver(local.id, signal, Date.now()) ? local.id : null;

@@ -1,9 +1,15 @@
 // The signals API attacked the way a misbehaving agent (or a careless admin) would: listing watches of channels
 // that do not exist, hiding an agent's own watches behind other agents' ones, and watches whose channel was
 // deleted, which must neither count against the limits nor stay out of reach.
-import { listDurableObjectIds } from "cloudflare:test";
+import { listDurableObjectIds, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { channelStub } from "../../src/channel/client";
+import { LocalStore } from "../../src/channel/local-store";
+import { SignalRouter } from "../../src/channel/signal-router";
+import { ChannelState } from "../../src/channel/state";
+import { WatchDesk } from "../../src/channel/watch-desk";
+import { WatchStore } from "../../src/channel/watch-store";
 import { createDb } from "../../src/db/client";
 import { hubWaitUntil } from "../../src/db/policies";
 import { createWatch } from "../../src/signals/service";
@@ -14,6 +20,8 @@ import { seedChannel } from "../helpers/twilio";
 freshStorageEachTest();
 
 const bearer = (key: string) => ({ authorization: `Bearer ${key}` });
+const BANK = "+15550009999";
+const FORBID_X = `forbid(principal == Policy::Agent::"x", action == Policy::Action::"receive_signal", resource);`;
 const objects = async () => (await listDurableObjectIds(env.CHANNEL)).map(String).sort();
 const withLimits = (perAgent: number, perKey = 50) => ({ ...env, WATCH_LIMIT_PER_AGENT: String(perAgent), WATCH_LIMIT_PER_KEY: String(perKey) }) as unknown as Env;
 
@@ -88,5 +96,37 @@ describe("the hub hint channels read", () => {
     expect(await hubWaitUntil(createDb(env.DB))).toBeGreaterThan(Date.now());
     expect((await json(api("DELETE", `/api/signals/watches/${hub.id}`, undefined, bearer(x.key)))).status).toBe("cancelled");
     expect(await hubWaitUntil(createDb(env.DB))).toBe(0);
+  });
+});
+
+describe("a policy saved while a signal is being routed", () => {
+  it("decides the channel's own watches by the saved policy once PUT /api/policies has answered", async () => {
+    const { channel } = await seedChannel({ dispatch_mode: "signal", handle: "owner" });
+    const { agent: x } = await seedAgent("x");
+    const wx = await json(api("POST", "/api/signals/watches", { agent_id: x.id, channel_id: channel.id, timeout_s: 600, lookback_s: 0 }));
+    const routed = await runInDurableObject(channelStub(env, channel.id), async (_object, state) => {
+      // The channel's router, whose offer to the hub is answered only after a policy forbidding x was saved (and
+      // pushed here, as PUT /api/policies does): the hub passes, so the channel chooses among its own watches.
+      let chState!: ChannelState;
+      const hub = {
+        offerSignal: async () => {
+          const res = await api("PUT", "/api/policies", { text: FORBID_X });
+          expect(res.status).toBe(200);
+          chState.policyChanged(await res.json());
+          return { watchId: null, denied: [] };
+        },
+      };
+      const hubEnv = { ...env, CHANNEL: { idFromName: (name: string) => name, get: () => hub } } as unknown as Env;
+      chState = new ChannelState(hubEnv, createDb(env.DB), new LocalStore(state.storage.sql));
+      await chState.load(channel.id);
+      const desk = new WatchDesk(state, new WatchStore(state.storage.sql));
+      const router = new SignalRouter(hubEnv, desk, chState);
+      const now = Date.now();
+      const msg = { id: "msg_racing", channelId: channel.id, direction: "inbound", from: BANK, to: channel.config.from_number, body: "Your code is 482913", status: "received", dropReason: null, twilioSid: "SM" + "0".repeat(32), errorCode: null, errorMessage: null, encoding: null, segments: null, turnId: null, meta: null, processedAt: null, createdAt: now, updatedAt: now } as const;
+      const out = await router.ingest(msg, true);
+      return { watchId: out.watch_id, x: desk.store.view(wx.id)?.status };
+    });
+    expect(await json(api("POST", "/api/policies/check", { agent: "x", action: "receive_signal", channel: "owner", sender: BANK }))).toMatchObject({ decision: "deny" });
+    expect(routed).toEqual({ watchId: null, x: "waiting" });
   });
 });
