@@ -10,7 +10,7 @@ import { channelExists } from "../db/channels";
 import { createDb } from "../db/client";
 import { currentPolicy } from "../db/policies";
 import { agents, channels, watchIndex } from "../db/schema";
-import { deleteWatchRow, insertWatchWithinLimits, markWatchSettled } from "../db/watches";
+import { deleteWatchRow, insertWatchWithinLimits, markWatchSettled, pendingWatchesOfKey } from "../db/watches";
 import { validateWatchInput } from "../domain/signals";
 import { newId } from "../lib/crypto";
 import { AppError } from "../lib/errors";
@@ -112,6 +112,20 @@ export async function cancelWatch(env: Env, who: Principal, id: string): Promise
   // The object marks it too, in the background; here it is done before the caller creates the next one.
   await markWatchSettled(env.DB, id, Date.now());
   return view;
+}
+
+/**
+ * A revoked key's pending watches are cancelled: a WebSocket or long-poll opened while it was valid must not go on
+ * receiving codes, and no code may go to a watch nobody is allowed to read any more.
+ */
+export async function cancelWatchesOfKey(env: Env, keyId: string): Promise<void> {
+  const pending = await pendingWatchesOfKey(env.DB, keyId, Date.now());
+  await Promise.all(
+    pending.map(async (w) => {
+      await where(env, w.channelId).cancelWatch(w.id);
+      await markWatchSettled(env.DB, w.id, Date.now());
+    }),
+  );
 }
 
 export async function watchSocket(env: Env, who: Principal, id: string, request: Request): Promise<Response> {
