@@ -15,7 +15,7 @@ import { hubWaitUntil } from "../../src/db/policies";
 import { createWatch } from "../../src/signals/service";
 import { api, json, seedAgent } from "../helpers/api";
 import { freshStorageEachTest } from "../helpers/fresh";
-import { seedChannel } from "../helpers/twilio";
+import { seedChannel, sms } from "../helpers/twilio";
 
 freshStorageEachTest();
 
@@ -96,6 +96,24 @@ describe("the hub hint channels read", () => {
     expect(await hubWaitUntil(createDb(env.DB))).toBeGreaterThan(Date.now());
     expect((await json(api("DELETE", `/api/signals/watches/${hub.id}`, undefined, bearer(x.key)))).status).toBe("cancelled");
     expect(await hubWaitUntil(createDb(env.DB))).toBe(0);
+  });
+});
+
+describe("a hub lookback when strangers flood the number", () => {
+  it("still finds the code behind 200 other signals in the lookback window", async () => {
+    const { channel, account } = await seedChannel({ dispatch_mode: "signal" });
+    const { agent: x } = await seedAgent("x");
+    // Anyone may text a signal-mode number; here 200 texts arrived before the code, all within the lookback.
+    const t = Date.now() - 60_000;
+    const junk = Array.from({ length: 200 }, (_, i) =>
+      env.DB.prepare(
+        `INSERT INTO messages (id, channel_id, direction, from_address, to_address, body, status, created_at, updated_at) VALUES (?, ?, 'inbound', ?, ?, 'hello', 'signal', ?, ?)`,
+      ).bind(`msg_junk${String(i).padStart(4, "0")}`, channel.id, "+15550001111", channel.config.from_number, t + i, t + i),
+    );
+    await env.DB.batch(junk);
+    await sms(channel, account.token, BANK, "Your code is 482913");
+    const w = await json(api("POST", "/api/signals/watches", { agent_id: x.id, timeout_s: 60, lookback_s: 300 }));
+    expect(w).toMatchObject({ status: "matched", signal: { code: "482913" } });
   });
 });
 
