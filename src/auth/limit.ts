@@ -8,7 +8,7 @@ export type Blocked = Extract<AuthVerdict, { status: "blocked" }>;
 
 /** The guard that counts this request's client. */
 export function guardFor(env: Env, req: Request) {
-  const key = clientKey(req.headers.get("cf-connecting-ip"));
+  const key = clientKey(req.headers.get("cf-connecting-ip"), req.headers.get("cf-worker"));
   return { key, stub: env.AUTH_GUARD.get(env.AUTH_GUARD.idFromName(key)) };
 }
 

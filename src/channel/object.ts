@@ -192,6 +192,9 @@ export class ChannelObject extends DurableObject<Env> {
   async remove(channelId: string): Promise<Result<{ sms_url_cleared: boolean }>> {
     if (!(await this.#state.load(channelId))) return notFound();
     const cleared = await this.#state.clearSmsUrl();
+    // Waiters (long-polls, WebSockets) learn now that their watch is over, before its storage goes.
+    const now = Date.now();
+    for (const w of this.#watches.store.waiting()) this.#watches.settle(w.id, "cancelled", null, now);
     await deleteChannelRows(this.#state.db, channelId);
     await this.ctx.storage.deleteAll();
     this.#state.forget();
@@ -314,8 +317,9 @@ export class ChannelObject extends DurableObject<Env> {
     return this.#watches.store.view(id);
   }
 
-  async listWatches(limit = 100): Promise<WatchView[]> {
-    return this.#watches.store.list(limit);
+  /** The newest watches here; an agent's own only when `agentId` is given. */
+  async listWatches(limit = 100, agentId?: string): Promise<WatchView[]> {
+    return this.#watches.store.list(limit, agentId);
   }
 
   /** Hub: takes the signal for its oldest fitting allowed watch if that one is older than the channel's own candidate. */

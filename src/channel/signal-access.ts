@@ -25,9 +25,14 @@ export class SignalAccess {
   readonly #denied = new Map<string, WatchDenial>();
 
   constructor(
-    readonly policy: PolicyInForce,
+    public policy: PolicyInForce,
     readonly facts: SignalFacts,
   ) {}
+
+  /** A newer policy came into force while a decision was pending (an await): decisions from now on use it. */
+  adopt(policy: PolicyInForce) {
+    if (policy.version > this.policy.version) this.policy = policy;
+  }
 
   decide(agent: string): PolicyDecision {
     return this.policy.engine.decide({ ...this.facts, agent, action: "receive_signal" });

@@ -59,6 +59,9 @@ export class SignalRouter {
         this.#desk.store.consume(signal.id, offered.watchId);
         return offered.watchId;
       }
+      // A policy saved while the hub decided was pushed here meanwhile: once its PUT has answered, no watch of
+      // ours may take the signal by the version before it.
+      access.adopt(await this.#state.policy());
       local = this.#desk.candidate(signal, Date.now(), access.mayTake);
     }
     return local && this.#desk.deliver(local.id, signal, Date.now()) ? local.id : null;
@@ -111,13 +114,7 @@ export class SignalRouter {
   async hubLookback(watchId: string, now: number): Promise<WatchView> {
     const spec = this.#desk.store.waitingSpec(watchId);
     if (!spec || spec.lookbackS <= 0) return this.#desk.store.view(watchId)!;
-    const recent = await this.#env.DB.prepare(
-      `SELECT m.id, m.channel_id, m.from_address, m.body, m.meta, m.created_at FROM messages m JOIN channels c ON c.id = m.channel_id
-       WHERE m.status = 'signal' AND c.dispatch_mode = 'signal' AND m.created_at >= ? AND m.created_at <= ? ORDER BY m.created_at, m.id LIMIT 200`,
-    )
-      .bind(now - spec.lookbackS * 1000, now)
-      .all<{ id: string; channel_id: string; from_address: string; body: string; meta: string | null; created_at: number }>();
-    for (const m of recent.results) {
+    for await (const m of this.#recentSignals(now - spec.lookbackS * 1000, now)) {
       const a = (m.meta ? JSON.parse(m.meta).annotation : null) as Annotation | null;
       const signal: Signal = { id: m.id, channelId: m.channel_id, from: m.from_address, body: m.body, receivedAt: m.created_at, code: a?.code ?? null, codes: a?.codes ?? [], links: a?.links ?? [] };
       if (!signalMatches(spec, signal)) continue;
@@ -132,4 +129,27 @@ export class SignalRouter {
     }
     return this.#desk.store.view(watchId)!;
   }
+
+  /**
+   * Signals on signal-mode channels received in [from, to], oldest first, read a page at a time: anyone may text a
+   * signal-mode number, so one page could be all strangers' texts with the code behind them.
+   */
+  async *#recentSignals(from: number, to: number) {
+    let after = { at: from - 1, id: "" };
+    for (;;) {
+      const page = await this.#env.DB.prepare(
+        `SELECT m.id, m.channel_id, m.from_address, m.body, m.meta, m.created_at FROM messages m JOIN channels c ON c.id = m.channel_id
+         WHERE m.status = 'signal' AND c.dispatch_mode = 'signal' AND (m.created_at > ?1 OR (m.created_at = ?1 AND m.id > ?2)) AND m.created_at <= ?3
+         ORDER BY m.created_at, m.id LIMIT ?4`,
+      )
+        .bind(after.at, after.id, to, LOOKBACK_PAGE)
+        .all<{ id: string; channel_id: string; from_address: string; body: string; meta: string | null; created_at: number }>();
+      yield* page.results;
+      const last = page.results.at(-1);
+      if (!last || page.results.length < LOOKBACK_PAGE) return;
+      after = { at: last.created_at, id: last.id };
+    }
+  }
 }
+
+const LOOKBACK_PAGE = 200;

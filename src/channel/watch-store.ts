@@ -64,8 +64,12 @@ export class WatchStore {
     return r ? toView(r) : null;
   }
 
-  list(limit = 100): WatchView[] {
-    return this.#sql.exec<WatchRow>(`SELECT * FROM watches ORDER BY created_at DESC LIMIT ?`, limit).toArray().map(toView);
+  /** The newest watches, or the newest of one agent's (filtered before the limit, so others' cannot crowd it out). */
+  list(limit = 100, agentId?: string): WatchView[] {
+    const rows = agentId
+      ? this.#sql.exec<WatchRow>(`SELECT * FROM watches WHERE agent_id = ? ORDER BY created_at DESC LIMIT ?`, agentId, limit)
+      : this.#sql.exec<WatchRow>(`SELECT * FROM watches ORDER BY created_at DESC LIMIT ?`, limit);
+    return rows.toArray().map(toView);
   }
 
   /** Waiting watches as the matcher sees them, oldest first. */

@@ -43,3 +43,12 @@ export function markWatchSettled(db: D1Database, id: string, at: number): Promis
 export function deleteWatchRow(db: D1Database, id: string): Promise<unknown> {
   return db.prepare(`DELETE FROM signal_watches WHERE id = ?`).bind(id).run();
 }
+
+/** The pending watches made with one agent key, and where each lives. */
+export async function pendingWatchesOfKey(db: D1Database, keyId: string, now: number): Promise<{ id: string; channelId: string | null }[]> {
+  const rows = await db
+    .prepare(`SELECT id, channel_id AS channelId FROM signal_watches WHERE key_id = ? AND settled_at IS NULL AND expires_at > ?`)
+    .bind(keyId, now)
+    .all<{ id: string; channelId: string | null }>();
+  return rows.results;
+}

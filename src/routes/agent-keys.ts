@@ -1,5 +1,6 @@
 // Per-agent API keys (admin only): make one (its plaintext is shown once), list them, revoke one. An external
-// agent uses its key on the signals API and /mcp, where it can touch only its own agent's watches.
+// agent uses its key on the signals API and /mcp, where it can touch only its own agent's watches; revoking a key
+// ends the watches made with it.
 import { eq } from "drizzle-orm";
 import { Hono } from "hono";
 import { z } from "zod";
@@ -8,6 +9,7 @@ import { createDb, type Db } from "../db/client";
 import { agents } from "../db/schema";
 import { notFound } from "../lib/errors";
 import { validate } from "../lib/validate";
+import { cancelWatchesOfKey } from "../signals/service";
 
 const createKey = z.object({ name: z.string().trim().min(1).max(100).optional() }).strict();
 
@@ -32,5 +34,6 @@ export const agentKeyRoutes = new Hono<{ Bindings: Env }>()
   .delete("/:id/keys/:keyId", async (c) => {
     const row = await revokeAgentKey(createDb(c.env.DB), c.req.param("id"), c.req.param("keyId"));
     if (!row) throw notFound("key");
+    await cancelWatchesOfKey(c.env, row.id);
     return c.json(agentKeyView(row));
   });

@@ -105,7 +105,7 @@ const paths: Obj = {
       security: agentOrAdmin,
       requestBody: body(ref("WatchRequest")),
     }),
-    get: op("listWatches", "signals", "Recent watches of a channel (or of the any-channel hub); an agent key sees its own only.", { 200: res("Watches.", list("Watch")), ...errs(400, 401) }, {
+    get: op("listWatches", "signals", "Recent watches of a channel (or of the any-channel hub); an agent key sees its own only.", { 200: res("Watches.", list("Watch")), ...errs(400, 401, 404) }, {
       security: agentOrAdmin,
       parameters: [query("channel_id", "The channel whose watches to list; absent: watches on any channel.", { type: "string" })],
     }),

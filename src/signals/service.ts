@@ -6,10 +6,11 @@ import { z } from "zod";
 import { channelStub } from "../channel/client";
 import { MAX_WAIT_MS } from "../channel/watch-desk";
 import { hubStub } from "../channel/signal-router";
+import { channelExists } from "../db/channels";
 import { createDb } from "../db/client";
 import { currentPolicy } from "../db/policies";
 import { agents, channels, watchIndex } from "../db/schema";
-import { deleteWatchRow, insertWatchWithinLimits, markWatchSettled } from "../db/watches";
+import { deleteWatchRow, insertWatchWithinLimits, markWatchSettled, pendingWatchesOfKey } from "../db/watches";
 import { validateWatchInput } from "../domain/signals";
 import { newId } from "../lib/crypto";
 import { AppError } from "../lib/errors";
@@ -113,13 +114,28 @@ export async function cancelWatch(env: Env, who: Principal, id: string): Promise
   return view;
 }
 
+/**
+ * A revoked key's pending watches are cancelled: a WebSocket or long-poll opened while it was valid must not go on
+ * receiving codes, and no code may go to a watch nobody is allowed to read any more.
+ */
+export async function cancelWatchesOfKey(env: Env, keyId: string): Promise<void> {
+  const pending = await pendingWatchesOfKey(env.DB, keyId, Date.now());
+  await Promise.all(
+    pending.map(async (w) => {
+      await where(env, w.channelId).cancelWatch(w.id);
+      await markWatchSettled(env.DB, w.id, Date.now());
+    }),
+  );
+}
+
 export async function watchSocket(env: Env, who: Principal, id: string, request: Request): Promise<Response> {
   return (await locate(env, who, id)).fetch(request);
 }
 
 export async function listWatches(env: Env, who: Principal, channelId: string | null): Promise<WatchView[]> {
-  const views = await where(env, channelId).listWatches(100);
-  return who.kind === "agent" ? views.filter((v) => v.agent_id === who.agentId) : views;
+  // A channel_id must be a channel D1 has: reaching an object by a made-up name would create it (or reach the hub).
+  if (channelId && !(await channelExists(createDb(env.DB), channelId))) throw new AppError(404, "not_found", "channel not found");
+  return where(env, channelId).listWatches(100, who.kind === "agent" ? who.agentId : undefined);
 }
 
 /** Creates a watch and waits on it (in long-poll slices) for up to `maxWaitMs`: what await_signal does. */

@@ -3,6 +3,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { api, json, seedAgent } from "../helpers/api";
+import { seedChannel, sms } from "../helpers/twilio";
 
 const bearer = (key: string) => ({ authorization: `Bearer ${key}` });
 
@@ -119,5 +120,31 @@ describe("an agent key on the signals API", () => {
     ws.webSocket!.accept();
     ws.webSocket!.close();
     expect((await json(api("DELETE", `/api/signals/watches/${mine.id}`, undefined, bearer(key)))).status).toBe("cancelled");
+  });
+});
+
+describe("revoking a key", () => {
+  it("ends the watches made with it: a WebSocket opened before the revocation is told cancelled and never gets the code", async () => {
+    const { channel, account, agent } = await seedChannel({ dispatch_mode: "signal" });
+    const { id: keyId, key } = await keyFor(agent.id);
+    const { key: other } = await keyFor(agent.id);
+    const w = await json(api("POST", "/api/signals/watches", { channel_id: channel.id, timeout_s: 600, lookback_s: 0 }, bearer(key)));
+    const kept = await json(api("POST", "/api/signals/watches", { channel_id: channel.id, timeout_s: 600, lookback_s: 0, contains: "never" }, bearer(other)));
+    const socket = await api("GET", `/api/signals/watches/${w.id}/ws`, undefined, { ...bearer(key), upgrade: "websocket" });
+    expect(socket.status).toBe(101);
+    const ws = socket.webSocket!;
+    const settled = new Promise<any>((resolve) =>
+      ws.addEventListener("message", (e) => {
+        const m = JSON.parse(e.data as string);
+        if (m.status !== "waiting") resolve(m);
+      }),
+    );
+    ws.accept();
+    expect((await api("DELETE", `/api/agents/${agent.id}/keys/${keyId}`)).status).toBe(200);
+    await sms(channel, account.token, "+15550009999", "Your code is 482913");
+    expect(await settled).toEqual({ id: w.id, status: "cancelled" });
+    ws.close();
+    // The agent's watches made with its other key go on.
+    expect(await json(api("GET", `/api/signals/watches/${kept.id}`))).toMatchObject({ status: "waiting" });
   });
 });

@@ -133,6 +133,20 @@ describe("wrong agent keys", () => {
   });
 });
 
+describe("clients that are Cloudflare Workers", () => {
+  // Every Worker's cross-zone subrequest arrives from one address (Cloudflare's docs: CF-Connecting-IP is then
+  // 2a06:98c0:3600::103), with CF-Worker naming the calling Worker's zone, which Cloudflare sets.
+  const fromWorker = (zone: string, token: string) => ({ "cf-connecting-ip": "2a06:98c0:3600::103", "cf-worker": zone, authorization: `Bearer ${token}` });
+
+  it("are counted by their zone: a Worker sending wrong keys does not lock out agents running on other Workers", async () => {
+    const { agent } = await seedAgent();
+    const key = await keyFor(agent.id);
+    for (let i = 0; i < LIMIT; i++) expect((await api("GET", "/api/signals/watches", undefined, fromWorker("attacker.example", `tgk_wrong${i}`))).status).toBe(401);
+    await expectBlocked(await api("GET", "/api/signals/watches", undefined, fromWorker("attacker.example", key)), WINDOW_S);
+    expect((await api("GET", "/api/signals/watches", undefined, fromWorker("agents.example", key))).status).toBe(200);
+  });
+});
+
 describe("the sign-in form", () => {
   it("shares the count with bearer tokens, then shows a plain message with 429 and sets no cookie", async () => {
     const ip = newClient();

@@ -1,6 +1,6 @@
 // A signed webhook is one message, once: Twilio signs keys and values run together, so the same signature also
 // covers other splits of the same bytes. Only the form Twilio really sent may pass; any other is 400, stores nothing.
-import { env } from "cloudflare:workers";
+import { env, exports } from "cloudflare:workers";
 import { getExpectedTwilioSignature } from "twilio/lib/webhooks/webhooks";
 import { describe, expect, it } from "vitest";
 import { settledTurns } from "../helpers/turns";
@@ -121,5 +121,33 @@ describe("status callback: one strict form", () => {
   it("accepts Twilio's callback", async () => {
     const { channel, account } = await seedChannel();
     expect((await statusCallback(channel, account.token, `SM${"b".repeat(32)}`, "undelivered", "30003")).status).toBe(200);
+  });
+});
+
+describe("webhook bodies without a length", () => {
+  it("stops reading a huge streamed body at the limit and answers 413, for the SMS and the status URL", async () => {
+    const { channel } = await seedChannel();
+    for (const suffix of ["", "/status"]) {
+      // 8 MiB in 16 KiB chunks, with no Content-Length: only counting while reading can refuse it early.
+      let pulled = 0;
+      const chunk = new TextEncoder().encode("Body=" + "a".repeat(16 * 1024 - 5));
+      const endless = new ReadableStream<Uint8Array>({
+        pull(controller) {
+          if (pulled >= 8 * 1024 * 1024) return controller.close();
+          pulled += chunk.byteLength;
+          controller.enqueue(chunk);
+        },
+      });
+      const req = new Request(`https://textgate.example/webhooks/twilio/sms/${channel.id}${suffix}`, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded", "x-twilio-signature": "AAAA" },
+        body: endless,
+      });
+      const res = await exports.default.fetch(req);
+      expect(res.status).toBe(413);
+      expect(await res.json()).toMatchObject({ error: { code: "payload_too_large" } });
+      // Read no further than the limit and the chunk that crossed it (and what the stream had queued).
+      expect(pulled).toBeLessThan(256 * 1024);
+    }
   });
 });

@@ -35,12 +35,21 @@ export function afterFailure(w: FailureWindow | null, now: number): { window: Fa
 }
 
 /**
- * The key a client is counted under: its address (CF-Connecting-IP), an IPv6 address by its /64 (one subscriber
- * usually holds the whole prefix), and "local" when there is none (local runs and tests).
+ * The address every Cloudflare Worker's cross-zone subrequest arrives from (CF-Connecting-IP), whichever Worker
+ * sent it: counted by address alone, one Worker sending wrong tokens would lock out every agent hosted on Workers.
  */
-export function clientKey(address: string | null | undefined): string {
+export const WORKERS_EGRESS = "2a06:98c0:3600::103";
+
+/**
+ * The key a client is counted under: its address (CF-Connecting-IP), an IPv6 address by its /64 (one subscriber
+ * usually holds the whole prefix), a Worker by the zone CF-Worker names (Cloudflare sets it on a Worker's
+ * subrequests; only they come from WORKERS_EGRESS), and "local" when there is no address (local runs and tests).
+ */
+export function clientKey(address: string | null | undefined, workerZone?: string | null): string {
   const addr = address?.trim().toLowerCase().slice(0, 64);
   if (!addr) return "local";
+  const zone = workerZone?.trim().toLowerCase().slice(0, 253);
+  if (addr === WORKERS_EGRESS && zone) return `worker:${zone}`;
   if (!addr.includes(":") || addr.includes(".")) return addr;
   const [head = "", tail] = addr.split("::");
   const left = head ? head.split(":") : [];

@@ -34,4 +34,11 @@ describe("clientKey", () => {
     // IPv4-mapped addresses keep the whole address, not a shared all-zero prefix.
     expect(clientKey("::ffff:203.0.113.9")).toBe("::ffff:203.0.113.9");
   });
+
+  it("keys Cloudflare Workers by the zone CF-Worker names, and trusts CF-Worker from nowhere else", () => {
+    expect(clientKey("2a06:98c0:3600::103", "Agents.Example")).toBe("worker:agents.example");
+    expect(clientKey("2a06:98c0:3600::103", null)).toBe("2a06:98c0:3600:0::/64");
+    expect(clientKey("203.0.113.9", "agents.example")).toBe("203.0.113.9");
+    expect(clientKey("2001:db8::1", "agents.example")).toBe("2001:db8:0:0::/64");
+  });
 });
