@@ -2,10 +2,11 @@
 // not race — registration, pairing, inbound handling, mode switches, turn order and signal waiters — and keeps the
 // channel cached between requests. Its public methods are its RPC API; the work lives in the desks it composes.
 import { DurableObject } from "cloudflare:workers";
-import { deleteChannelRows, removePaired } from "../db/channels";
+import { deleteChannelRows, getChannel, removePaired } from "../db/channels";
+import { channelWithNumber, insertChannelIfNumberFree } from "../db/numbers";
 import { createDb } from "../db/client";
 import { messageView } from "../db/messages";
-import { channels, type ChannelRow } from "../db/schema";
+import type { ChannelRow } from "../db/schema";
 import { getMessage } from "../db/turns";
 import { markWatchSettled } from "../db/watches";
 import { newPairingCode } from "../domain/pairing/pairing";
@@ -20,6 +21,7 @@ import { InboundDesk, type InboundOutcome } from "./inbound";
 import { Ledger } from "./ledger";
 import { TurnLiveness } from "./liveness";
 import { LocalStore } from "./local-store";
+import { numberInUse, releaseNumber } from "./number-claim";
 import type { DeliverOutcome } from "./replies";
 import { Schedule } from "./schedule";
 import type { SignalFacts } from "./signal-access";
@@ -109,8 +111,12 @@ export class ChannelObject extends DurableObject<Env> {
       createdAt: now,
       updatedAt: now,
     };
-    const inserted = await this.#state.db.insert(channels).values(row).onConflictDoNothing().returning().get();
-    if (!inserted) return fail(409, "conflict", `handle ${handle} is taken`, { field: "handle" });
+    // The number is claimed by the insert itself, so of two channels created for it at once only one gets it.
+    const inserted = (await insertChannelIfNumberFree(this.#state.db, row)) ? await getChannel(this.#state.db, row.id) : undefined;
+    if (!inserted) {
+      if (await channelWithNumber(this.#state.db, row.accountSid, row.fromNumber)) return numberInUse(this.#state, row.accountSid, row.fromNumber, row.id);
+      return fail(409, "conflict", `handle ${handle} is taken`, { field: "handle" });
+    }
     this.#state.adopt(inserted, input.authToken);
     await this.#state.register();
     return this.#changed();
@@ -141,8 +147,13 @@ export class ChannelObject extends DurableObject<Env> {
     if (patch.accountSid) next.accountSid = patch.accountSid;
     if (patch.fromNumber) next.fromNumber = patch.fromNumber;
     if (patch.authToken !== undefined) next.authTokenSealed = await seal(required(this.env, "ENCRYPTION_KEY"), patch.authToken, channelId);
-    const reRegister = (patch.accountSid && patch.accountSid !== row.accountSid) || patch.authToken !== undefined || (patch.fromNumber && patch.fromNumber !== row.fromNumber);
-    if (Object.keys(next).length) this.#state.adopt(await this.#state.update(next), patch.authToken);
+    const moves = (patch.accountSid && patch.accountSid !== row.accountSid) || (patch.fromNumber && patch.fromNumber !== row.fromNumber);
+    const reRegister = moves || patch.authToken !== undefined;
+    if (moves) {
+      const moved = await this.#state.updateClaimingNumber(next);
+      if (!moved) return numberInUse(this.#state, next.accountSid ?? row.accountSid, next.fromNumber ?? row.fromNumber, channelId);
+      this.#state.adopt(moved, patch.authToken);
+    } else if (Object.keys(next).length) this.#state.adopt(await this.#state.update(next), patch.authToken);
     if (reRegister) await this.#state.register();
     return this.#changed();
   }
@@ -174,28 +185,35 @@ export class ChannelObject extends DurableObject<Env> {
     return this.#changed();
   }
 
-  /** Stops Twilio from sending to this deployment (clears the SmsUrl we set) and marks the channel disconnected. */
-  async disconnect(channelId: string): Promise<Result<ChannelView>> {
+  /**
+   * Stops Twilio from sending to this deployment (clears the SmsUrl we set, if it still points here) and marks the
+   * channel disconnected. `sms_url_left` says when the SmsUrl pointed elsewhere and was left alone.
+   */
+  async disconnect(channelId: string): Promise<Result<ChannelView & { sms_url_left?: { found: string; message: string } }>> {
     if (!(await this.#state.load(channelId))) return notFound();
-    const cleared = await this.#state.clearSmsUrl();
+    const released = await releaseNumber(this.#state);
+    const unreachable = released.status === "unreachable";
     await this.#state.update({
       status: "disconnected",
       pairingCode: null,
       pairingExpiresAt: null,
-      errorCode: cleared ? null : "sms_url_not_cleared",
-      errorMessage: cleared ? null : "Twilio could not be reached to clear the number's SMS URL; clear it in the Twilio console.",
+      errorCode: unreachable ? "sms_url_not_cleared" : null,
+      errorMessage: unreachable ? "Twilio could not be reached to clear the number's SMS URL; clear it in the Twilio console." : null,
     });
-    return this.#changed();
+    const view = await this.#changed();
+    if (!view.ok || released.status !== "left_alone") return view;
+    return ok({ ...view.value, sms_url_left: { found: released.found, message: released.message } });
   }
 
-  /** Deletes the channel: clears the SmsUrl when it can, then removes its rows and this object's storage. */
-  async remove(channelId: string): Promise<Result<{ sms_url_cleared: boolean }>> {
+  /** Deletes the channel: clears the SmsUrl when it still points here, then removes its rows and this object's storage. */
+  async remove(channelId: string): Promise<Result<{ sms_url_cleared: boolean; sms_url_left?: { found: string; message: string } }>> {
     if (!(await this.#state.load(channelId))) return notFound();
-    const cleared = await this.#state.clearSmsUrl();
+    const released = await releaseNumber(this.#state);
     await deleteChannelRows(this.#state.db, channelId);
     await this.ctx.storage.deleteAll();
     this.#state.forget();
-    return ok({ sms_url_cleared: cleared });
+    if (released.status === "left_alone") return ok({ sms_url_cleared: false, sms_url_left: { found: released.found, message: released.message } });
+    return ok({ sms_url_cleared: released.status === "cleared" });
   }
 
   // ── webhooks ──────────────────────────────────────────────────────────────────────────────────────────────
