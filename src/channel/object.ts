@@ -11,12 +11,16 @@ import { getMessage } from "../db/turns";
 import { markWatchSettled } from "../db/watches";
 import { newPairingCode } from "../domain/pairing/pairing";
 import type { Signal, WatchParams } from "../domain/signals";
-import { parseForm } from "../domain/twilio/signature";
+import type { HealthReport } from "../domain/twilio/health";
+import { parseForm, type FormParams } from "../domain/twilio/signature";
+import { diagnoseSignature } from "../domain/twilio/signature-diagnosis";
 import { parseInboundForm, parseStatusForm } from "../domain/twilio/webhook-form";
+import { clock } from "../lib/clock";
 import { required } from "../lib/config";
 import { seal } from "../lib/crypto";
 import { fail, ok, type Result } from "../lib/result";
 import type { WatchView } from "../signals/types";
+import { HealthDesk, registerHealth } from "./health";
 import { InboundDesk, type InboundOutcome } from "./inbound";
 import { Ledger } from "./ledger";
 import { TurnLiveness } from "./liveness";
@@ -58,6 +62,7 @@ export class ChannelObject extends DurableObject<Env> {
   readonly #inbound: InboundDesk;
   readonly #turns: TurnDesk;
   readonly #schedule: Schedule;
+  readonly #health: HealthDesk;
   readonly #inflight = new Map<string, Promise<InboundOutcome>>();
 
   constructor(ctx: DurableObjectState, env: Env) {
@@ -78,9 +83,13 @@ export class ChannelObject extends DurableObject<Env> {
     const ledger = new Ledger(ctx.storage.sql);
     this.#turns = new TurnDesk(this.#state, this.#local, ledger);
     registerUpkeep({ env, schedule: this.#schedule, state: this.#state, local: this.#local, ledger, watches: this.#watches, liveness });
+    this.#health = new HealthDesk(ctx.storage.sql, this.#state);
+    this.#health.onChanged = () => this.#emitChannel();
+    registerHealth(this.#schedule, this.#state, this.#health);
     ctx.blockConcurrencyWhile(async () => {
       this.#local.migrate();
       ledger.migrate();
+      this.#health.migrate();
       this.#watches.store.migrate();
       this.#schedule.migrate();
       await adoptWatchExpiry(this.#schedule, this.#watches);
@@ -126,7 +135,14 @@ export class ChannelObject extends DurableObject<Env> {
   async connectTwilio(channelId: string): Promise<Result<ChannelView>> {
     if (!(await this.#state.load(channelId))) return notFound();
     await this.#state.register();
+    this.#health.invalidate();
     return this.#changed();
+  }
+
+  /** The channel's health checks, run now unless a result is only seconds old. */
+  async diagnostics(channelId: string): Promise<Result<HealthReport>> {
+    if (!(await this.#state.load(channelId))) return notFound();
+    return ok(await this.#health.report(clock.now()));
   }
 
   async get(channelId: string): Promise<Result<ChannelView>> {
@@ -154,7 +170,10 @@ export class ChannelObject extends DurableObject<Env> {
       if (!moved) return numberInUse(this.#state, next.accountSid ?? row.accountSid, next.fromNumber ?? row.fromNumber, channelId);
       this.#state.adopt(moved, patch.authToken);
     } else if (Object.keys(next).length) this.#state.adopt(await this.#state.update(next), patch.authToken);
-    if (reRegister) await this.#state.register();
+    if (reRegister) {
+      await this.#state.register();
+      this.#health.invalidate();
+    }
     return this.#changed();
   }
 
@@ -192,6 +211,7 @@ export class ChannelObject extends DurableObject<Env> {
   async disconnect(channelId: string): Promise<Result<ChannelView & { sms_url_left?: { found: string; message: string } }>> {
     if (!(await this.#state.load(channelId))) return notFound();
     const released = await releaseNumber(this.#state);
+    this.#health.invalidate();
     const unreachable = released.status === "unreachable";
     await this.#state.update({
       status: "disconnected",
@@ -223,7 +243,7 @@ export class ChannelObject extends DurableObject<Env> {
     const row = await this.#state.load(channelId);
     if (!row) return { status: "unknown_channel" };
     const params = parseForm(req.body);
-    if (!(await this.#state.verify(req, "", params))) return { status: "bad_signature" };
+    if (!(await this.#verified(req, "", params))) return { status: "bad_signature" };
     const parsed = parseInboundForm(params);
     if (!parsed.ok) return invalidWebhook(parsed);
     const m = parsed.form;
@@ -252,7 +272,7 @@ export class ChannelObject extends DurableObject<Env> {
     const row = await this.#state.load(channelId);
     if (!row) return { status: "unknown_channel" };
     const params = parseForm(req.body);
-    if (!(await this.#state.verify(req, "/status", params))) return { status: "bad_signature" };
+    if (!(await this.#verified(req, "/status", params))) return { status: "bad_signature" };
     const parsed = parseStatusForm(params);
     if (!parsed.ok) return invalidWebhook(parsed);
     const foreign = this.#notForThisChannel(parsed.form);
@@ -261,6 +281,19 @@ export class ChannelObject extends DurableObject<Env> {
     const updated = await this.#turns.applyStatus(sid, status, errorCode);
     if (updated) this.#broadcast({ type: "message", message: messageView(updated) });
     return { status: "accepted", messageId: updated?.id ?? sid, disposition: updated ? updated.status : "held", duplicate: false };
+  }
+
+  /** The signature check; a refusal is recorded with why it probably failed, for the channel's diagnostics. */
+  async #verified(req: SignedRequest, suffix: "" | "/status", params: FormParams): Promise<boolean> {
+    if (await this.#state.verify(req, suffix, params)) {
+      this.#health.signatureVerified();
+      return true;
+    }
+    const hook = this.#state.webhookUrl();
+    const seen = req.seen ?? { url: "", forwardedProto: null, forwardedHost: null, cfVisitor: null };
+    const d = await diagnoseSignature({ authToken: await this.#state.token(), signature: req.signature, params, expectedUrl: hook && hook + suffix + req.query, seen });
+    this.#health.signatureFailed(d, clock.now());
+    return false;
   }
 
   /** A signed form naming another account or number was not sent for this channel, whatever its signature says. */

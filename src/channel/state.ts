@@ -12,6 +12,7 @@ import { getPolicyEngine, type DecisionQuery } from "../domain/policy";
 import { TwilioClient } from "../domain/twilio/rest";
 import { registerNumber, type RegistrationResult } from "../domain/twilio/registration";
 import { validateTwilioSignature, type FormParams } from "../domain/twilio/signature";
+import type { SeenRequest } from "../domain/twilio/signature-diagnosis";
 import { externalUrl, required, twilioApiBase } from "../lib/config";
 import { unseal } from "../lib/crypto";
 import { GroupCommit } from "../lib/group-commit";
@@ -24,6 +25,8 @@ export interface SignedRequest {
   query: string;
   signature: string | null;
   body: string;
+  /** What the route saw of the request: used only to explain a signature that did not match, never to verify one. */
+  seen?: SeenRequest;
 }
 
 /**

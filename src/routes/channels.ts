@@ -144,6 +144,10 @@ export const channelRoutes = new Hono<{ Bindings: Env }>()
     const id = c.req.param("id");
     return c.json(unwrap(await channelStub(c.env, id).connectTwilio(id)));
   })
+  .get("/:id/diagnostics", async (c) => {
+    const id = c.req.param("id");
+    return c.json(unwrap(await channelStub(c.env, id).diagnostics(id)));
+  })
   .post("/:id/disconnect", async (c) => {
     const id = c.req.param("id");
     return c.json(unwrap(await channelStub(c.env, id).disconnect(id)));
