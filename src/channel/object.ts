@@ -2,24 +2,30 @@
 // not race — registration, pairing, inbound handling, mode switches, turn order and signal waiters — and keeps the
 // channel cached between requests. Its public methods are its RPC API; the work lives in the desks it composes.
 import { DurableObject } from "cloudflare:workers";
-import { deleteChannelRows, removePaired } from "../db/channels";
+import { deleteChannelRows, getChannel, removePaired } from "../db/channels";
+import { channelWithNumber, insertChannelIfNumberFree } from "../db/numbers";
 import { createDb } from "../db/client";
 import { messageView } from "../db/messages";
-import { channels, type ChannelRow } from "../db/schema";
+import type { ChannelRow } from "../db/schema";
 import { getMessage } from "../db/turns";
 import { markWatchSettled } from "../db/watches";
 import { newPairingCode } from "../domain/pairing/pairing";
 import type { Signal, WatchParams } from "../domain/signals";
-import { parseForm } from "../domain/twilio/signature";
+import type { HealthReport } from "../domain/twilio/health";
+import { parseForm, type FormParams } from "../domain/twilio/signature";
+import { diagnoseSignature } from "../domain/twilio/signature-diagnosis";
 import { parseInboundForm, parseStatusForm } from "../domain/twilio/webhook-form";
+import { clock } from "../lib/clock";
 import { required } from "../lib/config";
 import { seal } from "../lib/crypto";
 import { fail, ok, type Result } from "../lib/result";
 import type { WatchView } from "../signals/types";
+import { HealthDesk, registerHealth } from "./health";
 import { InboundDesk, type InboundOutcome } from "./inbound";
 import { Ledger } from "./ledger";
 import { TurnLiveness } from "./liveness";
 import { LocalStore } from "./local-store";
+import { numberInUse, releaseNumber } from "./number-claim";
 import type { DeliverOutcome } from "./replies";
 import { Schedule } from "./schedule";
 import type { SignalFacts } from "./signal-access";
@@ -56,6 +62,7 @@ export class ChannelObject extends DurableObject<Env> {
   readonly #inbound: InboundDesk;
   readonly #turns: TurnDesk;
   readonly #schedule: Schedule;
+  readonly #health: HealthDesk;
   readonly #inflight = new Map<string, Promise<InboundOutcome>>();
 
   constructor(ctx: DurableObjectState, env: Env) {
@@ -76,9 +83,13 @@ export class ChannelObject extends DurableObject<Env> {
     const ledger = new Ledger(ctx.storage.sql);
     this.#turns = new TurnDesk(this.#state, this.#local, ledger);
     registerUpkeep({ env, schedule: this.#schedule, state: this.#state, local: this.#local, ledger, watches: this.#watches, liveness });
+    this.#health = new HealthDesk(ctx.storage.sql, this.#state);
+    this.#health.onChanged = () => this.#emitChannel();
+    registerHealth(this.#schedule, this.#state, this.#health);
     ctx.blockConcurrencyWhile(async () => {
       this.#local.migrate();
       ledger.migrate();
+      this.#health.migrate();
       this.#watches.store.migrate();
       this.#schedule.migrate();
       await adoptWatchExpiry(this.#schedule, this.#watches);
@@ -109,8 +120,12 @@ export class ChannelObject extends DurableObject<Env> {
       createdAt: now,
       updatedAt: now,
     };
-    const inserted = await this.#state.db.insert(channels).values(row).onConflictDoNothing().returning().get();
-    if (!inserted) return fail(409, "conflict", `handle ${handle} is taken`, { field: "handle" });
+    // The number is claimed by the insert itself, so of two channels created for it at once only one gets it.
+    const inserted = (await insertChannelIfNumberFree(this.#state.db, row)) ? await getChannel(this.#state.db, row.id) : undefined;
+    if (!inserted) {
+      if (await channelWithNumber(this.#state.db, row.accountSid, row.fromNumber)) return numberInUse(this.#state, row.accountSid, row.fromNumber, row.id);
+      return fail(409, "conflict", `handle ${handle} is taken`, { field: "handle" });
+    }
     this.#state.adopt(inserted, input.authToken);
     await this.#state.register();
     return this.#changed();
@@ -120,7 +135,14 @@ export class ChannelObject extends DurableObject<Env> {
   async connectTwilio(channelId: string): Promise<Result<ChannelView>> {
     if (!(await this.#state.load(channelId))) return notFound();
     await this.#state.register();
+    this.#health.invalidate();
     return this.#changed();
+  }
+
+  /** The channel's health checks, run now unless a result is only seconds old. */
+  async diagnostics(channelId: string): Promise<Result<HealthReport>> {
+    if (!(await this.#state.load(channelId))) return notFound();
+    return ok(await this.#health.report(clock.now()));
   }
 
   async get(channelId: string): Promise<Result<ChannelView>> {
@@ -141,9 +163,17 @@ export class ChannelObject extends DurableObject<Env> {
     if (patch.accountSid) next.accountSid = patch.accountSid;
     if (patch.fromNumber) next.fromNumber = patch.fromNumber;
     if (patch.authToken !== undefined) next.authTokenSealed = await seal(required(this.env, "ENCRYPTION_KEY"), patch.authToken, channelId);
-    const reRegister = (patch.accountSid && patch.accountSid !== row.accountSid) || patch.authToken !== undefined || (patch.fromNumber && patch.fromNumber !== row.fromNumber);
-    if (Object.keys(next).length) this.#state.adopt(await this.#state.update(next), patch.authToken);
-    if (reRegister) await this.#state.register();
+    const moves = (patch.accountSid && patch.accountSid !== row.accountSid) || (patch.fromNumber && patch.fromNumber !== row.fromNumber);
+    const reRegister = moves || patch.authToken !== undefined;
+    if (moves) {
+      const moved = await this.#state.updateClaimingNumber(next);
+      if (!moved) return numberInUse(this.#state, next.accountSid ?? row.accountSid, next.fromNumber ?? row.fromNumber, channelId);
+      this.#state.adopt(moved, patch.authToken);
+    } else if (Object.keys(next).length) this.#state.adopt(await this.#state.update(next), patch.authToken);
+    if (reRegister) {
+      await this.#state.register();
+      this.#health.invalidate();
+    }
     return this.#changed();
   }
 
@@ -174,31 +204,39 @@ export class ChannelObject extends DurableObject<Env> {
     return this.#changed();
   }
 
-  /** Stops Twilio from sending to this deployment (clears the SmsUrl we set) and marks the channel disconnected. */
-  async disconnect(channelId: string): Promise<Result<ChannelView>> {
+  /**
+   * Stops Twilio from sending to this deployment (clears the SmsUrl we set, if it still points here) and marks the
+   * channel disconnected. `sms_url_left` says when the SmsUrl pointed elsewhere and was left alone.
+   */
+  async disconnect(channelId: string): Promise<Result<ChannelView & { sms_url_left?: { found: string; message: string } }>> {
     if (!(await this.#state.load(channelId))) return notFound();
-    const cleared = await this.#state.clearSmsUrl();
+    const released = await releaseNumber(this.#state);
+    this.#health.invalidate();
+    const unreachable = released.status === "unreachable";
     await this.#state.update({
       status: "disconnected",
       pairingCode: null,
       pairingExpiresAt: null,
-      errorCode: cleared ? null : "sms_url_not_cleared",
-      errorMessage: cleared ? null : "Twilio could not be reached to clear the number's SMS URL; clear it in the Twilio console.",
+      errorCode: unreachable ? "sms_url_not_cleared" : null,
+      errorMessage: unreachable ? "Twilio could not be reached to clear the number's SMS URL; clear it in the Twilio console." : null,
     });
-    return this.#changed();
+    const view = await this.#changed();
+    if (!view.ok || released.status !== "left_alone") return view;
+    return ok({ ...view.value, sms_url_left: { found: released.found, message: released.message } });
   }
 
-  /** Deletes the channel: clears the SmsUrl when it can, then removes its rows and this object's storage. */
-  async remove(channelId: string): Promise<Result<{ sms_url_cleared: boolean }>> {
+  /** Deletes the channel: clears the SmsUrl when it still points here, then removes its rows and this object's storage. */
+  async remove(channelId: string): Promise<Result<{ sms_url_cleared: boolean; sms_url_left?: { found: string; message: string } }>> {
     if (!(await this.#state.load(channelId))) return notFound();
-    const cleared = await this.#state.clearSmsUrl();
+    const released = await releaseNumber(this.#state);
     // Waiters (long-polls, WebSockets) learn now that their watch is over, before its storage goes.
     const now = Date.now();
     for (const w of this.#watches.store.waiting()) this.#watches.settle(w.id, "cancelled", null, now);
     await deleteChannelRows(this.#state.db, channelId);
     await this.ctx.storage.deleteAll();
     this.#state.forget();
-    return ok({ sms_url_cleared: cleared });
+    if (released.status === "left_alone") return ok({ sms_url_cleared: false, sms_url_left: { found: released.found, message: released.message } });
+    return ok({ sms_url_cleared: released.status === "cleared" });
   }
 
   // ── webhooks ──────────────────────────────────────────────────────────────────────────────────────────────
@@ -208,7 +246,7 @@ export class ChannelObject extends DurableObject<Env> {
     const row = await this.#state.load(channelId);
     if (!row) return { status: "unknown_channel" };
     const params = parseForm(req.body);
-    if (!(await this.#state.verify(req, "", params))) return { status: "bad_signature" };
+    if (!(await this.#verified(req, "", params))) return { status: "bad_signature" };
     const parsed = parseInboundForm(params);
     if (!parsed.ok) return invalidWebhook(parsed);
     const m = parsed.form;
@@ -237,7 +275,7 @@ export class ChannelObject extends DurableObject<Env> {
     const row = await this.#state.load(channelId);
     if (!row) return { status: "unknown_channel" };
     const params = parseForm(req.body);
-    if (!(await this.#state.verify(req, "/status", params))) return { status: "bad_signature" };
+    if (!(await this.#verified(req, "/status", params))) return { status: "bad_signature" };
     const parsed = parseStatusForm(params);
     if (!parsed.ok) return invalidWebhook(parsed);
     const foreign = this.#notForThisChannel(parsed.form);
@@ -246,6 +284,19 @@ export class ChannelObject extends DurableObject<Env> {
     const updated = await this.#turns.applyStatus(sid, status, errorCode);
     if (updated) this.#broadcast({ type: "message", message: messageView(updated) });
     return { status: "accepted", messageId: updated?.id ?? sid, disposition: updated ? updated.status : "held", duplicate: false };
+  }
+
+  /** The signature check; a refusal is recorded with why it probably failed, for the channel's diagnostics. */
+  async #verified(req: SignedRequest, suffix: "" | "/status", params: FormParams): Promise<boolean> {
+    if (await this.#state.verify(req, suffix, params)) {
+      this.#health.signatureVerified();
+      return true;
+    }
+    const hook = this.#state.webhookUrl();
+    const seen = req.seen ?? { url: "", forwardedProto: null, forwardedHost: null, cfVisitor: null };
+    const d = await diagnoseSignature({ authToken: await this.#state.token(), signature: req.signature, params, expectedUrl: hook && hook + suffix + req.query, seen });
+    this.#health.signatureFailed(d, clock.now());
+    return false;
   }
 
   /** A signed form naming another account or number was not sent for this channel, whatever its signature says. */

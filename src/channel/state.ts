@@ -3,6 +3,7 @@
 // the only writer). Also the Twilio-facing steps that need them: signature checks and number registration.
 import { finishPairing, getChannel, listPaired, updateChannel } from "../db/channels";
 import type { Db } from "../db/client";
+import { updateIfNumberFree } from "../db/numbers";
 import { currentPolicy, hubWaitUntil } from "../db/policies";
 import type { ChannelRow } from "../db/schema";
 import { getAgent } from "../db/turns";
@@ -11,6 +12,7 @@ import { getPolicyEngine, type DecisionQuery } from "../domain/policy";
 import { TwilioClient } from "../domain/twilio/rest";
 import { registerNumber, type RegistrationResult } from "../domain/twilio/registration";
 import { validateTwilioSignature, type FormParams } from "../domain/twilio/signature";
+import type { SeenRequest } from "../domain/twilio/signature-diagnosis";
 import { externalUrl, required, twilioApiBase } from "../lib/config";
 import { unseal } from "../lib/crypto";
 import { GroupCommit } from "../lib/group-commit";
@@ -23,6 +25,8 @@ export interface SignedRequest {
   query: string;
   signature: string | null;
   body: string;
+  /** What the route saw of the request: used only to explain a signature that did not match, never to verify one. */
+  seen?: SeenRequest;
 }
 
 /**
@@ -119,6 +123,14 @@ export class ChannelState {
     return this.#written(updateChannel(this.db, this.row.id, patch));
   }
 
+  /** Like update, for a patch that moves the channel to another number: null when another channel has that number. */
+  async updateClaimingNumber(patch: Partial<ChannelRow>): Promise<ChannelRow | null> {
+    const accountSid = patch.accountSid ?? this.row.accountSid;
+    const fromNumber = patch.fromNumber ?? this.row.fromNumber;
+    const row = await updateIfNumberFree(this.db, this.row.id, patch, accountSid, fromNumber);
+    return row ? this.#written(Promise.resolve(row)) : null;
+  }
+
   /** A phone paired with `code`: connected, and the code used up unless a newer one was requested meanwhile. */
   async finishPairing(code: string): Promise<ChannelRow> {
     return this.#written(finishPairing(this.db, this.row.id, code));
@@ -185,17 +197,6 @@ export class ChannelState {
       errorMessage: null,
       ...(code ? { pairingCode: code.code, pairingExpiresAt: code.expiresAt } : {}),
     });
-  }
-
-  /** Clears the SmsUrl we set, so Twilio stops calling this deployment. False when Twilio could not be told. */
-  async clearSmsUrl(): Promise<boolean> {
-    if (!this.row.numberSid) return true;
-    try {
-      const res = await (await this.client()).updateIncomingNumber(this.row.numberSid, { SmsUrl: "" });
-      return res.ok || (res.error.kind === "client" && res.error.status === 404);
-    } catch {
-      return false;
-    }
   }
 
   /** The Cedar question for one sender, asked of the policy version in force now. */

@@ -7,6 +7,8 @@ export interface Details {
   field?: string;
   issues?: { path: string; message: string }[];
   reasons?: string[];
+  /** The other channel a conflict is with (number_in_use). */
+  channel?: { id: string; handle: string };
 }
 
 export interface Failure {

@@ -3,9 +3,11 @@ import { eq } from "drizzle-orm";
 import { Hono } from "hono";
 import { z } from "zod";
 import { channelStub, isChannelId } from "../channel/client";
+import { numberInUseFailure } from "../channel/number-claim";
 import { toChannelView } from "../channel/view";
 import { getChannel, listAllPaired, listChannels, listMessages, listPaired, nextHandle } from "../db/channels";
 import { createDb, type Db } from "../db/client";
+import { channelWithNumber } from "../db/numbers";
 import { messageView } from "../db/messages";
 import { listTurns } from "../db/turns";
 import { agents, spaces } from "../db/schema";
@@ -84,6 +86,9 @@ export const channelRoutes = new Hono<{ Bindings: Env }>()
     const db = createDb(c.env.DB);
     await requireAgentInSpace(db, body.space_id, body.agent_id);
     const config = resolveConfig(c.env, body.config);
+    // Refused here before an object is made for it; the object's insert claims the number atomically all the same.
+    const holder = await channelWithNumber(db, config.account_sid, config.from_number);
+    if (holder) unwrap(numberInUseFailure(holder, config.account_sid, config.from_number));
     const id = await newChannelId(required(c.env, "ENCRYPTION_KEY"));
     const stub = channelStub(c.env, id);
     const input = { id, spaceId: body.space_id, agentId: body.agent_id, accountSid: config.account_sid, authToken: config.auth_token, fromNumber: config.from_number, dispatchMode: body.dispatch_mode ?? "message" };
@@ -138,6 +143,10 @@ export const channelRoutes = new Hono<{ Bindings: Env }>()
   .post("/:id/connect", async (c) => {
     const id = c.req.param("id");
     return c.json(unwrap(await channelStub(c.env, id).connectTwilio(id)));
+  })
+  .get("/:id/diagnostics", async (c) => {
+    const id = c.req.param("id");
+    return c.json(unwrap(await channelStub(c.env, id).diagnostics(id)));
   })
   .post("/:id/disconnect", async (c) => {
     const id = c.req.param("id");

@@ -98,7 +98,26 @@ export const schemas: Record<string, Schema> = {
     },
     [],
   ),
-  ChannelDeleted: obj({ id: str(), deleted: { const: true }, sms_url_cleared: { type: "boolean" } }),
+  ChannelDeleted: obj(
+    { id: str(), deleted: { const: true }, sms_url_cleared: { type: "boolean" }, sms_url_left: ref("SmsUrlLeft") },
+    ["id", "deleted", "sms_url_cleared"],
+  ),
+  SmsUrlLeft: obj({ found: str("The SmsUrl the number had: not this channel's webhook."), message: str() }, ["found", "message"], {
+    description: "Present when the number's SmsUrl pointed elsewhere, so it was left as it is.",
+  }),
+  ChannelDisconnected: { allOf: [ref("Channel"), obj({ sms_url_left: ref("SmsUrlLeft") }, [])] },
+  Diagnostics: obj({
+    checked_at: time,
+    checks: {
+      type: "array",
+      items: obj({
+        id: { enum: ["credentials", "sms_url", "messaging_service", "signature", "status_callbacks", "inbound"] },
+        status: { enum: ["ok", "warn", "fail"] },
+        message: str(),
+        hint: { type: ["string", "null"] },
+      }),
+    },
+  }),
   Pairing: obj({ code: str(), expires_at: time }),
   Message: obj({
     id: str(),

@@ -48,14 +48,26 @@ const paths: Obj = {
     delete: op("revokeAgentKey", "agent keys", "Revoke a key (idempotent).", { 200: res("The revoked key.", ref("AgentKey")), ...errs(401, 404) }),
   },
   "/api/channels": {
-    post: op("createChannel", "channels", "Create a Twilio SMS channel and register its number's webhook (a failure shows in status and error).", { 201: res("Created.", ref("Channel")), ...errs(400, 401, 409, 415) }, { requestBody: body(ref("CreateChannel")) }),
+    post: op(
+      "createChannel",
+      "channels",
+      "Create a Twilio SMS channel and register its number's webhook (a failure shows in status and error). 409 number_in_use when another channel has the account + number (details.channel names it).",
+      { 201: res("Created.", ref("Channel")), ...errs(400, 401, 409, 415) },
+      { requestBody: body(ref("CreateChannel")) },
+    ),
     get: op("listChannels", "channels", "List channels.", { 200: res("Channels.", list("Channel")), ...errs(401) }),
   },
   "/api/channels/{id}": {
     parameters: [channelId],
     get: op("getChannel", "channels", "Get a channel.", { 200: res("The channel.", ref("Channel")), ...errs(401, 404) }),
-    patch: op("updateChannel", "channels", "Change the agent, the dispatch mode or the Twilio credentials.", { 200: res("The channel.", ref("Channel")), ...errs(400, 401, 404, 415) }, { requestBody: body(ref("PatchChannel")) }),
-    delete: op("deleteChannel", "channels", "Delete the channel (clears the number's SMS URL when it can).", { 200: res("Deleted.", ref("ChannelDeleted")), ...errs(401, 404) }),
+    patch: op(
+      "updateChannel",
+      "channels",
+      "Change the agent, the dispatch mode or the Twilio credentials. 409 number_in_use when the new account + number belongs to another channel.",
+      { 200: res("The channel.", ref("Channel")), ...errs(400, 401, 404, 409, 415) },
+      { requestBody: body(ref("PatchChannel")) },
+    ),
+    delete: op("deleteChannel", "channels", "Delete the channel (clears the number's SMS URL when it still points at this channel).", { 200: res("Deleted.", ref("ChannelDeleted")), ...errs(401, 404) }),
   },
   "/api/channels/{id}/connect": {
     parameters: [channelId],
@@ -63,7 +75,14 @@ const paths: Obj = {
   },
   "/api/channels/{id}/disconnect": {
     parameters: [channelId],
-    post: op("disconnectChannel", "channels", "Clear the number's SMS webhook and mark the channel disconnected.", { 200: res("The channel.", ref("Channel")), ...errs(401, 404) }),
+    post: op("disconnectChannel", "channels", "Clear the number's SMS webhook (only while it points at this channel) and mark the channel disconnected.", { 200: res("The channel.", ref("ChannelDisconnected")), ...errs(401, 404) }),
+  },
+  "/api/channels/{id}/diagnostics": {
+    parameters: [channelId],
+    get: op("channelDiagnostics", "channels", "Run the channel's health checks now (a result a few seconds old is reused): credentials, sms_url, messaging_service, signature, status_callbacks, inbound.", {
+      200: res("The checks.", ref("Diagnostics")),
+      ...errs(401, 404),
+    }),
   },
   "/api/channels/{id}/pairing": {
     parameters: [channelId],
@@ -179,7 +198,7 @@ export const openApiDocument = {
       E401: errorResponse("Missing or wrong credentials."),
       E403: errorResponse("Forbidden (e.g. an agent key acting for another agent, signal_forbidden: the policies never let the agent receive a signal there, or a bad Twilio signature)."),
       E404: errorResponse("Not found."),
-      E409: errorResponse("Conflict."),
+      E409: errorResponse("Conflict (e.g. number_in_use: another channel has this Twilio account + number; details.channel gives its id and handle)."),
       E413: errorResponse("Payload too large."),
       E415: errorResponse("Unsupported media type."),
       E426: errorResponse("Upgrade required: connect with a WebSocket."),

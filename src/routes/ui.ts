@@ -4,7 +4,9 @@ import { Hono } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { z } from "zod";
 import { guardFor, minutes, noteFailure, tooManyAttempts } from "../auth/limit";
+import { channelStub } from "../channel/client";
 import { createDb } from "../db/client";
+import type { HealthReport } from "../domain/twilio/health";
 import { required } from "../lib/config";
 import { timingSafeEqual } from "../lib/crypto";
 import { AppError } from "../lib/errors";
@@ -20,8 +22,20 @@ import { PoliciesPage } from "../ui/pages/policies";
 import { SignInPage } from "../ui/pages/sign-in";
 import { render } from "../ui/render";
 import { ChannelPart, ModePart } from "../ui/parts/channel";
+import { DiagnosticsPart } from "../ui/parts/diagnostics";
 import { MessagesPart } from "../ui/parts/messages";
 import { csrfToken, readSession, SESSION_COOKIE, startSession, stopSession } from "../ui/session";
+
+/** The channel's checks for its page (run when the page opens, reusing a result seconds old); null if they could not run. */
+async function diagnosticsFor(env: Env, id: string): Promise<HealthReport | null> {
+  try {
+    const r = await channelStub(env, id).diagnostics(id);
+    return r.ok ? r.value : null;
+  } catch (err) {
+    console.error("channel diagnostics failed", err);
+    return null;
+  }
+}
 
 const signInForm = z.object({ token: z.string().max(1000).default(""), next: z.string().max(300).optional() });
 const signOutForm = z.object({ csrf: z.string().max(200).default("") });
@@ -79,14 +93,15 @@ export const uiRoutes = new Hono<UiEnv>()
   .get("/settings/channels/:id", async (c) => {
     const data = await channelPage(c.env, c.req.param("id"));
     if (!data) return c.html(render(NotFoundPage, { csrf: c.var.csrf, what: "This channel" }), 404);
-    return c.html(render(ChannelPage, { csrf: c.var.csrf, now: Date.now(), ...data }));
+    return c.html(render(ChannelPage, { csrf: c.var.csrf, now: Date.now(), ...data, diagnostics: await diagnosticsFor(c.env, data.channel.id) }));
   })
-  .get("/settings/channels/:id/parts/:part{channel|mode|messages}", async (c) => {
+  .get("/settings/channels/:id/parts/:part{channel|mode|messages|diagnostics}", async (c) => {
     const data = await channelPage(c.env, c.req.param("id"));
     if (!data) throw new AppError(404, "not_found", "channel not found");
     const part = c.req.param("part");
     if (part === "channel") return c.html(render(ChannelPart, { ch: data.channel, agent: data.agent }));
     if (part === "mode") return c.html(render(ModePart, { ch: data.channel }));
+    if (part === "diagnostics") return c.html(render(DiagnosticsPart, { ch: data.channel, report: await diagnosticsFor(c.env, data.channel.id) }));
     return c.html(render(MessagesPart, { ch: data.channel, messages: data.messages, now: Date.now() }));
   })
   .get("/settings/policies", (c) => c.html(render(PoliciesPage, { csrf: c.var.csrf })));

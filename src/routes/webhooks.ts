@@ -3,7 +3,7 @@
 // parses the form strictly or stores anything, then dedupes and persists before we answer.
 import { Hono } from "hono";
 import { channelStub, isChannelId } from "../channel/client";
-import type { InboundOutcome } from "../channel/object";
+import type { InboundOutcome, SignedRequest } from "../channel/object";
 import { EMPTY_TWIML, TWIML_HEADERS } from "../domain/twilio/twiml";
 import { AppError } from "../lib/errors";
 
@@ -63,6 +63,17 @@ function respond(outcome: InboundOutcome): Response {
   }
 }
 
+/** The signed parts of a webhook, plus what a proxy may have changed about its URL (only to explain a refusal). */
+function signed(c: { req: { url: string; header(name: string): string | undefined } }, body: string): SignedRequest {
+  const header = (name: string) => c.req.header(name)?.slice(0, 300) ?? null;
+  return {
+    query: new URL(c.req.url).search,
+    signature: c.req.header("x-twilio-signature") ?? null,
+    body,
+    seen: { url: c.req.url, forwardedProto: header("x-forwarded-proto"), forwardedHost: header("x-forwarded-host"), cfVisitor: header("cf-visitor") },
+  };
+}
+
 export const webhookRoutes = new Hono<{ Bindings: Env }>()
   // Before the body is read or any object touched: an id that is not one of our channels is 404 here.
   .use("/twilio/sms/:channelId/*", async (c, next) => {
@@ -71,13 +82,9 @@ export const webhookRoutes = new Hono<{ Bindings: Env }>()
   })
   .post("/twilio/sms/:channelId", async (c) => {
     const id = c.req.param("channelId");
-    const body = await readForm(c.req.raw);
-    const query = new URL(c.req.url).search;
-    return respond(await channelStub(c.env, id).receiveSms(id, { query, signature: c.req.header("x-twilio-signature") ?? null, body }));
+    return respond(await channelStub(c.env, id).receiveSms(id, signed(c, await readForm(c.req.raw))));
   })
   .post("/twilio/sms/:channelId/status", async (c) => {
     const id = c.req.param("channelId");
-    const body = await readForm(c.req.raw);
-    const query = new URL(c.req.url).search;
-    return respond(await channelStub(c.env, id).receiveStatus(id, { query, signature: c.req.header("x-twilio-signature") ?? null, body }));
+    return respond(await channelStub(c.env, id).receiveStatus(id, signed(c, await readForm(c.req.raw))));
   });

@@ -14,6 +14,8 @@ interface FakeNumber {
   capabilities: { sms: boolean; mms: boolean; voice: boolean };
   sms_url: string;
   sms_method: string;
+  /** A TwiML App handling the number's texts: when set, Twilio ignores sms_url. "" when none, as Twilio answers. */
+  sms_application_sid: string;
 }
 interface FakeMessage {
   sid: string;
@@ -53,6 +55,12 @@ interface Account {
   faults: Fault[];
 }
 
+/** IncomingPhoneNumber update parameters (twilio-oai, api_v2010 UpdateIncomingPhoneNumberRequest). */
+const NUMBER_UPDATE_FIELDS = new Set([
+  "AccountSid", "ApiVersion", "FriendlyName", "SmsApplicationSid", "SmsFallbackMethod", "SmsFallbackUrl", "SmsMethod", "SmsUrl",
+  "StatusCallback", "StatusCallbackMethod", "VoiceApplicationSid", "VoiceCallerIdLookup", "VoiceFallbackMethod", "VoiceFallbackUrl",
+  "VoiceMethod", "VoiceUrl", "EmergencyStatus", "EmergencyAddressSid", "TrunkSid", "VoiceReceiveMode", "IdentitySid", "AddressSid", "BundleSid",
+]);
 const hex = (n: number) => randomBytes(n).toString("hex");
 const err = (status: number, code: number, message: string) => ({ code, message, more_info: `https://www.twilio.com/docs/errors/${code}`, status });
 
@@ -100,6 +108,7 @@ export async function startFakeTwilio(port = 0, opts: { host?: string } = {}): P
         capabilities: { sms: n.sms ?? true, mms: n.sms ?? true, voice: true },
         sms_url: "",
         sms_method: "POST",
+        sms_application_sid: "",
       })),
       messages: [],
       requests: [],
@@ -113,6 +122,7 @@ export async function startFakeTwilio(port = 0, opts: { host?: string } = {}): P
     const acct = accounts.get(sid);
     if (!acct) throw new Error(`no fake account ${sid}`);
     const number = acct.numbers.find((n) => n.phone_number === (msg.to ?? acct.numbers[0]?.phone_number));
+    if (number?.sms_application_sid) return { status: 0, body: `the number's texts go to TwiML App ${number.sms_application_sid}, not its SmsUrl`, message_sid: "" };
     if (!number?.sms_url) return { status: 0, body: "the number has no SmsUrl: add a channel for it first", message_sid: "" };
     const messageSid = `SM${hex(16)}`;
     const params = { ToCountry: "US", SmsMessageSid: messageSid, NumMedia: "0", SmsSid: messageSid, SmsStatus: "received", Body: msg.body, To: number.phone_number, NumSegments: "1", MessageSid: messageSid, AccountSid: acct.sid, From: msg.from, ApiVersion: "2010-04-01" };
@@ -153,6 +163,13 @@ export async function startFakeTwilio(port = 0, opts: { host?: string } = {}): P
     if (req.method === "POST" && what === "faults") {
       acct.faults.push({ times: 1, ...json });
       return send(res, 201, { faults: acct.faults.length });
+    }
+    // Someone changes the number "elsewhere" (the Twilio console, another app): not an API request of ours.
+    if (req.method === "POST" && what === "numbers" && parts[4]) {
+      const n = acct.numbers.find((x) => x.sid === parts[4] || x.phone_number === decodeURIComponent(parts[4]!));
+      if (!n) return send(res, 404, { error: "no such number" });
+      for (const key of ["sms_url", "sms_method", "sms_application_sid"] as const) if (typeof json[key] === "string") n[key] = json[key];
+      return send(res, 200, n);
     }
     if (req.method === "POST" && what === "inbound") return send(res, 200, await sendInbound(acct.sid, json));
     // An outbound message created earlier (e.g. the same reply text an hour ago), for reconciliation tests.
@@ -280,11 +297,24 @@ export async function startFakeTwilio(port = 0, opts: { host?: string } = {}): P
       return send(res, 200, { incoming_phone_numbers: list, page: 0, page_size: 50, next_page_uri: null });
     }
     const upd = /^IncomingPhoneNumbers\/(PN[0-9a-f]{32})\.json$/.exec(path);
+    if (req.method === "GET" && upd) {
+      const n = acct.numbers.find((x) => x.sid === upd[1]);
+      if (!n) return send(res, 404, err(404, 20404, `The requested resource /2010-04-01/Accounts/${acct.sid}/${path} was not found`));
+      return send(res, 200, n);
+    }
     if (req.method === "POST" && upd) {
       const n = acct.numbers.find((x) => x.sid === upd[1]);
       if (!n) return send(res, 404, err(404, 20404, `The requested resource /2010-04-01/Accounts/${acct.sid}/${path} was not found`));
+      // Only the IncomingPhoneNumber update parameters Twilio documents; anything else is our bug, said loudly.
+      const unknown = Object.keys(form).filter((k) => !NUMBER_UPDATE_FIELDS.has(k));
+      if (unknown.length) {
+        unexpected.push(`${req.method} ${url.pathname} with ${unknown.join(", ")}`);
+        return send(res, 400, err(400, 20001, `Unknown parameters: ${unknown.join(", ")}`));
+      }
+      if (form.SmsMethod !== undefined && form.SmsMethod !== "GET" && form.SmsMethod !== "POST") return send(res, 400, err(400, 21603, "SmsMethod must be GET or POST"));
       if (form.SmsUrl !== undefined) n.sms_url = form.SmsUrl;
       if (form.SmsMethod !== undefined) n.sms_method = form.SmsMethod;
+      if (form.SmsApplicationSid !== undefined) n.sms_application_sid = form.SmsApplicationSid;
       return send(res, 200, n);
     }
     if (req.method === "GET" && path === "Messages.json") return send(res, 200, listPage(acct, url));

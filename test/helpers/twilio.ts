@@ -7,7 +7,7 @@ import { BASE, api, json } from "./api";
 export interface FakeAccount {
   sid: string;
   token: string;
-  numbers: { sid: string; phone_number: string; sms_url: string; capabilities: { sms: boolean } }[];
+  numbers: { sid: string; phone_number: string; sms_url: string; sms_method: string; sms_application_sid: string; capabilities: { sms: boolean } }[];
 }
 
 const fake = (path: string, init?: RequestInit) => fetch(`${env.TWILIO_API_BASE}/__fake${path}`, init);
@@ -35,6 +35,12 @@ export async function injectFault(
 /** An outbound message the account sent `age_ms` ago (e.g. an earlier reply with the same text). */
 export async function seedSentMessage(sid: string, m: { to: string; from: string; body: string; age_ms: number }) {
   await fake(`/accounts/${sid}/messages`, { method: "POST", body: JSON.stringify(m) });
+}
+
+/** Changes a number the way the Twilio console (or another app) would: no API request of ours is recorded. */
+export async function changeNumberElsewhere(sid: string, number: string, fields: { sms_url?: string; sms_method?: string; sms_application_sid?: string }) {
+  const res = await fake(`/accounts/${sid}/numbers/${encodeURIComponent(number)}`, { method: "POST", body: JSON.stringify(fields) });
+  if (!res.ok) throw new Error(`fake number change failed: ${res.status}`);
 }
 
 let seq = 0;

@@ -84,8 +84,10 @@ describe("creating a channel", () => {
     const dropped = await json(createWith({ account_sid: account.sid, auth_token: account.token, from_number: "+15550001111" }));
     expect(dropped).toMatchObject({ status: "failed", error: { code: "twilio_unreachable" } });
 
-    await injectFault(account.sid, { match: "IncomingPhoneNumbers", status: 503, code: 20503, message: "Service unavailable" });
-    const unavailable = await json(createWith({ account_sid: account.sid, auth_token: account.token, from_number: "+15550001111" }));
+    // Another account: the failed channel above still holds its number (one number, one channel).
+    const other = await fakeAccount();
+    await injectFault(other.sid, { match: "IncomingPhoneNumbers", status: 503, code: 20503, message: "Service unavailable" });
+    const unavailable = await json(createWith({ account_sid: other.sid, auth_token: other.token, from_number: "+15550001111" }));
     expect(unavailable).toMatchObject({ status: "failed", error: { code: "twilio_unreachable" } });
   });
 

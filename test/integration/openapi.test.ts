@@ -87,6 +87,7 @@ describe("GET /api/openapi.json", () => {
       "/api/channels/{id}/paired-addresses/{address}",
       "/api/channels/{id}/connect",
       "/api/channels/{id}/disconnect",
+      "/api/channels/{id}/diagnostics",
       "/api/channels/{id}/messages",
       "/api/channels/{id}/turns",
       "/api/channels/{id}/events",

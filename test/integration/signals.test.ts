@@ -103,9 +103,9 @@ describe("watches", () => {
     const poll = await json(api("GET", `/api/signals/watches/${w.id}?wait=30`));
     expect(poll).toMatchObject({ status: "timed_out", settled_at: expect.any(String) });
     expect(Date.parse(poll.settled_at)).toBeGreaterThanOrEqual(Date.parse(w.expires_at));
-    // Nothing is left scheduled for the watches once every one has settled (the hourly storage sweep remains).
+    // Nothing is left scheduled for the watches once every one has settled (the hourly sweep and health check remain).
     const kinds = await runInDurableObject(env.CHANNEL.get(env.CHANNEL.idFromName(channel.id)), (_o, state) => state.storage.sql.exec<{ kind: string }>(`SELECT kind FROM schedules`).toArray().map((r) => r.kind));
-    expect(kinds).toEqual(["storage_sweep"]);
+    expect(kinds.sort()).toEqual(["health", "storage_sweep"]);
   });
 
   it("can be cancelled", async () => {

@@ -42,7 +42,8 @@ export async function registerNumber(client: TwilioClient, input: { accountSid: 
   if (!number.capabilities?.sms) {
     return { ok: false, error: { code: "not_sms_capable", message: `${input.fromNumber} cannot send or receive SMS (its Twilio capabilities have sms: false).` } };
   }
-  const updated = await client.updateIncomingNumber(number.sid, { SmsUrl: input.smsUrl, SmsMethod: "POST" });
+  // A TwiML App on the number takes its texts whatever the SmsUrl says: detach it, or pointing the number here does nothing.
+  const updated = await client.updateIncomingNumber(number.sid, { SmsUrl: input.smsUrl, SmsMethod: "POST", ...(number.sms_application_sid ? { SmsApplicationSid: "" as const } : {}) });
   if (!updated.ok) return { ok: false, error: describeFailure(updated.error, input.accountSid) };
   return { ok: true, numberSid: number.sid };
 }

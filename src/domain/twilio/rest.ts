@@ -17,6 +17,8 @@ export interface IncomingNumber {
   capabilities: { sms?: boolean; mms?: boolean; voice?: boolean };
   sms_url: string | null;
   sms_method: string | null;
+  /** A TwiML App that handles the number's texts instead of sms_url ("" or null when none). */
+  sms_application_sid?: string | null;
 }
 
 export interface TwilioMessage {
@@ -112,9 +114,16 @@ export class TwilioClient implements MessagesApi {
     return { ok: true, value: match };
   }
 
-  updateIncomingNumber(sid: string, params: { SmsUrl: string; SmsMethod?: "POST" | "GET" }): Promise<TwilioResult<IncomingNumber>> {
+  /** One number by its SID (PN…): what Twilio does with its texts now, whoever changed it last. */
+  getIncomingNumber(sid: string): Promise<TwilioResult<IncomingNumber>> {
+    return this.#request("GET", this.#accountPath(`/IncomingPhoneNumbers/${encodeURIComponent(sid)}.json`));
+  }
+
+  /** `SmsApplicationSid: ""` detaches a TwiML App, which would otherwise take the number's texts over the SmsUrl. */
+  updateIncomingNumber(sid: string, params: { SmsUrl: string; SmsMethod?: "POST" | "GET"; SmsApplicationSid?: "" }): Promise<TwilioResult<IncomingNumber>> {
     const form: Record<string, string> = { SmsUrl: params.SmsUrl };
     if (params.SmsMethod) form.SmsMethod = params.SmsMethod;
+    if (params.SmsApplicationSid !== undefined) form.SmsApplicationSid = params.SmsApplicationSid;
     return this.#request("POST", this.#accountPath(`/IncomingPhoneNumbers/${encodeURIComponent(sid)}.json`), form);
   }
 

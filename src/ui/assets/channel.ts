@@ -71,7 +71,7 @@ export const channelJs = String.raw`
     ws.onmessage = function (e) {
       var event;
       try { event = JSON.parse(e.data); } catch (err) { return; }
-      if (event.type === "channel") refresh(["channel", "mode"]);
+      if (event.type === "channel") refresh(["channel", "mode", "diagnostics"]);
       if (event.type === "message") refresh(["messages"]);
       if (event.type === "watch") loadWatches();
     };
@@ -84,7 +84,12 @@ export const channelJs = String.raw`
     };
   }
 
-  document.addEventListener("textgate:changed", function () { refresh(["channel", "mode", "messages"]); });
+  document.addEventListener("textgate:changed", function () { refresh(["channel", "mode", "messages", "diagnostics"]); });
+
+  // "Check now": the diagnostics part runs the checks again when fetched (a result seconds old is reused).
+  root.addEventListener("click", function (ev) {
+    if (ev.target.closest("[data-diagnostics-refresh]")) refresh(["diagnostics"]);
+  });
 
   root.addEventListener("change", async function (ev) {
     var input = ev.target;

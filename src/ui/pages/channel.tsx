@@ -1,13 +1,15 @@
 // One channel: status (pairing code, connected, or why it failed), paired phones, dispatch mode, Twilio settings
 // and messages. src/ui/assets/channel.ts keeps the parts live over the channel's WebSocket.
 import type { FC } from "hono/jsx";
+import type { HealthReport } from "../../domain/twilio/health";
 import type { ChannelPageData } from "../data";
 import { Layout } from "../layout";
 import { ChannelPart, ModePart } from "../parts/channel";
+import { DiagnosticsPart } from "../parts/diagnostics";
 import { TwilioFields } from "../parts/fields";
 import { MessagesPart } from "../parts/messages";
 
-export const ChannelPage: FC<{ csrf: string; now: number } & ChannelPageData> = ({ csrf, now, channel, agent, messages }) => (
+export const ChannelPage: FC<{ csrf: string; now: number; diagnostics: HealthReport | null } & ChannelPageData> = ({ csrf, now, channel, agent, messages, diagnostics }) => (
   <Layout title={`Channel ${channel.config.from_number}`} area="channels" csrf={csrf} scripts={["forms", "channel"]}>
     <div data-channel-id={channel.id}>
       <p class="crumbs split">
@@ -18,6 +20,7 @@ export const ChannelPage: FC<{ csrf: string; now: number } & ChannelPageData> = 
       </p>
       <ChannelPart ch={channel} agent={agent} />
       <ModePart ch={channel} />
+      <DiagnosticsPart ch={channel} report={diagnostics} />
       <details class="card" open={channel.error?.code === "bad_credentials" || channel.error?.code === "not_sms_capable" || channel.error?.code === "number_not_found"}>
         <summary>Twilio settings</summary>
         <form class="stack" data-form="channel-settings" data-path={`/api/channels/${channel.id}`} novalidate>
