@@ -1,6 +1,7 @@
 // The signals API attacked the way a misbehaving agent (or a careless admin) would: listing watches of channels
 // that do not exist, hiding an agent's own watches behind other agents' ones, and watches whose channel was
 // deleted, which must neither count against the limits nor stay out of reach.
+import { Schedule } from "../../src/channel/schedule";
 import { listDurableObjectIds, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
@@ -137,7 +138,7 @@ describe("a policy saved while a signal is being routed", () => {
       const hubEnv = { ...env, CHANNEL: { idFromName: (name: string) => name, get: () => hub } } as unknown as Env;
       chState = new ChannelState(hubEnv, createDb(env.DB), new LocalStore(state.storage.sql));
       await chState.load(channel.id);
-      const desk = new WatchDesk(state, new WatchStore(state.storage.sql));
+      const desk = new WatchDesk(state, new WatchStore(state.storage.sql), new Schedule(state.storage));
       const router = new SignalRouter(hubEnv, desk, chState);
       const now = Date.now();
       const msg = { id: "msg_racing", channelId: channel.id, direction: "inbound", from: BANK, to: channel.config.from_number, body: "Your code is 482913", status: "received", dropReason: null, twilioSid: "SM" + "0".repeat(32), errorCode: null, errorMessage: null, encoding: null, segments: null, turnId: null, meta: null, processedAt: null, createdAt: now, updatedAt: now } as const;
