@@ -3,7 +3,11 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { api, json, seedAgent } from "../helpers/api";
+import { freshStorageEachTest } from "../helpers/fresh";
 import { seedChannel, sms } from "../helpers/twilio";
+
+// These tests make watches on "any signal-mode channel": left waiting, they would take later files' codes.
+freshStorageEachTest();
 
 const bearer = (key: string) => ({ authorization: `Bearer ${key}` });
 
