@@ -4,7 +4,7 @@ import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import path from "node:path";
 import { defineConfig } from "vitest/config";
 import { startFakeOpenAI } from "./test/fakes/openai-server.ts";
-import { startFakeTwilio } from "./test/fakes/twilio-server.ts";
+import { startFakeTwilio } from "./emulator/twilio.ts";
 
 export const TEST_VARS = {
   SERVER_EXTERNAL_URL: "https://textgate.example",

@@ -4,7 +4,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import { startFakeTwilio } from "../test/fakes/twilio-server.ts";
+import { startFakeTwilio } from "../emulator/twilio.ts";
 
 export const EMULATOR_ACCOUNT_SID = "AC" + "0".repeat(32);
 export const EMULATOR_AUTH_TOKEN = "emulator-auth-token";

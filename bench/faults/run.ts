@@ -6,7 +6,7 @@
 // then arrive late, twice, out of order and all at once. Prints turns, accepted Twilio messages, duplicates,
 // lost replies, lost statuses and stuck conversations (target: all zero, every status final). BENCH_SEED=n
 // repeats a run's fault draw (which request each fault lands on still depends on timing).
-import type { FakeTwilio } from "../../test/fakes/twilio-server.ts";
+import type { FakeTwilio } from "../../emulator/twilio.ts";
 import { startStack, type Stack } from "../lib/stack.ts";
 
 const TURNS = Number(process.env.BENCH_TURNS ?? 1000);

@@ -2,7 +2,7 @@
 // worker in Miniflare with no proxy in front) with its own state, the fake Twilio, and helpers to create a
 // signal-mode channel and post signed inbound SMS to it.
 import twilioWebhooks from "twilio/lib/webhooks/webhooks.js";
-import { startFakeTwilio, type FakeTwilio } from "../../test/fakes/twilio-server.ts";
+import { startFakeTwilio, type FakeTwilio } from "../../emulator/twilio.ts";
 import { freePort, startWranglerDev } from "./wrangler-dev.ts";
 
 export const ADMIN = "bench-admin-token";

@@ -1,6 +1,6 @@
 // The whole local stack for the browser test, as `npm start` runs it but on free ports with throwaway state: the
 // Twilio emulator (auto status callbacks, the /phone page) and `wrangler dev --local` with its own --persist-to.
-import { startFakeTwilio, type FakeTwilio } from "../fakes/twilio-server.ts";
+import { startFakeTwilio, type FakeTwilio } from "../../emulator/twilio.ts";
 import { freePort, startWranglerDev, type DevServer } from "../../bench/lib/wrangler-dev.ts";
 
 // The same emulator account and number `npm start` uses (scripts/start.ts).

@@ -1,4 +1,4 @@
-// Test-side handle on the fake Twilio server (test/fakes/twilio-server.ts) and a webhook sender that signs with
+// Test-side handle on the fake Twilio server (emulator/twilio.ts) and a webhook sender that signs with
 // the twilio package's own getExpectedTwilioSignature, so our verifier is checked against Twilio's reference code.
 import { env, exports } from "cloudflare:workers";
 import { getExpectedTwilioSignature } from "twilio/lib/webhooks/webhooks";

@@ -12,7 +12,7 @@ describe("inbound form", () => {
     expect(parseInboundForm(base)).toEqual({ ok: true, form: { sid: SID, accountSid: base.AccountSid, from: base.From, to: base.To, body: "hi", numMedia: 0 } });
   });
 
-  it("takes the inbound form the local emulator sends (test/fakes/twilio-server.ts)", () => {
+  it("takes the inbound form the local emulator sends (emulator/twilio.ts)", () => {
     const sent = { ToCountry: "US", SmsMessageSid: SID, NumMedia: "0", SmsSid: SID, SmsStatus: "received", Body: "hi", To: base.To, NumSegments: "1", MessageSid: SID, AccountSid: base.AccountSid, From: base.From, ApiVersion: "2010-04-01" };
     expect(parseInboundForm(sent).ok).toBe(true);
   });
@@ -55,7 +55,7 @@ describe("status form", () => {
     expect(parseStatusForm({ MessageSid: SID, AccountSid: base.AccountSid, SmsStatus: "canceled" }).ok).toBe(true);
   });
 
-  it("takes the status callback the local emulator sends (test/fakes/twilio-server.ts)", () => {
+  it("takes the status callback the local emulator sends (emulator/twilio.ts)", () => {
     const sent = { MessageSid: SID, SmsSid: SID, AccountSid: base.AccountSid, From: "+15550001111", To: "+15557770001", MessageStatus: "sent", SmsStatus: "sent", ApiVersion: "2010-04-01" };
     expect(parseStatusForm(sent).ok).toBe(true);
   });

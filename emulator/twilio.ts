@@ -1,12 +1,12 @@
-// A fake Twilio REST API for tests (Node, started by vitest.config.ts). It answers the endpoints textgate uses the
-// way Twilio does — Basic auth, JSON bodies, Twilio's error shape {code,message,more_info,status} — keeps state
+// The local Twilio emulator: `npm start` runs it beside the app (with its /phone page), and the tests run it as their
+// fake Twilio (vitest.config.ts). It answers the endpoints textgate uses the way Twilio does — Basic auth, JSON bodies, Twilio's error shape {code,message,more_info,status} — keeps state
 // per account so parallel test files don't collide, and records every request. Anything it does not know is
 // answered 404 and recorded under `unexpected`, so a test can fail loudly on it. Control routes live under /__fake.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { randomBytes } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import twilioWebhooks from "twilio/lib/webhooks/webhooks.js";
-import { phoneRoutes } from "./twilio-phone.ts";
+import { phoneRoutes } from "./phone.ts";
 
 interface FakeNumber {
   sid: string;
