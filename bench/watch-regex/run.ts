@@ -11,7 +11,7 @@ const SIZES = [100, 200, 400];
 const REPEAT = 3;
 
 const watch: WatchSpec = { id: "w", createdAt: 0, regex: PATTERN, lookbackS: 0, expiresAt: 1 };
-const signal = (body: string): Signal => ({ id: "s", channelId: "c", from: "+15550000000", body, receivedAt: 0, code: null, codes: [], links: [] });
+const signal = (body: string): Signal => ({ id: "s", channelId: "c", from: "+15550000000", body, receivedAt: 0, code: null, codes: [], links: [], categories: [] });
 
 function time(run: () => void): number {
   run();

@@ -3,7 +3,8 @@
 // (`receive_signal` decided for that watch's agent, see signal-access.ts) wins, and a signal goes to one watch
 // only. The channel object owns its signals and their facts, so the hub claims a recent one through it, and hands
 // back one it claimed but could not use, for the next watch.
-import { annotate, signalMatches, type Annotation, type Signal, type WatchSpec } from "../domain/signals";
+import { z } from "zod";
+import { CATEGORIES, annotate, signalMatches, type Annotation, type Signal, type WatchSpec } from "../domain/signals";
 import type { WatchView } from "../signals/types";
 import type { MessageRow } from "../db/schema";
 import { SignalAccess, type PolicyInForce, type SignalFacts, type WatchDenial } from "./signal-access";
@@ -14,8 +15,18 @@ import type { WatchDesk } from "./watch-desk";
 const SIGNAL_HUB = "signals:any";
 export const hubStub = (env: Env) => env.CHANNEL.get(env.CHANNEL.idFromName(SIGNAL_HUB));
 
-export function signalOf(msg: MessageRow, a: Annotation): Signal {
-  return { id: msg.id, channelId: msg.channelId, from: msg.from, body: msg.body, receivedAt: msg.createdAt, code: a.code, codes: a.codes, links: a.links };
+/** What a signal keeps of its annotation. */
+type Annotated = Pick<Annotation, "code" | "codes" | "links" | "categories">;
+const StoredAnnotation = z.object({ code: z.string().nullable(), codes: z.array(z.string()), links: z.array(z.string()), categories: z.array(z.enum(CATEGORIES)) });
+
+export function signalOf(msg: Pick<MessageRow, "id" | "channelId" | "from" | "body" | "createdAt">, a: Annotated): Signal {
+  return { id: msg.id, channelId: msg.channelId, from: msg.from, body: msg.body, receivedAt: msg.createdAt, code: a.code, codes: a.codes, links: a.links, categories: a.categories };
+}
+
+/** The annotation stored with a message, or the message annotated again when it was stored before categories. */
+function storedAnnotation(meta: string | null, body: string, from: string): Annotated {
+  const stored = StoredAnnotation.safeParse(meta ? JSON.parse(meta).annotation : undefined);
+  return stored.success ? stored.data : annotate({ body, from });
 }
 
 /** The hub's answer to an offer: the watch that took the signal, and the hub watches passed over by policy. */
@@ -115,8 +126,8 @@ export class SignalRouter {
     const spec = this.#desk.store.waitingSpec(watchId);
     if (!spec || spec.lookbackS <= 0) return this.#desk.store.view(watchId)!;
     for await (const m of this.#recentSignals(now - spec.lookbackS * 1000, now)) {
-      const a = (m.meta ? JSON.parse(m.meta).annotation : null) as Annotation | null;
-      const signal: Signal = { id: m.id, channelId: m.channel_id, from: m.from_address, body: m.body, receivedAt: m.created_at, code: a?.code ?? null, codes: a?.codes ?? [], links: a?.links ?? [] };
+      const row = { id: m.id, channelId: m.channel_id, from: m.from_address, body: m.body, createdAt: m.created_at };
+      const signal = signalOf(row, storedAnnotation(m.meta, m.body, m.from_address));
       if (!signalMatches(spec, signal)) continue;
       const channel = this.#env.CHANNEL.get(this.#env.CHANNEL.idFromName(m.channel_id));
       const claim = await channel.claimSignal(m.channel_id, m.id, watchId, spec.agent ?? null);

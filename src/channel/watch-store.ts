@@ -1,6 +1,6 @@
 // Signal watches and recent signals in the object's SQLite. Written synchronously, so "is this signal still free,
 // then give it to that watch" is one step no other request can interleave with.
-import type { Signal, WatchParams, WatchSpec } from "../domain/signals";
+import { annotate, type Signal, type WatchParams, type WatchSpec } from "../domain/signals";
 import type { SignalView, WatchStatus, WatchView } from "../signals/types";
 
 /** How long signals stay available for lookback, and settled watches stay readable. */
@@ -20,7 +20,7 @@ type WatchRow = {
 };
 
 export function signalView(s: Signal): SignalView {
-  return { code: s.code, codes: s.codes, links: s.links, body: s.body, from: s.from, channel_id: s.channelId, received_at: new Date(s.receivedAt).toISOString(), message_id: s.id };
+  return { code: s.code, codes: s.codes, links: s.links, categories: s.categories, body: s.body, from: s.from, channel_id: s.channelId, received_at: new Date(s.receivedAt).toISOString(), message_id: s.id };
 }
 
 export class WatchStore {
@@ -124,19 +124,19 @@ export class WatchStore {
     return this.#sql
       .exec<{ json: string }>(`SELECT json FROM signals WHERE consumed_by IS NULL AND received_at >= ? ORDER BY received_at, id`, since)
       .toArray()
-      .map((r) => JSON.parse(r.json) as Signal);
+      .map((r) => readSignal(r.json));
   }
 
   /** One stored signal no watch has taken yet. */
   freeSignal(id: string): Signal | null {
     const row = this.#sql.exec<{ json: string }>(`SELECT json FROM signals WHERE id = ? AND consumed_by IS NULL`, id).toArray()[0];
-    return row ? (JSON.parse(row.json) as Signal) : null;
+    return row ? readSignal(row.json) : null;
   }
 
   /** Gives the signal to `watchId` if no watch has it yet. */
   consume(signalId: string, watchId: string): Signal | null {
     const row = this.#sql.exec<{ json: string }>(`UPDATE signals SET consumed_by = ? WHERE id = ? AND consumed_by IS NULL RETURNING json`, watchId, signalId).toArray()[0];
-    return row ? (JSON.parse(row.json) as Signal) : null;
+    return row ? readSignal(row.json) : null;
   }
 
   /** Frees a signal `watchId` took; false when that watch did not have it. */
@@ -161,6 +161,12 @@ export class WatchStore {
   }
 }
 
+/** A signal as this store wrote it; one written before signals had categories gets them from its text now. */
+function readSignal(json: string): Signal {
+  const s = JSON.parse(json) as Signal;
+  return Array.isArray(s.categories) ? s : { ...s, categories: annotate({ body: s.body, from: s.from }).categories };
+}
+
 function toSpec(r: WatchRow): WatchSpec {
   const p = JSON.parse(r.params) as WatchParams;
   return { id: r.id, agent: r.agent_handle, createdAt: r.created_at, expiresAt: r.expires_at, channelId: r.channel_id, from: p.from, contains: p.contains, regex: p.regex, lookbackS: p.lookbackS };
@@ -168,7 +174,7 @@ function toSpec(r: WatchRow): WatchSpec {
 
 function toView(r: WatchRow): WatchView {
   const p = JSON.parse(r.params) as WatchParams;
-  const signal = r.signal ? signalView(JSON.parse(r.signal) as Signal) : undefined;
+  const signal = r.signal ? signalView(readSignal(r.signal)) : undefined;
   return {
     id: r.id,
     agent_id: r.agent_id,

@@ -2,7 +2,7 @@
 // view functions (channel/view.ts, db/messages.ts, signals/types.ts …). Keep them in step when a shape changes.
 
 import { MAX_ADDRESS_LENGTH, MAX_HANDLE_LENGTH } from "../domain/policy";
-import { MAX_PATTERN_LENGTH, MAX_PATTERN_PROGRAM } from "../domain/signals";
+import { CATEGORIES, MAX_PATTERN_LENGTH, MAX_PATTERN_PROGRAM } from "../domain/signals";
 
 type Schema = Record<string, unknown>;
 
@@ -19,6 +19,7 @@ const signal = obj({
   code: nullStr("The one-time code found in the message, if any."),
   codes: { type: "array", items: str() },
   links: { type: "array", items: str() },
+  categories: { type: "array", items: str(undefined, { enum: [...CATEGORIES] }), description: "What kind of message it is; README, \"Signal categories\", says what each means." },
   body: str(),
   from: str(),
   channel_id: str(),

@@ -1,9 +1,12 @@
 // The shapes of signal watches as the API, the MCP tool and await_signal return them.
+import type { Category } from "../domain/signals";
 
 export interface SignalView {
   code: string | null;
   codes: string[];
   links: string[];
+  /** What kind of message it is (README, "Signal categories"). */
+  categories: Category[];
   body: string;
   from: string;
   channel_id: string;

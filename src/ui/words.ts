@@ -1,6 +1,7 @@
 // What the settings UI says about states and failures, in one place, so badges, hints and reasons stay consistent
 // with the API's codes (src/channel/view.ts, src/domain/twilio/registration.ts, src/db/messages.ts).
 import type { ChannelView } from "../channel/view";
+import { isCategory } from "../domain/signals/categories";
 
 export type Tone = "ok" | "wait" | "bad" | "off";
 
@@ -63,12 +64,15 @@ export const MESSAGE_STATUS: Record<string, { label: string; tone: Tone }> = {
   canceled: { label: "Canceled", tone: "off" },
 };
 
-/** What signal mode made of an inbound text: the code it found and whether a waiting watch took it. */
+/** What signal mode made of an inbound text: the code it found, its categories, and whether a waiting watch took it. */
 export function signalText(meta: Record<string, unknown> | null): string {
   const a = meta?.annotation;
   const code = a && typeof a === "object" && "code" in a && typeof a.code === "string" ? a.code : null;
+  const listed = a && typeof a === "object" && "categories" in a && Array.isArray(a.categories) ? a.categories : [];
+  const categories = listed.filter((c): c is string => typeof c === "string" && isCategory(c));
   const watch = typeof meta?.watch_id === "string" ? meta.watch_id : null;
-  return `${code ? `Code ${code}` : "No code found"}; ${watch ? `matched signal watch ${watch}.` : "no signal watch was waiting for it."}`;
+  const kinds = categories.length ? `; ${categories.join(", ")}` : "";
+  return `${code ? `Code ${code}` : "No code found"}${kinds}; ${watch ? `matched signal watch ${watch}.` : "no signal watch was waiting for it."}`;
 }
 
 export const messageStatus = (status: string) => MESSAGE_STATUS[status] ?? { label: status, tone: "off" as Tone };

@@ -1,5 +1,7 @@
 // Annotates an inbound SMS for signal mode: the verification code an agent is waiting for, every other code-
-// shaped candidate, links, the sender's kind and a few topic keywords. Pure and deterministic.
+// shaped candidate, links, the sender's kind, a few topic keywords and the message's categories. Pure and
+// deterministic.
+import { type Category, categorize } from "./categories";
 import { type Candidate, findCandidates, isLabelled } from "./candidates";
 import { type KeywordHit, findCodeKeywords, isPromotion } from "./code-keywords";
 import { readableBody } from "./limits";
@@ -17,6 +19,8 @@ export interface Annotation {
   links: string[];
   sender: Sender;
   keywords: Topic[];
+  /** What kind of message it is (CATEGORIES order); empty when none fits. */
+  categories: Category[];
 }
 
 // Scoring is a distance in characters from the nearest code keyword, plus these penalties.
@@ -37,12 +41,15 @@ export function annotate(input: { body: string; from: string }): Annotation {
   masked = maskNotCodes(masked);
   const keywords = findCodeKeywords(masked, promotion);
   const codes = rankCodes(text, masked, keywords);
+  const urls = [...new Set(links.map((l) => l.url))];
+  const sender = classifySender(input.from);
   return {
     code: codes[0] ?? null,
     codes,
-    links: [...new Set(links.map((l) => l.url))],
-    sender: classifySender(input.from),
+    links: urls,
+    sender,
     keywords: findTopics(text, codes.length > 0),
+    categories: categorize({ text, sender, codes, links: urls }),
   };
 }
 

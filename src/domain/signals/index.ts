@@ -1,6 +1,8 @@
 // Signal mode's pure core: annotating an inbound SMS and routing it to the agents waiting on signal watches.
 // The channel Durable Object stores signals and watches; everything it decides about them comes from here.
 export { annotate } from "./extract";
+export { CATEGORIES, categorize, isCategory } from "./categories";
+export type { Category } from "./categories";
 export type { Annotation } from "./extract";
 export type { Sender, SenderKind } from "./sender";
 export type { Topic } from "./topics";

@@ -4,6 +4,7 @@
 // Every inbound SMS is its own signal with its own id, even when it repeats an earlier code word for word: a
 // service that resends "482913" has sent a second message, and a second waiter may be owed it. Nothing here
 // compares codes across signals.
+import type { Category } from "./categories";
 import { readableBody } from "./limits";
 import { watchPattern } from "./regex-safety";
 import type { WatchParams } from "./watch-input";
@@ -21,6 +22,8 @@ export interface Signal {
   code: string | null;
   codes: string[];
   links: string[];
+  /** What kind of message it is, from annotation (CATEGORIES order). */
+  categories: Category[];
   /** The watch that took this signal; a signal goes to at most one watch. */
   consumedBy?: string | null;
 }

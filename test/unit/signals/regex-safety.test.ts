@@ -8,7 +8,7 @@ import { type Signal, type WatchSpec, signalMatches } from "../../../src/domain/
 
 const T0 = 1_750_000_000_000;
 const watch = (regex: string): WatchSpec => ({ id: "w_1", createdAt: T0, regex, lookbackS: 300, expiresAt: T0 + 60_000 });
-const signal = (body: string): Signal => ({ id: "s_1", channelId: "ch_1", from: "+14155550100", body, receivedAt: T0, code: null, codes: [], links: [] });
+const signal = (body: string): Signal => ({ id: "s_1", channelId: "ch_1", from: "+14155550100", body, receivedAt: T0, code: null, codes: [], links: [], categories: [] });
 
 describe("watch patterns under RE2", () => {
   // Under V8 each of these takes minutes to hours on one SMS of digits; under RE2 it is one pass over the text.

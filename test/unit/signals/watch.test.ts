@@ -25,6 +25,7 @@ function signal(over: Partial<Signal> = {}): Signal {
     code: "482913",
     codes: ["482913"],
     links: [],
+    categories: ["verification_code"],
     ...over,
   };
 }
