@@ -135,7 +135,7 @@ async function run(stack: LocalStack, ctx: BrowserContext) {
     await ui.locator("[data-signal-watches] ul.watches").getByText(watch.body.id).waitFor();
     await phone.locator("#body").fill("Your code is 482913");
     await phone.getByRole("button", { name: "Send" }).click();
-    await ui.getByTestId("signal-match").filter({ hasText: `Code 482913; matched signal watch ${watch.body.id}` }).waitFor();
+    await ui.getByTestId("signal-match").filter({ hasText: new RegExp(`Code 482913; (.+; )?matched signal watch ${watch.body.id}`) }).waitFor();
     const settled = await stack.api("GET", `/api/signals/watches/${watch.body.id}`);
     check(settled.body.status === "matched" && settled.body.signal?.code === "482913", "the watch matched code 482913");
     await ui.locator("ul.watches").getByText("matched code 482913").waitFor();
