@@ -6,6 +6,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { randomBytes } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import twilioWebhooks from "twilio/lib/webhooks/webhooks.js";
+import { magicRefusal } from "./magic-numbers.ts";
 import { phoneRoutes } from "./phone.ts";
 
 interface FakeNumber {
@@ -28,6 +29,8 @@ interface FakeMessage {
   date_created: string;
   date_sent: string | null;
   direction: string;
+  /** Set by a failed or undelivered status (the ErrorCode its callback carried), as Twilio's Message resource has it. */
+  error_code: number | null;
 }
 interface Fault {
   match: string;
@@ -131,6 +134,7 @@ export async function startFakeTwilio(port = 0, opts: { host?: string } = {}): P
 
   async function sendStatus(acct: Account, m: FakeMessage, status: string, errorCode?: string) {
     m.status = status;
+    if (errorCode) m.error_code = Number(errorCode);
     if (status === "sent" || status === "delivered") m.date_sent ??= new Date().toUTCString();
     if (!m.status_callback) return { status: 0, body: "no StatusCallback" };
     const params: Record<string, string> = { MessageSid: m.sid, SmsSid: m.sid, AccountSid: acct.sid, From: m.from, To: m.to, MessageStatus: status, SmsStatus: status, ApiVersion: "2010-04-01" };
@@ -175,7 +179,7 @@ export async function startFakeTwilio(port = 0, opts: { host?: string } = {}): P
     // An outbound message created earlier (e.g. the same reply text an hour ago), for reconciliation tests.
     if (req.method === "POST" && what === "messages" && !parts[4]) {
       const created = new Date(Date.now() - (json.age_ms ?? 0)).toUTCString();
-      const m: FakeMessage = { sid: `SM${hex(16)}`, to: json.to, from: json.from, body: json.body, status: json.status ?? "delivered", status_callback: null, num_segments: "1", date_created: created, date_sent: created, direction: "outbound-api" };
+      const m: FakeMessage = { sid: `SM${hex(16)}`, to: json.to, from: json.from, body: json.body, status: json.status ?? "delivered", status_callback: null, num_segments: "1", date_created: created, date_sent: created, direction: "outbound-api", error_code: null };
       acct.messages.push(m);
       return send(res, 201, m);
     }
@@ -199,6 +203,7 @@ export async function startFakeTwilio(port = 0, opts: { host?: string } = {}): P
       date_created: new Date().toUTCString(),
       date_sent: null,
       direction: "outbound-api",
+      error_code: null,
     };
     acct.messages.push(msg);
     if (acct.autoStatus) {
@@ -235,7 +240,7 @@ export async function startFakeTwilio(port = 0, opts: { host?: string } = {}): P
     };
     const last = slice.at(-1);
     return {
-      messages: slice.map((m) => ({ ...m, account_sid: acct.sid, error_code: null, error_message: null, uri: `${base.replace(".json", "")}/${m.sid}.json` })),
+      messages: slice.map((m) => ({ ...m, account_sid: acct.sid, error_message: null, uri: `${base.replace(".json", "")}/${m.sid}.json` })),
       page,
       page_size: size,
       start: page * size,
@@ -285,7 +290,7 @@ export async function startFakeTwilio(port = 0, opts: { host?: string } = {}): P
         const msg = handleCreate(acct, form);
         for (const s of fault.callbacks_first ?? []) await sendStatus(acct, msg, s);
         if (fault.hold_ms) await new Promise((r) => setTimeout(r, fault.hold_ms));
-        return send(res, 201, { ...msg, account_sid: acct.sid, error_code: null, error_message: null });
+        return send(res, 201, { ...msg, account_sid: acct.sid, error_message: null });
       }
       if (fault.drop) return req.socket.destroy();
       if (fault.status) return send(res, fault.status, err(fault.status, fault.code ?? fault.status, fault.message ?? "Injected fault"));
@@ -321,8 +326,10 @@ export async function startFakeTwilio(port = 0, opts: { host?: string } = {}): P
     if (req.method === "POST" && path === "Messages.json") {
       if (!form.To || !form.Body || !form.From) return send(res, 400, err(400, 21604, "A 'To' phone number, 'From' and 'Body' are required."));
       if (!acct.numbers.some((n) => n.phone_number === form.From)) return send(res, 400, err(400, 21606, `The From phone number ${form.From} is not a valid, SMS-capable inbound phone number or short code for your account.`));
+      const refused = magicRefusal(form.To);
+      if (refused) return send(res, refused.status, err(refused.status, refused.code, refused.message));
       const msg = handleCreate(acct, form);
-      return send(res, 201, { ...msg, account_sid: acct.sid, error_code: null, error_message: null });
+      return send(res, 201, { ...msg, account_sid: acct.sid, error_message: null });
     }
     unexpected.push(`${req.method} ${url.pathname}`);
     return send(res, 404, err(404, 20404, `The requested resource ${url.pathname} was not found`));

@@ -129,8 +129,21 @@ export const schemas: Record<string, Schema> = {
     status: str("inbound: received | pairing | signal | keyword | dropped; outbound: pending | queued | sending | sent | delivered | undelivered | failed …"),
     drop_reason: nullStr(),
     twilio_sid: nullStr(),
-    error_code: nullStr(),
+    error_code: nullStr("Twilio's error code (e.g. 30034), or textgate's own (recipient_opted_out)."),
     error_message: nullStr(),
+    error: {
+      oneOf: [
+        obj({
+          code: nullStr(),
+          message: str("Twilio's words, or its title for the code."),
+          explanation: str("What happened, for the owner."),
+          hint: nullStr("What to do about it."),
+          more_info: nullStr("Twilio's page for the code: https://www.twilio.com/docs/errors/<code>."),
+        }),
+        { type: "null" },
+      ],
+      description: "error_code and error_message explained (README: Twilio error codes).",
+    },
     encoding: nullStr(),
     segments: { type: ["integer", "null"] },
     turn_id: nullStr(),
