@@ -48,6 +48,7 @@ export interface ChannelSetup {
   accountSid: string;
   authToken: string;
   fromNumber: string;
+  messagingServiceSid?: string | null;
   dispatchMode: "message" | "signal";
 }
 
@@ -115,6 +116,7 @@ export class ChannelObject extends DurableObject<Env> {
       authTokenSealed: await seal(required(this.env, "ENCRYPTION_KEY"), input.authToken, input.id),
       fromNumber: input.fromNumber,
       numberSid: null,
+      messagingServiceSid: input.messagingServiceSid ?? null,
       pairingCode: null,
       pairingExpiresAt: null,
       createdAt: now,
@@ -150,10 +152,10 @@ export class ChannelObject extends DurableObject<Env> {
     return ok(await this.#state.view());
   }
 
-  /** Agent, dispatch mode and Twilio settings. New credentials or number re-run the registration. */
+  /** Agent, dispatch mode and Twilio settings. New credentials, number or Messaging Service re-run the registration. */
   async update(
     channelId: string,
-    patch: { agentId?: string; dispatchMode?: "message" | "signal"; accountSid?: string; authToken?: string; fromNumber?: string },
+    patch: { agentId?: string; dispatchMode?: "message" | "signal"; accountSid?: string; authToken?: string; fromNumber?: string; messagingServiceSid?: string | null },
   ): Promise<Result<ChannelView>> {
     const row = await this.#state.load(channelId);
     if (!row) return notFound();
@@ -163,8 +165,11 @@ export class ChannelObject extends DurableObject<Env> {
     if (patch.accountSid) next.accountSid = patch.accountSid;
     if (patch.fromNumber) next.fromNumber = patch.fromNumber;
     if (patch.authToken !== undefined) next.authTokenSealed = await seal(required(this.env, "ENCRYPTION_KEY"), patch.authToken, channelId);
+    // The same service written in another case is no change (and no new registration).
+    const service = patch.messagingServiceSid !== undefined && patch.messagingServiceSid?.toLowerCase() !== row.messagingServiceSid?.toLowerCase();
+    if (service) next.messagingServiceSid = patch.messagingServiceSid;
     const moves = (patch.accountSid && patch.accountSid !== row.accountSid) || (patch.fromNumber && patch.fromNumber !== row.fromNumber);
-    const reRegister = moves || patch.authToken !== undefined;
+    const reRegister = moves || patch.authToken !== undefined || service;
     if (moves) {
       const moved = await this.#state.updateClaimingNumber(next);
       if (!moved) return numberInUse(this.#state, next.accountSid ?? row.accountSid, next.fromNumber ?? row.fromNumber, channelId);
