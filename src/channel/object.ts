@@ -28,6 +28,7 @@ import { LocalStore } from "./local-store";
 import { numberInUse, releaseNumber } from "./number-claim";
 import type { DeliverOutcome } from "./replies";
 import { Schedule } from "./schedule";
+import { SenderLimit } from "./sender-limit";
 import type { SignalFacts } from "./signal-access";
 import { SignalRouter, type HubClaim, type HubOffer } from "./signal-router";
 import { ChannelState, type SignedRequest } from "./state";
@@ -80,16 +81,18 @@ export class ChannelObject extends DurableObject<Env> {
     this.#state = new ChannelState(env, createDb(env.DB), this.#local);
     const liveness = new TurnLiveness(env, this.#local, this.#schedule);
     this.#router = new SignalRouter(env, this.#watches, this.#state);
-    this.#inbound = new InboundDesk(this.#state, this.#local, this.#watches, this.#router, liveness);
+    const limits = new SenderLimit(ctx.storage.sql);
+    this.#inbound = new InboundDesk(this.#state, this.#local, this.#watches, this.#router, liveness, limits);
     const ledger = new Ledger(ctx.storage.sql);
     this.#turns = new TurnDesk(this.#state, this.#local, ledger);
-    registerUpkeep({ env, schedule: this.#schedule, state: this.#state, local: this.#local, ledger, watches: this.#watches, liveness });
+    registerUpkeep({ env, schedule: this.#schedule, state: this.#state, local: this.#local, ledger, limits, watches: this.#watches, liveness });
     this.#health = new HealthDesk(ctx.storage.sql, this.#state);
     this.#health.onChanged = () => this.#emitChannel();
     registerHealth(this.#schedule, this.#state, this.#health);
     ctx.blockConcurrencyWhile(async () => {
       this.#local.migrate();
       ledger.migrate();
+      limits.migrate();
       this.#health.migrate();
       this.#watches.store.migrate();
       this.#schedule.migrate();

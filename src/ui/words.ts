@@ -39,7 +39,7 @@ const DROP_REASONS: Record<string, string> = {
   pairing_code_expired: "Ignored: the pairing code had expired.",
   pairing_locked: "Ignored: too many wrong pairing codes from this phone, so pairing is locked for it.",
   policy_denied: "Ignored: the policies do not let the agent receive texts from this sender.",
-  rate_limited: "Ignored: this phone started too many agent turns in the last hour (MAX_TURNS_PER_SENDER_PER_HOUR), so no turn ran.",
+  rate_limited: "Ignored: this phone already started as many agent turns in the last hour as MAX_TURNS_PER_SENDER_PER_HOUR allows, so no turn ran.",
 };
 
 /** A dropped message's reason in words; reasons added later still read sensibly. */
@@ -48,6 +48,8 @@ export function dropReasonText(reason: string | null, meta: Record<string, unkno
   const text = DROP_REASONS[reason] ?? `Ignored: ${reason.replace(/_/g, " ")}.`;
   const left = meta?.tries_left;
   if (reason === "pairing_code_wrong" && typeof left === "number") return `${text.slice(0, -1)} (${left} ${left === 1 ? "try" : "tries"} left).`;
+  const limit = meta?.limit;
+  if (reason === "rate_limited" && typeof limit === "number") return `${text.slice(0, -1)} (${limit} an hour).`;
   const policy = meta?.policy;
   const why = policy && typeof policy === "object" && "explanation" in policy && typeof policy.explanation === "string" ? policy.explanation : null;
   return reason === "policy_denied" && why ? `${text} ${why}` : text;
