@@ -67,6 +67,12 @@ const NUMBER_UPDATE_FIELDS = new Set([
   "StatusCallback", "StatusCallbackMethod", "VoiceApplicationSid", "VoiceCallerIdLookup", "VoiceFallbackMethod", "VoiceFallbackUrl",
   "VoiceMethod", "VoiceUrl", "EmergencyStatus", "EmergencyAddressSid", "TrunkSid", "VoiceReceiveMode", "IdentitySid", "AddressSid", "BundleSid",
 ]);
+/** Message create parameters (twilio-oai, api_v2010 CreateMessageRequest). */
+const MESSAGE_CREATE_FIELDS = new Set([
+  "To", "From", "MessagingServiceSid", "Body", "MediaUrl", "ContentSid", "ContentVariables", "StatusCallback", "ApplicationSid", "MaxPrice", "ProvideFeedback",
+  "Attempt", "ValidityPeriod", "ForceDelivery", "ContentRetention", "AddressRetention", "SmartEncoded", "PersistentAction", "TrafficType", "ShortenUrls",
+  "ScheduleType", "SendAt", "SendAsMms", "RiskCheck", "FallbackFrom",
+]);
 const hex = (n: number) => randomBytes(n).toString("hex");
 const err = (status: number, code: number, message: string) => ({ code, message, more_info: `https://www.twilio.com/docs/errors/${code}`, status });
 
@@ -340,6 +346,11 @@ export async function startFakeTwilio(port = 0, opts: { host?: string } = {}): P
     }
     if (req.method === "GET" && path === "Messages.json") return send(res, 200, listPage(acct, url));
     if (req.method === "POST" && path === "Messages.json") {
+      const unknown = Object.keys(form).filter((k) => !MESSAGE_CREATE_FIELDS.has(k));
+      if (unknown.length) {
+        unexpected.push(`${req.method} ${url.pathname} with ${unknown.join(", ")}`);
+        return send(res, 400, err(400, 20001, `Unknown parameters: ${unknown.join(", ")}`));
+      }
       if (!form.To || !form.Body || (!form.From && !form.MessagingServiceSid)) return send(res, 400, err(400, 21604, "A 'To' phone number, a 'From' or 'MessagingServiceSid', and 'Body' are required."));
       if (form.From && !acct.numbers.some((n) => n.phone_number === form.From)) return send(res, 400, err(400, 21606, `The From phone number ${form.From} is not a valid, SMS-capable inbound phone number or short code for your account.`));
       const create = senderOf(acct, form);
