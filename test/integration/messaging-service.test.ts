@@ -2,10 +2,10 @@
 // registration and the messaging_service check reading the service (deferring, its own inbound URL, elsewhere,
 // none, no such service), replies sent with MessagingServiceSid from a pool number that is not the channel's, and an
 // accept-then-504 through a service reconciled without a second SMS.
-import { env, exports } from "cloudflare:workers";
+import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it } from "vitest";
 import { clock } from "../../src/lib/clock";
-import { api, BASE, json, seedAgent } from "../helpers/api";
+import { api, json, seedAgent, uiPage as page } from "../helpers/api";
 import { outbound, settledTurns } from "../helpers/turns";
 import { changeServiceElsewhere, fakeAccount, fakeService, fakeState, injectFault, pair, seedChannel, sms, type FakeAccount } from "../helpers/twilio";
 
@@ -228,14 +228,6 @@ describe("the emulator's Messaging API and Messages create with a service", () =
 });
 
 describe("the settings UI", () => {
-  async function cookie() {
-    const res = await exports.default.fetch(
-      new Request(`${BASE}/sign-in`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", origin: BASE }, body: new URLSearchParams({ token: env.ADMIN_TOKEN }).toString(), redirect: "manual" }),
-    );
-    return res.headers.get("set-cookie")!.split(";")[0]!;
-  }
-  const page = async (path: string) => (await exports.default.fetch(new Request(`${BASE}${path}`, { headers: { cookie: await cookie() } }))).text();
-
   it("offers an optional Messaging Service SID on Add channel and in a channel's Twilio settings, and lists the check", async () => {
     expect(await page("/settings/channels/new")).toMatch(/<input[^>]*name="config\.messaging_service_sid"/);
     const { channel } = await seedChannel({ numbers: NUMBERS, service: poolService() });

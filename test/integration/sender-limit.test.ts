@@ -5,10 +5,10 @@
 // created with its message, so the counts are read from the turns list at once; each test then deletes its channel
 // rather than waiting for 30 turns of one conversation to run one after another.
 import { abortAllDurableObjects, runInDurableObject } from "cloudflare:test";
-import { env, exports } from "cloudflare:workers";
+import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it } from "vitest";
 import { clock } from "../../src/lib/clock";
-import { api, BASE, json } from "../helpers/api";
+import { api, json, uiPage } from "../helpers/api";
 import { turns } from "../helpers/turns";
 import { messageSid, pair, seedChannel, sms } from "../helpers/twilio";
 
@@ -60,10 +60,7 @@ describe("MAX_TURNS_PER_SENDER_PER_HOUR", () => {
     expect((await turns(channel.id)).filter((t) => t.sender === OWNER)).toHaveLength(30);
 
     // The owner sees why in the message list.
-    const cookieRes = await exports.default.fetch(
-      new Request(`${BASE}/sign-in`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", origin: BASE }, body: new URLSearchParams({ token: env.ADMIN_TOKEN }).toString(), redirect: "manual" }),
-    );
-    const html = await (await exports.default.fetch(new Request(`${BASE}/settings/channels/${channel.id}/parts/messages`, { headers: { cookie: cookieRes.headers.get("set-cookie")!.split(";")[0]! } }))).text();
+    const html = await uiPage(`/settings/channels/${channel.id}/parts/messages`);
     expect(html).toContain("MAX_TURNS_PER_SENDER_PER_HOUR allows, so no turn ran (30 an hour).");
 
     // An hour after the first turns, the oldest no longer count.

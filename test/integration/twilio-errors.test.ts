@@ -1,9 +1,8 @@
 // Twilio's error codes on a failed reply, explained on the message (API and settings UI), whichever way the code
 // arrives: in Twilio's answer to the send (the emulator refuses Twilio's magic numbers as Twilio does), or in a
 // status callback's ErrorCode when the message later fails or is undelivered.
-import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { api, BASE, json } from "../helpers/api";
+import { api, json, uiPage } from "../helpers/api";
 import { outbound, settledTurns } from "../helpers/turns";
 import { fakeState, pair, seedChannel, sms, statusCallback } from "../helpers/twilio";
 
@@ -11,14 +10,7 @@ const OWNER = "+15557770041";
 /** Twilio's magic number for a recipient who texted STOP: a send to it is refused with 21610. */
 const UNSUBSCRIBED = "+15005550004";
 
-async function signIn() {
-  const res = await exports.default.fetch(
-    new Request(`${BASE}/sign-in`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", origin: BASE }, body: new URLSearchParams({ token: env.ADMIN_TOKEN }).toString(), redirect: "manual" }),
-  );
-  return res.headers.get("set-cookie")!.split(";")[0]!;
-}
-const messagesPart = async (channelId: string) =>
-  (await exports.default.fetch(new Request(`${BASE}/settings/channels/${channelId}/parts/messages`, { headers: { cookie: await signIn() } }))).text();
+const messagesPart = (channelId: string) => uiPage(`/settings/channels/${channelId}/parts/messages`);
 
 describe("a reply Twilio refuses", () => {
   it("carries Twilio's code, its words, what it means and what to do", async () => {
@@ -48,14 +40,20 @@ describe("a reply Twilio refuses", () => {
   });
 });
 
+/** A channel whose reply to OWNER Twilio accepted (queued, no error yet). */
+async function sentReply() {
+  const { account, channel } = await seedChannel();
+  await pair(channel, account.token, OWNER);
+  await sms(channel, account.token, OWNER, "hello");
+  await settledTurns(channel.id);
+  const [sent] = await outbound(channel.id);
+  expect(sent.error).toBeNull();
+  return { account, channel, sent };
+}
+
 describe("a reply that fails after Twilio accepted it", () => {
   it("explains the ErrorCode of an undelivered status callback (A2P 10DLC)", async () => {
-    const { account, channel } = await seedChannel();
-    await pair(channel, account.token, OWNER);
-    await sms(channel, account.token, OWNER, "hello");
-    await settledTurns(channel.id);
-    const [sent] = await outbound(channel.id);
-    expect(sent.error).toBeNull();
+    const { account, channel, sent } = await sentReply();
 
     expect((await statusCallback(channel, account.token, sent.twilio_sid, "undelivered", "30034")).status).toBe(200);
     const [reply] = await outbound(channel.id);
@@ -76,11 +74,7 @@ describe("a reply that fails after Twilio accepted it", () => {
   });
 
   it("links a code it has no words for to Twilio's page", async () => {
-    const { account, channel } = await seedChannel();
-    await pair(channel, account.token, OWNER);
-    await sms(channel, account.token, OWNER, "hello");
-    await settledTurns(channel.id);
-    const [sent] = await outbound(channel.id);
+    const { account, channel, sent } = await sentReply();
     await statusCallback(channel, account.token, sent.twilio_sid, "failed", "30999");
     const [reply] = await json<any[]>(api("GET", `/api/channels/${channel.id}/messages`));
     expect(reply.error).toMatchObject({ code: "30999", more_info: "https://www.twilio.com/docs/errors/30999" });
