@@ -35,6 +35,8 @@ export default defineConfig(async () => {
           bindings: {
             ...TEST_VARS,
             TWILIO_API_BASE: twilio.url,
+            // The emulator serves Twilio's Messaging API (Messaging Services) on the same port.
+            TWILIO_MESSAGING_API_BASE: twilio.url,
             OPENAI_BASE_URL: `${openai.url}/v1`,
             OPENAI_API_KEY: "test-openai-key",
             TEST_MIGRATIONS: migrations,

@@ -6,6 +6,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { randomBytes } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import twilioWebhooks from "twilio/lib/webhooks/webhooks.js";
+import { magicRefusal } from "./magic-numbers.ts";
+import { messagingServices } from "./messaging-services.ts";
 import { phoneRoutes } from "./phone.ts";
 
 interface FakeNumber {
@@ -28,6 +30,10 @@ interface FakeMessage {
   date_created: string;
   date_sent: string | null;
   direction: string;
+  /** Set by a failed or undelivered status (the ErrorCode its callback carried), as Twilio's Message resource has it. */
+  error_code: number | null;
+  /** The Messaging Service it was sent through (MessagingServiceSid), else null. */
+  messaging_service_sid: string | null;
 }
 interface Fault {
   match: string;
@@ -60,6 +66,12 @@ const NUMBER_UPDATE_FIELDS = new Set([
   "AccountSid", "ApiVersion", "FriendlyName", "SmsApplicationSid", "SmsFallbackMethod", "SmsFallbackUrl", "SmsMethod", "SmsUrl",
   "StatusCallback", "StatusCallbackMethod", "VoiceApplicationSid", "VoiceCallerIdLookup", "VoiceFallbackMethod", "VoiceFallbackUrl",
   "VoiceMethod", "VoiceUrl", "EmergencyStatus", "EmergencyAddressSid", "TrunkSid", "VoiceReceiveMode", "IdentitySid", "AddressSid", "BundleSid",
+]);
+/** Message create parameters (twilio-oai, api_v2010 CreateMessageRequest). */
+const MESSAGE_CREATE_FIELDS = new Set([
+  "To", "From", "MessagingServiceSid", "Body", "MediaUrl", "ContentSid", "ContentVariables", "StatusCallback", "ApplicationSid", "MaxPrice", "ProvideFeedback",
+  "Attempt", "ValidityPeriod", "ForceDelivery", "ContentRetention", "AddressRetention", "SmartEncoded", "PersistentAction", "TrafficType", "ShortenUrls",
+  "ScheduleType", "SendAt", "SendAsMms", "RiskCheck", "FallbackFrom",
 ]);
 const hex = (n: number) => randomBytes(n).toString("hex");
 const err = (status: number, code: number, message: string) => ({ code, message, more_info: `https://www.twilio.com/docs/errors/${code}`, status });
@@ -131,6 +143,7 @@ export async function startFakeTwilio(port = 0, opts: { host?: string } = {}): P
 
   async function sendStatus(acct: Account, m: FakeMessage, status: string, errorCode?: string) {
     m.status = status;
+    if (errorCode) m.error_code = Number(errorCode);
     if (status === "sent" || status === "delivered") m.date_sent ??= new Date().toUTCString();
     if (!m.status_callback) return { status: 0, body: "no StatusCallback" };
     const params: Record<string, string> = { MessageSid: m.sid, SmsSid: m.sid, AccountSid: acct.sid, From: m.from, To: m.to, MessageStatus: status, SmsStatus: status, ApiVersion: "2010-04-01" };
@@ -175,7 +188,7 @@ export async function startFakeTwilio(port = 0, opts: { host?: string } = {}): P
     // An outbound message created earlier (e.g. the same reply text an hour ago), for reconciliation tests.
     if (req.method === "POST" && what === "messages" && !parts[4]) {
       const created = new Date(Date.now() - (json.age_ms ?? 0)).toUTCString();
-      const m: FakeMessage = { sid: `SM${hex(16)}`, to: json.to, from: json.from, body: json.body, status: json.status ?? "delivered", status_callback: null, num_segments: "1", date_created: created, date_sent: created, direction: "outbound-api" };
+      const m: FakeMessage = { sid: `SM${hex(16)}`, to: json.to, from: json.from, body: json.body, status: json.status ?? "delivered", status_callback: null, num_segments: "1", date_created: created, date_sent: created, direction: "outbound-api", error_code: null, messaging_service_sid: json.messaging_service_sid ?? null };
       acct.messages.push(m);
       return send(res, 201, m);
     }
@@ -199,6 +212,8 @@ export async function startFakeTwilio(port = 0, opts: { host?: string } = {}): P
       date_created: new Date().toUTCString(),
       date_sent: null,
       direction: "outbound-api",
+      error_code: null,
+      messaging_service_sid: form.MessagingServiceSid ?? null,
     };
     acct.messages.push(msg);
     if (acct.autoStatus) {
@@ -235,7 +250,7 @@ export async function startFakeTwilio(port = 0, opts: { host?: string } = {}): P
     };
     const last = slice.at(-1);
     return {
-      messages: slice.map((m) => ({ ...m, account_sid: acct.sid, error_code: null, error_message: null, uri: `${base.replace(".json", "")}/${m.sid}.json` })),
+      messages: slice.map((m) => ({ ...m, account_sid: acct.sid, error_message: null, uri: `${base.replace(".json", "")}/${m.sid}.json` })),
       page,
       page_size: size,
       start: page * size,
@@ -247,11 +262,21 @@ export async function startFakeTwilio(port = 0, opts: { host?: string } = {}): P
     };
   }
 
+  const services = messagingServices(accounts);
+  /** A Messages create's fields once its sender is known: From as given, or picked from the named service's pool. */
+  function senderOf(acct: Account, form: Record<string, string>): { ok: true; fields: Record<string, string> } | { ok: false; status: number; body: ReturnType<typeof err> } {
+    if (!form.MessagingServiceSid) return { ok: true, fields: form };
+    const pick = services.sender(acct, form.MessagingServiceSid, form.From);
+    if (!pick.ok) return { ok: false, status: pick.status, body: err(pick.status, pick.code, pick.message) };
+    return { ok: true, fields: { ...form, From: pick.from, MessagingServiceSid: pick.serviceSid } };
+  }
+
   const phone = phoneRoutes(accounts, sendInbound);
   const server = createServer(async (req, res) => {
     const url = new URL(req.url ?? "/", "http://fake");
     const raw = await readBody(req);
     if (await phone(req, res, url, raw)) return;
+    if (await services.handle(req, res, url, raw)) return;
     if (url.pathname.startsWith("/__fake/")) return control(req, res, url, raw);
 
     const m = /^\/2010-04-01\/Accounts\/([^/]+)\/(.+)$/.exec(url.pathname);
@@ -274,18 +299,20 @@ export async function startFakeTwilio(port = 0, opts: { host?: string } = {}): P
       // "after": do the real work, then lose the response (Twilio accepted it, the caller never hears back) or
       // answer `status` anyway (a 504 from Twilio's edge after the message was created).
       if (fault.after) {
-        if (req.method === "POST" && path === "Messages.json") {
-          const msg = handleCreate(acct, form);
+        const create = req.method === "POST" && path === "Messages.json" ? senderOf(acct, form) : null;
+        if (create?.ok) {
+          const msg = handleCreate(acct, create.fields);
           for (const s of fault.callbacks_first ?? []) await sendStatus(acct, msg, s);
         }
         if (fault.status) return send(res, fault.status, err(fault.status, fault.code ?? fault.status, fault.message ?? "Injected fault"));
         return req.socket.destroy();
       }
-      if ((fault.callbacks_first || fault.hold_ms) && req.method === "POST" && path === "Messages.json") {
-        const msg = handleCreate(acct, form);
+      const held = (fault.callbacks_first || fault.hold_ms) && req.method === "POST" && path === "Messages.json" ? senderOf(acct, form) : null;
+      if (held?.ok) {
+        const msg = handleCreate(acct, held.fields);
         for (const s of fault.callbacks_first ?? []) await sendStatus(acct, msg, s);
         if (fault.hold_ms) await new Promise((r) => setTimeout(r, fault.hold_ms));
-        return send(res, 201, { ...msg, account_sid: acct.sid, error_code: null, error_message: null });
+        return send(res, 201, { ...msg, account_sid: acct.sid, error_message: null });
       }
       if (fault.drop) return req.socket.destroy();
       if (fault.status) return send(res, fault.status, err(fault.status, fault.code ?? fault.status, fault.message ?? "Injected fault"));
@@ -319,10 +346,19 @@ export async function startFakeTwilio(port = 0, opts: { host?: string } = {}): P
     }
     if (req.method === "GET" && path === "Messages.json") return send(res, 200, listPage(acct, url));
     if (req.method === "POST" && path === "Messages.json") {
-      if (!form.To || !form.Body || !form.From) return send(res, 400, err(400, 21604, "A 'To' phone number, 'From' and 'Body' are required."));
-      if (!acct.numbers.some((n) => n.phone_number === form.From)) return send(res, 400, err(400, 21606, `The From phone number ${form.From} is not a valid, SMS-capable inbound phone number or short code for your account.`));
-      const msg = handleCreate(acct, form);
-      return send(res, 201, { ...msg, account_sid: acct.sid, error_code: null, error_message: null });
+      const unknown = Object.keys(form).filter((k) => !MESSAGE_CREATE_FIELDS.has(k));
+      if (unknown.length) {
+        unexpected.push(`${req.method} ${url.pathname} with ${unknown.join(", ")}`);
+        return send(res, 400, err(400, 20001, `Unknown parameters: ${unknown.join(", ")}`));
+      }
+      if (!form.To || !form.Body || (!form.From && !form.MessagingServiceSid)) return send(res, 400, err(400, 21604, "A 'To' phone number, a 'From' or 'MessagingServiceSid', and 'Body' are required."));
+      if (form.From && !acct.numbers.some((n) => n.phone_number === form.From)) return send(res, 400, err(400, 21606, `The From phone number ${form.From} is not a valid, SMS-capable inbound phone number or short code for your account.`));
+      const create = senderOf(acct, form);
+      if (!create.ok) return send(res, create.status, create.body);
+      const refused = magicRefusal(form.To);
+      if (refused) return send(res, refused.status, err(refused.status, refused.code, refused.message));
+      const msg = handleCreate(acct, create.fields);
+      return send(res, 201, { ...msg, account_sid: acct.sid, error_message: null });
     }
     unexpected.push(`${req.method} ${url.pathname}`);
     return send(res, 404, err(404, 20404, `The requested resource ${url.pathname} was not found`));

@@ -45,6 +45,8 @@ emulator.addAccount({ sid: EMULATOR_ACCOUNT_SID, token: EMULATOR_AUTH_TOKEN, num
 const vars: Record<string, string> = {
   SERVER_EXTERNAL_URL: `http://localhost:${port}`,
   TWILIO_API_BASE: emulator.url,
+  // The emulator serves the Messaging API (Messaging Services) on the same port.
+  TWILIO_MESSAGING_API_BASE: emulator.url,
   VOICE_TWILIO_ACCOUNT_SID: EMULATOR_ACCOUNT_SID,
   VOICE_TWILIO_FROM_NUMBER: EMULATOR_NUMBER,
 };

@@ -25,7 +25,7 @@ export interface Stack {
 export async function startStack(opts: { runtime?: "wrangler-dev" | "miniflare"; vars?: Record<string, string> } = {}): Promise<Stack> {
   const twilio = await startFakeTwilio();
   const port = await freePort();
-  const vars = { SERVER_EXTERNAL_URL: `http://127.0.0.1:${port}`, ADMIN_TOKEN: ADMIN, ENCRYPTION_KEY: "bench-encryption-key", TWILIO_API_BASE: twilio.url, VOICE_TWILIO_AUTH_TOKEN: "", OPENAI_API_KEY: "", ...opts.vars };
+  const vars = { SERVER_EXTERNAL_URL: `http://127.0.0.1:${port}`, ADMIN_TOKEN: ADMIN, ENCRYPTION_KEY: "bench-encryption-key", TWILIO_API_BASE: twilio.url, TWILIO_MESSAGING_API_BASE: twilio.url, VOICE_TWILIO_AUTH_TOKEN: "", OPENAI_API_KEY: "", ...opts.vars };
   const app = opts.runtime === "miniflare" ? await (await import("./miniflare.ts")).startMiniflare({ port, vars }) : await startWranglerDev({ config: "wrangler.toml", migrate: true, port, vars });
   const call = async (method: string, path: string, body?: unknown) => {
     const res = await fetch(`${app.url}${path}`, { method, headers: { authorization: `Bearer ${ADMIN}`, "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });

@@ -32,7 +32,7 @@ const FAILURES_KEEP_MS = 24 * 3600_000;
 const CALLBACK_GRACE_MS = 10 * 60_000;
 const CALLBACK_WINDOW_MS = 24 * 3600_000;
 /** Row errors only the health check sets, and so the only ones it clears again. */
-const HEALTH_ERRORS = new Set(["sms_url_changed", "credentials_rejected"]);
+const HEALTH_ERRORS = new Set(["sms_url_changed", "credentials_rejected", "messaging_service_changed"]);
 
 const diagnosis: z.ZodType<SignatureDiagnosis> = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("unsigned") }),
@@ -85,7 +85,10 @@ export class HealthDesk {
     const hook = this.#state.webhookUrl();
     const facts: ChannelFacts = { channelId: row.id, accountSid: row.accountSid, fromNumber: row.fromNumber, status: row.status, webhookUrl: hook, statusCallbackUrl: hook && `${hook}/status` };
     const client = await this.#state.client();
-    const read = row.numberSid ? await client.getIncomingNumber(row.numberSid) : await client.findIncomingNumber(row.fromNumber);
+    const [read, service] = await Promise.all([
+      row.numberSid ? client.getIncomingNumber(row.numberSid) : client.findIncomingNumber(row.fromNumber),
+      row.messagingServiceSid ? client.getMessagingService(row.messagingServiceSid) : null,
+    ]);
     const [pointsAt, lastIn, gaps] = await Promise.all([
       read.ok && read.value?.sms_url ? this.#channelAt(read.value.sms_url) : null,
       lastInboundAt(this.#state.db, row.id),
@@ -94,7 +97,7 @@ export class HealthDesk {
     const checks: HealthCheck[] = [
       credentialsCheck(facts, read),
       smsUrlCheck(facts, read, pointsAt),
-      messagingServiceCheck(),
+      messagingServiceCheck(facts, row.messagingServiceSid, service),
       signatureCheck(this.#failures(now)),
       statusCallbacksCheck(facts, gaps),
       inboundCheck(lastIn),
@@ -120,8 +123,15 @@ export class HealthDesk {
     if (row.errorCode && !HEALTH_ERRORS.has(row.errorCode)) return;
     const creds = checks.find((c) => c.id === "credentials")!;
     const sms = checks.find((c) => c.id === "sms_url")!;
+    const service = checks.find((c) => c.id === "messaging_service")!;
     const problem =
-      creds.status === "fail" ? { errorCode: "credentials_rejected", errorMessage: creds.message } : numberRead && sms.status !== "ok" ? { errorCode: "sms_url_changed", errorMessage: sms.message } : null;
+      creds.status === "fail"
+        ? { errorCode: "credentials_rejected", errorMessage: creds.message }
+        : numberRead && sms.status !== "ok"
+          ? { errorCode: "sms_url_changed", errorMessage: sms.message }
+          : service.status === "fail"
+            ? { errorCode: "messaging_service_changed", errorMessage: service.message }
+            : null;
     if (problem && (row.errorCode !== problem.errorCode || row.errorMessage !== problem.errorMessage)) await this.#state.update(problem);
     else if (!problem && row.errorCode) await this.#state.update({ errorCode: null, errorMessage: null });
     else return;

@@ -10,10 +10,13 @@ import { createTurn, messageBySid, setOptOut } from "../db/turns";
 import { MAX_WRONG_TRIES, attemptPairing } from "../domain/pairing/pairing";
 import { describeDecision, type PolicyDecision } from "../domain/policy";
 import { matchKeyword } from "../domain/twilio/keywords";
+import { clock } from "../lib/clock";
+import { maxTurnsPerSenderPerHour } from "../lib/config";
 import { newId } from "../lib/crypto";
 import { turnJob } from "../queue/job";
 import type { TurnLiveness } from "./liveness";
 import type { LocalStore } from "./local-store";
+import type { SenderLimit } from "./sender-limit";
 import type { SignalRouter } from "./signal-router";
 import type { ChannelState } from "./state";
 import type { WatchDesk } from "./watch-desk";
@@ -46,6 +49,7 @@ export class InboundDesk {
     readonly desk: WatchDesk,
     readonly router: SignalRouter,
     readonly liveness: TurnLiveness,
+    readonly limit: SenderLimit,
   ) {}
 
   /** Handles a MessageSid once: a retried or concurrent copy finds it recorded (and, when done, does nothing). */
@@ -121,11 +125,12 @@ export class InboundDesk {
     const { engine, q, version } = await state.policyQuery("receive_message", msg.from, paired);
     const decision = engine.decide(q);
     const policy = policyFacts(decision, describeDecision(decision, q), version);
-    if (decision.decision === "allow" && !pairingDrop) return this.#accept(msg, policy);
-    const dropReason = pairingDrop?.reason ?? (decision.reasons.length || decision.errors.length ? "policy_denied" : "not_paired");
+    const accepted = decision.decision === "allow" && !pairingDrop ? this.#accept(msg, policy) : null;
+    if (accepted && !accepted.drop) return accepted;
+    const dropReason = accepted?.drop?.reason ?? pairingDrop?.reason ?? (decision.reasons.length || decision.errors.length ? "policy_denied" : "not_paired");
     // Not for the agent, but it may still be the code a watch on this channel is waiting for.
     const fed = this.desk.store.hasWaiting() ? await this.router.ingest(msg, false) : null;
-    return { status: "dropped", dropReason, meta: { ...pairingDrop?.meta, policy, ...fed } };
+    return { status: "dropped", dropReason, meta: { ...pairingDrop?.meta, ...accepted?.drop?.meta, policy, ...fed } };
   }
 
   /** "paired" when the body is the active code; otherwise why the message is dropped if no policy admits it. */
@@ -164,11 +169,16 @@ export class InboundDesk {
     return { status: "signal", meta: await this.router.ingest(msg, await this.state.hubMayWait(Date.now())) };
   }
 
-  /** A message the agent receives: in message mode, once the number is registered, it becomes a turn. */
-  #accept(msg: MessageRow, policy: Record<string, unknown>): Outcome {
+  /**
+   * A message the agent receives: in message mode, once the number is registered, it becomes a turn — unless its
+   * sender already started MAX_TURNS_PER_SENDER_PER_HOUR turns in the last hour (`drop`: it is stored as dropped).
+   */
+  #accept(msg: MessageRow, policy: Record<string, unknown>): Outcome & { drop?: Drop } {
     const row = this.state.row;
     // A permitted sender may write before any phone has paired, so "pairing" channels run turns too.
     if (row.status !== "connected" && row.status !== "pairing") return { status: "received", meta: { policy, note: `no turn: the channel is ${row.status}` } };
+    const admission = this.limit.admit(msg.twilioSid ?? msg.id, msg.from, clock.now(), maxTurnsPerSenderPerHour(this.state.env));
+    if (!admission.admitted) return { status: "dropped", drop: { reason: "rate_limited", meta: { limit: admission.limit, window_s: 3600 } } };
     // The turn id derives from the message, so a redone message re-creates nothing.
     return { status: "received", meta: { policy }, turnId: `turn_${msg.id.slice(4)}` };
   }

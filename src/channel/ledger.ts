@@ -13,7 +13,10 @@ export type OutboxRow = {
   id: string;
   turn_id: string;
   to_addr: string;
+  /** The channel's number; once Twilio answers, the sender it used (a service picks one from its Sender Pool). */
   from_addr: string;
+  /** The Messaging Service the reply goes through (MG…), or null: sent From the number. Fixed at intent. */
+  service_sid: string | null;
   body: string;
   state: OutboxState;
   /** When the first attempt that may have reached Twilio began: reconciliation looks for messages from then on. */
@@ -51,6 +54,9 @@ export class Ledger {
         error_code TEXT, error_message TEXT, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL)`,
     );
     this.#sql.exec(`CREATE INDEX IF NOT EXISTS outbox_updated ON outbox (state, updated_at)`);
+    // service_sid: added with Messaging Services; rows from before it were all sent From the number.
+    const columns = new Set(this.#sql.exec<{ name: string }>(`PRAGMA table_info(outbox)`).toArray().map((c) => c.name));
+    if (!columns.has("service_sid")) this.#sql.exec(`ALTER TABLE outbox ADD COLUMN service_sid TEXT`);
     this.#sql.exec(`CREATE TABLE IF NOT EXISTS held_status (sid TEXT NOT NULL, status TEXT NOT NULL, error_code TEXT, at INTEGER NOT NULL)`);
     this.#sql.exec(`CREATE INDEX IF NOT EXISTS held_status_sid ON held_status (sid)`);
   }
@@ -64,13 +70,14 @@ export class Ledger {
   }
 
   /** Records the turn's reply before anything is sent; a second call for the turn returns the first row. */
-  record(m: { id: string; turnId: string; to: string; from: string; body: string }, now: number): OutboxRow {
+  record(m: { id: string; turnId: string; to: string; from: string; serviceSid?: string | null; body: string }, now: number): OutboxRow {
     this.#sql.exec(
-      `INSERT INTO outbox (id, turn_id, to_addr, from_addr, body, state, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'pending', 'pending', ?, ?) ON CONFLICT (turn_id) DO NOTHING`,
+      `INSERT INTO outbox (id, turn_id, to_addr, from_addr, service_sid, body, state, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 'pending', 'pending', ?, ?) ON CONFLICT (turn_id) DO NOTHING`,
       m.id,
       m.turnId,
       m.to,
       m.from,
+      m.serviceSid ?? null,
       m.body,
       now,
       now,
@@ -121,8 +128,8 @@ export class Ledger {
     return this.#sql.exec(`SELECT 1 FROM outbox WHERE sid = ? AND id != ?`, sid, exceptId).toArray().length > 0;
   }
 
-  /** Twilio has the message: record its SID and status, then every callback held for that SID. */
-  recordSid(id: string, sid: string, twilioStatus: string, now: number): OutboxRow {
+  /** Twilio has the message: record its SID, status and sender (`from`, when known), then every callback held for that SID. */
+  recordSid(id: string, sid: string, twilioStatus: string, now: number, from?: string | null): OutboxRow {
     const row = this.#sql.exec<OutboxRow>(`SELECT * FROM outbox WHERE id = ?`, id).one();
     if (row.sid) return row;
     let status = advanceStatus(row.status, twilioStatus).status;
@@ -133,7 +140,15 @@ export class Ledger {
     }
     this.#sql.exec(`DELETE FROM held_status WHERE sid = ?`, sid);
     return this.#sql
-      .exec<OutboxRow>(`UPDATE outbox SET state = 'sent', sid = ?, status = ?, error_code = ?, error_message = NULL, updated_at = ? WHERE id = ? RETURNING *`, sid, status, errorCode, now, id)
+      .exec<OutboxRow>(
+        `UPDATE outbox SET state = 'sent', sid = ?, status = ?, error_code = ?, error_message = NULL, from_addr = coalesce(?, from_addr), updated_at = ? WHERE id = ? RETURNING *`,
+        sid,
+        status,
+        errorCode,
+        from || null,
+        now,
+        id,
+      )
       .one();
   }
 

@@ -28,6 +28,7 @@ import { LocalStore } from "./local-store";
 import { numberInUse, releaseNumber } from "./number-claim";
 import type { DeliverOutcome } from "./replies";
 import { Schedule } from "./schedule";
+import { SenderLimit } from "./sender-limit";
 import type { SignalFacts } from "./signal-access";
 import { SignalRouter, type HubClaim, type HubOffer } from "./signal-router";
 import { ChannelState, type SignedRequest } from "./state";
@@ -48,6 +49,7 @@ export interface ChannelSetup {
   accountSid: string;
   authToken: string;
   fromNumber: string;
+  messagingServiceSid?: string | null;
   dispatchMode: "message" | "signal";
 }
 
@@ -79,16 +81,18 @@ export class ChannelObject extends DurableObject<Env> {
     this.#state = new ChannelState(env, createDb(env.DB), this.#local);
     const liveness = new TurnLiveness(env, this.#local, this.#schedule);
     this.#router = new SignalRouter(env, this.#watches, this.#state);
-    this.#inbound = new InboundDesk(this.#state, this.#local, this.#watches, this.#router, liveness);
+    const limits = new SenderLimit(ctx.storage.sql);
+    this.#inbound = new InboundDesk(this.#state, this.#local, this.#watches, this.#router, liveness, limits);
     const ledger = new Ledger(ctx.storage.sql);
     this.#turns = new TurnDesk(this.#state, this.#local, ledger);
-    registerUpkeep({ env, schedule: this.#schedule, state: this.#state, local: this.#local, ledger, watches: this.#watches, liveness });
+    registerUpkeep({ env, schedule: this.#schedule, state: this.#state, local: this.#local, ledger, limits, watches: this.#watches, liveness });
     this.#health = new HealthDesk(ctx.storage.sql, this.#state);
     this.#health.onChanged = () => this.#emitChannel();
     registerHealth(this.#schedule, this.#state, this.#health);
     ctx.blockConcurrencyWhile(async () => {
       this.#local.migrate();
       ledger.migrate();
+      limits.migrate();
       this.#health.migrate();
       this.#watches.store.migrate();
       this.#schedule.migrate();
@@ -115,6 +119,7 @@ export class ChannelObject extends DurableObject<Env> {
       authTokenSealed: await seal(required(this.env, "ENCRYPTION_KEY"), input.authToken, input.id),
       fromNumber: input.fromNumber,
       numberSid: null,
+      messagingServiceSid: input.messagingServiceSid ?? null,
       pairingCode: null,
       pairingExpiresAt: null,
       createdAt: now,
@@ -150,10 +155,10 @@ export class ChannelObject extends DurableObject<Env> {
     return ok(await this.#state.view());
   }
 
-  /** Agent, dispatch mode and Twilio settings. New credentials or number re-run the registration. */
+  /** Agent, dispatch mode and Twilio settings. New credentials, number or Messaging Service re-run the registration. */
   async update(
     channelId: string,
-    patch: { agentId?: string; dispatchMode?: "message" | "signal"; accountSid?: string; authToken?: string; fromNumber?: string },
+    patch: { agentId?: string; dispatchMode?: "message" | "signal"; accountSid?: string; authToken?: string; fromNumber?: string; messagingServiceSid?: string | null },
   ): Promise<Result<ChannelView>> {
     const row = await this.#state.load(channelId);
     if (!row) return notFound();
@@ -163,8 +168,11 @@ export class ChannelObject extends DurableObject<Env> {
     if (patch.accountSid) next.accountSid = patch.accountSid;
     if (patch.fromNumber) next.fromNumber = patch.fromNumber;
     if (patch.authToken !== undefined) next.authTokenSealed = await seal(required(this.env, "ENCRYPTION_KEY"), patch.authToken, channelId);
+    // The same service written in another case is no change (and no new registration).
+    const service = patch.messagingServiceSid !== undefined && patch.messagingServiceSid?.toLowerCase() !== row.messagingServiceSid?.toLowerCase();
+    if (service) next.messagingServiceSid = patch.messagingServiceSid;
     const moves = (patch.accountSid && patch.accountSid !== row.accountSid) || (patch.fromNumber && patch.fromNumber !== row.fromNumber);
-    const reRegister = moves || patch.authToken !== undefined;
+    const reRegister = moves || patch.authToken !== undefined || service;
     if (moves) {
       const moved = await this.#state.updateClaimingNumber(next);
       if (!moved) return numberInUse(this.#state, next.accountSid ?? row.accountSid, next.fromNumber ?? row.fromNumber, channelId);

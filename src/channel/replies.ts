@@ -38,7 +38,7 @@ export const CLOCK_SKEW_MS = 2 * 60_000;
 /** Queue delay before asking again when the outcome could not be decided now. */
 const RETRY_S = { ambiguous: 10, listing: 30 } as const;
 
-export async function deliverReply(deps: ReplyDeps, intent: { id: string; turnId: string; to: string; from: string; body: string }): Promise<DeliverOutcome> {
+export async function deliverReply(deps: ReplyDeps, intent: { id: string; turnId: string; to: string; from: string; serviceSid?: string | null; body: string }): Promise<DeliverOutcome> {
   const { ledger } = deps;
   let row = ledger.forTurn(intent.turnId) ?? ledger.record(intent, deps.now());
   await deps.copy(row);
@@ -48,8 +48,10 @@ export async function deliverReply(deps: ReplyDeps, intent: { id: string; turnId
 
   const twilio = await deps.twilio();
   if (row.state === "sending") {
-    // An earlier attempt may have reached Twilio: adopt its message rather than send another.
-    const listed = await twilio.listRecentMessages({ To: row.to_addr, From: row.from_addr, createdSince: row.attempt_started_at! - CLOCK_SKEW_MS });
+    // An earlier attempt may have reached Twilio: adopt its message rather than send another. Through a Messaging
+    // Service the sender is whichever pool number Twilio picked, so the list cannot be filtered by From.
+    const since = row.attempt_started_at! - CLOCK_SKEW_MS;
+    const listed = await twilio.listRecentMessages(row.service_sid ? { To: row.to_addr, createdSince: since } : { To: row.to_addr, From: row.from_addr, createdSince: since });
     await deps.step?.("listed");
     if (!listed.ok || !listed.value.complete) {
       const why = listed.ok ? "Twilio's message list was too long to check" : listed.error.message;
@@ -57,7 +59,7 @@ export async function deliverReply(deps: ReplyDeps, intent: { id: string; turnId
       return { status: "retry", delaySeconds: RETRY_S.listing, reason: `could not check Twilio for an earlier send: ${why}` };
     }
     const found = adoptable(ledger, row, listed.value.messages);
-    if (found) return settleSent(deps, ledger.recordSid(row.id, found.sid, found.status, deps.now()));
+    if (found) return settleSent(deps, ledger.recordSid(row.id, found.sid, found.status, deps.now(), found.from));
     const wait = row.answered ? 0 : (row.last_attempt_at ?? 0) + deps.settleMs - deps.now();
     if (wait > 0) return { status: "retry", delaySeconds: Math.ceil(wait / 1000), reason: "waiting for Twilio to finish an unanswered attempt before sending again" };
   }
@@ -71,9 +73,11 @@ export async function deliverReply(deps: ReplyDeps, intent: { id: string; turnId
 
   row = ledger.startAttempt(row.id, deps.now());
   await deps.step?.("attempting");
-  const res = await twilio.sendMessage({ To: row.to_addr, From: row.from_addr, Body: row.body, ...(deps.statusCallbackUrl ? { StatusCallback: deps.statusCallbackUrl } : {}) });
+  const callback = deps.statusCallbackUrl ? { StatusCallback: deps.statusCallbackUrl } : {};
+  const sender = row.service_sid ? { MessagingServiceSid: row.service_sid } : { From: row.from_addr };
+  const res = await twilio.sendMessage({ To: row.to_addr, ...sender, Body: row.body, ...callback });
   await deps.step?.("answered");
-  if (res.ok) return settleSent(deps, ledger.recordSid(row.id, res.value.sid, res.value.status, deps.now()));
+  if (res.ok) return settleSent(deps, ledger.recordSid(row.id, res.value.sid, res.value.status, deps.now(), res.value.from));
 
   const failure = res.error;
   if (isRefusal(failure)) {
@@ -99,12 +103,15 @@ function isRefusal(f: TwilioFailure): f is Extract<TwilioFailure, { status: numb
 
 /**
  * The one listed message that can be this attempt's: created at or after the attempt began (less the clock skew),
- * same To, From and Body, and not already another reply's. Oldest first, so the earliest attempt is the one kept.
+ * same To and Body, from the same sender (the number, or any number of the same Messaging Service), and not already
+ * another reply's. Oldest first, so the earliest attempt is the one kept.
  */
 function adoptable(ledger: Ledger, row: OutboxRow, listed: ListedMessage[]): ListedMessage | undefined {
   const since = row.attempt_started_at! - CLOCK_SKEW_MS;
+  const service = row.service_sid?.toLowerCase();
+  const sameSender = (m: ListedMessage) => (service ? m.messaging_service_sid?.toLowerCase() === service : m.from === row.from_addr);
   return listed
-    .filter((m) => m.created >= since && m.to === row.to_addr && m.from === row.from_addr && m.body === row.body && !ledger.sidTaken(m.sid, row.id))
+    .filter((m) => m.created >= since && m.to === row.to_addr && sameSender(m) && m.body === row.body && !ledger.sidTaken(m.sid, row.id))
     .sort((a, b) => a.created - b.created)[0];
 }
 

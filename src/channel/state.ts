@@ -13,7 +13,7 @@ import { TwilioClient } from "../domain/twilio/rest";
 import { registerNumber, type RegistrationResult } from "../domain/twilio/registration";
 import { validateTwilioSignature, type FormParams } from "../domain/twilio/signature";
 import type { SeenRequest } from "../domain/twilio/signature-diagnosis";
-import { externalUrl, required, twilioApiBase } from "../lib/config";
+import { externalUrl, required, twilioApiBase, twilioMessagingApiBase } from "../lib/config";
 import { unseal } from "../lib/crypto";
 import { GroupCommit } from "../lib/group-commit";
 import type { LocalStore } from "./local-store";
@@ -158,7 +158,7 @@ export class ChannelState {
   }
 
   async client(): Promise<TwilioClient> {
-    return new TwilioClient({ baseUrl: twilioApiBase(this.env), accountSid: this.row.accountSid, authToken: await this.token() });
+    return new TwilioClient({ baseUrl: twilioApiBase(this.env), messagingBaseUrl: twilioMessagingApiBase(this.env), accountSid: this.row.accountSid, authToken: await this.token() });
   }
 
   webhookUrl(): string | null {
@@ -182,7 +182,12 @@ export class ChannelState {
   async register(): Promise<void> {
     const ext = externalUrl(this.env);
     const result: RegistrationResult = ext.ok
-      ? await registerNumber(await this.client(), { accountSid: this.row.accountSid, fromNumber: this.row.fromNumber, smsUrl: webhookUrl(ext.url, this.row.id)! })
+      ? await registerNumber(await this.client(), {
+          accountSid: this.row.accountSid,
+          fromNumber: this.row.fromNumber,
+          smsUrl: webhookUrl(ext.url, this.row.id)!,
+          messagingServiceSid: this.row.messagingServiceSid,
+        })
       : { ok: false, error: { code: "invalid_external_url", message: ext.reason } };
     if (!result.ok) {
       await this.update({ status: "failed", errorCode: result.error.code, errorMessage: result.error.message });

@@ -89,7 +89,14 @@ export class TurnDesk {
       return { status: "failed", messageId: null, reason: "empty reply" };
     }
     const existing = this.ledger.forTurn(turnId) ?? (await this.#legacyReply(turnId));
-    const outcome = await deliverReply(this.#replyDeps(), { id: existing?.id ?? newId("msg"), turnId, to: turn.sender, from: state.row.fromNumber, body: existing?.body ?? body });
+    const outcome = await deliverReply(this.#replyDeps(), {
+      id: existing?.id ?? newId("msg"),
+      turnId,
+      to: turn.sender,
+      from: state.row.fromNumber,
+      serviceSid: state.row.messagingServiceSid,
+      body: existing?.body ?? body,
+    });
     const facts = { steps: info.steps ?? null, toolCalls: info.toolCalls ? JSON.stringify(info.toolCalls) : null };
     if (outcome.status === "sent") await this.end(turnId, { status: "completed", replyMessageId: outcome.messageId, ...facts });
     else if (outcome.status === "failed") await this.end(turnId, { status: "failed", error: outcome.reason, replyMessageId: outcome.messageId, ...facts });

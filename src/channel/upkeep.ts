@@ -6,6 +6,7 @@ import type { Ledger } from "./ledger";
 import { TURN_CHECK, type TurnLiveness } from "./liveness";
 import type { LocalStore } from "./local-store";
 import type { Schedule } from "./schedule";
+import type { SenderLimit } from "./sender-limit";
 import type { ChannelState } from "./state";
 import { WATCH_EXPIRY, type WatchDesk } from "./watch-desk";
 
@@ -18,6 +19,7 @@ export interface UpkeepParts {
   state: ChannelState;
   local: LocalStore;
   ledger: Ledger;
+  limits: SenderLimit;
   watches: WatchDesk;
   liveness: TurnLiveness;
 }
@@ -44,13 +46,14 @@ export async function adoptWatchExpiry(schedule: Schedule, watches: WatchDesk) {
   if (next !== null && schedule.when(WATCH_EXPIRY, "next") === null) await schedule.schedule(WATCH_EXPIRY, "next", next);
 }
 
-async function sweep({ env, state, local, ledger, watches, liveness }: UpkeepParts, channelId: string | null, now: number): Promise<number | null> {
+async function sweep({ env, state, local, ledger, limits, watches, liveness }: UpkeepParts, channelId: string | null, now: number): Promise<number | null> {
   watches.store.purge(now, signalRetentionMs(env));
   const row = channelId ? await state.load(channelId) : null;
   if (channelId && !row) return null;
   if (row) {
     local.sweep(now, retentionMs(env), row.pairingCode);
     ledger.sweep(now, retentionMs(env));
+    limits.sweep(now);
     await liveness.sweep(row.id, now);
     return now + SWEEP_EVERY_MS;
   }

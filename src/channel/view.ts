@@ -14,7 +14,7 @@ export interface ChannelView {
   status_callback_url: string | null;
   pairing: { code: string; expires_at: string } | null;
   paired_addresses: { address: string; paired_at: string }[];
-  config: { account_sid: string; from_number: string };
+  config: { account_sid: string; from_number: string; messaging_service_sid: string | null };
   created_at: string;
   updated_at: string;
 }
@@ -46,7 +46,7 @@ export function toChannelView(
     status_callback_url: hook && `${hook}/status`,
     pairing: pairingActive ? { code: row.pairingCode!, expires_at: iso(row.pairingExpiresAt!) } : null,
     paired_addresses: paired.map((p) => ({ address: p.address, paired_at: iso(p.pairedAt) })),
-    config: { account_sid: row.accountSid, from_number: row.fromNumber },
+    config: { account_sid: row.accountSid, from_number: row.fromNumber, messaging_service_sid: row.messagingServiceSid },
     created_at: iso(row.createdAt),
     updated_at: iso(row.updatedAt),
   };

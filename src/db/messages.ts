@@ -2,6 +2,7 @@
 // arriving at once, land on one row; `processed_at` marks rows the channel object has fully handled.
 import { sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
+import { explainTwilioError } from "../domain/twilio/error-codes";
 import { prebuilt, type Prebuilt } from "./prebuilt";
 import { messages, type MessageRow } from "./schema";
 
@@ -60,6 +61,8 @@ export function messageView(m: MessageRow) {
     twilio_sid: m.twilioSid,
     error_code: m.errorCode,
     error_message: m.errorMessage,
+    /** The same error explained: what happened and what to do (null when there is none). */
+    error: explainTwilioError(m.errorCode, m.errorMessage),
     encoding: m.encoding,
     segments: m.segments,
     turn_id: m.turnId,

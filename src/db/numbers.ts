@@ -21,8 +21,8 @@ export async function channelWithNumber(db: Db, accountSid: string, fromNumber: 
 /** Inserts the row unless its id or handle is taken or another channel has its number; false when nothing was written. */
 export async function insertChannelIfNumberFree(db: Db, row: ChannelRow): Promise<boolean> {
   const r = row;
-  const result = await db.run(sql`INSERT INTO channels (id, space_id, agent_id, provider, handle, dispatch_mode, status, error_code, error_message, account_sid, auth_token_sealed, from_number, number_sid, pairing_code, pairing_expires_at, created_at, updated_at)
-    SELECT ${r.id}, ${r.spaceId}, ${r.agentId}, ${r.provider}, ${r.handle}, ${r.dispatchMode}, ${r.status}, ${r.errorCode}, ${r.errorMessage}, ${r.accountSid}, ${r.authTokenSealed}, ${r.fromNumber}, ${r.numberSid}, ${r.pairingCode}, ${r.pairingExpiresAt}, ${r.createdAt}, ${r.updatedAt}
+  const result = await db.run(sql`INSERT INTO channels (id, space_id, agent_id, provider, handle, dispatch_mode, status, error_code, error_message, account_sid, auth_token_sealed, from_number, number_sid, messaging_service_sid, pairing_code, pairing_expires_at, created_at, updated_at)
+    SELECT ${r.id}, ${r.spaceId}, ${r.agentId}, ${r.provider}, ${r.handle}, ${r.dispatchMode}, ${r.status}, ${r.errorCode}, ${r.errorMessage}, ${r.accountSid}, ${r.authTokenSealed}, ${r.fromNumber}, ${r.numberSid}, ${r.messagingServiceSid}, ${r.pairingCode}, ${r.pairingExpiresAt}, ${r.createdAt}, ${r.updatedAt}
     WHERE NOT EXISTS (SELECT 1 FROM channels WHERE lower(account_sid) = lower(${r.accountSid}) AND from_number = ${r.fromNumber})
     ON CONFLICT DO NOTHING`);
   return result.meta.changes > 0;

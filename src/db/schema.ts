@@ -36,6 +36,8 @@ export const channels = sqliteTable("channels", {
   authTokenSealed: text("auth_token_sealed").notNull(),
   fromNumber: text("from_number").notNull(),
   numberSid: text("number_sid"),
+  /** A Messaging Service (MG…) replies are sent through (US A2P 10DLC); null: sent from the number itself. */
+  messagingServiceSid: text("messaging_service_sid"),
   pairingCode: text("pairing_code"),
   pairingExpiresAt: integer("pairing_expires_at"),
   createdAt: integer("created_at").notNull().default(now),

@@ -63,7 +63,8 @@ export async function copyOutbound(db: Db, m: OutboundCopy): Promise<MessageRow 
     .values({ ...m, direction: "outbound", meta: null, updatedAt: now })
     .onConflictDoUpdate({
       target: messages.id,
-      set: { status: m.status, twilioSid: m.twilioSid, errorCode: m.errorCode, errorMessage: m.errorMessage, updatedAt: now },
+      // from: a Messaging Service's reply learns its sender (the pool number Twilio picked) from Twilio's answer.
+      set: { status: m.status, from: m.from, twilioSid: m.twilioSid, errorCode: m.errorCode, errorMessage: m.errorMessage, updatedAt: now },
       setWhere: sql`${rankOf(messages.status)} <= ${rankOf(sql`excluded.status`)}`,
     })
     .returning()

@@ -49,6 +49,17 @@ export function twilioApiBase(env: Env): string {
   return (blank(env.TWILIO_API_BASE) ?? "https://api.twilio.com").replace(/\/+$/, "");
 }
 
+/** Twilio's Messaging API (messaging.twilio.com), where Messaging Services live. */
+export function twilioMessagingApiBase(env: Env): string {
+  return (blank(env.TWILIO_MESSAGING_API_BASE) ?? "https://messaging.twilio.com").replace(/\/+$/, "");
+}
+
+/** MAX_TURNS_PER_SENDER_PER_HOUR: a positive whole number, 30 unless set to one. */
+export function maxTurnsPerSenderPerHour(env: Env): number {
+  const n = Number(blank(env.MAX_TURNS_PER_SENDER_PER_HOUR) ?? 30);
+  return Number.isInteger(n) && n > 0 ? n : 30;
+}
+
 export function twilioDefaults(env: Env): TwilioDefaults {
   return {
     account_sid: blank(env.VOICE_TWILIO_ACCOUNT_SID),

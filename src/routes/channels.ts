@@ -11,7 +11,7 @@ import { channelWithNumber } from "../db/numbers";
 import { messageView } from "../db/messages";
 import { listTurns } from "../db/turns";
 import { agents, spaces } from "../db/schema";
-import { ACCOUNT_SID, E164 } from "../domain/phone";
+import { ACCOUNT_SID, E164, MESSAGING_SERVICE_SID } from "../domain/phone";
 import { newChannelId } from "../lib/channel-id";
 import { externalUrl, required, twilioDefaults } from "../lib/config";
 import { AppError, notFound } from "../lib/errors";
@@ -21,6 +21,13 @@ import { validate } from "../lib/validate";
 const accountSid = z.string().trim().regex(ACCOUNT_SID, "must be AC followed by 32 hex characters");
 const fromNumber = z.string().trim().regex(E164, "must be an E.164 number such as +15551234567");
 const authToken = z.string().trim().min(1, "must not be empty").max(200);
+/** A Messaging Service to send replies through; "" or null: none (replies go out from the number itself). */
+const messagingServiceSid = z
+  .string()
+  .trim()
+  .refine((v) => v === "" || MESSAGING_SERVICE_SID.test(v), "must be MG followed by 32 hex characters")
+  .nullable()
+  .transform((v) => v || null);
 const dispatchMode = z.enum(["message", "signal"]);
 
 const createChannel = z.object({
@@ -28,14 +35,20 @@ const createChannel = z.object({
   space_id: z.string().min(1),
   agent_id: z.string().min(1),
   dispatch_mode: dispatchMode.optional(),
-  config: z.object({ account_sid: z.string().optional(), auth_token: z.string().optional(), from_number: z.string().optional() }).strict().default({}),
+  config: z
+    .object({ account_sid: z.string().optional(), auth_token: z.string().optional(), from_number: z.string().optional(), messaging_service_sid: messagingServiceSid.optional() })
+    .strict()
+    .default({}),
 });
 
 const patchChannel = z
   .object({
     agent_id: z.string().min(1).optional(),
     dispatch_mode: dispatchMode.optional(),
-    config: z.object({ account_sid: accountSid.optional(), auth_token: authToken.optional(), from_number: fromNumber.optional() }).strict().optional(),
+    config: z
+      .object({ account_sid: accountSid.optional(), auth_token: authToken.optional(), from_number: fromNumber.optional(), messaging_service_sid: messagingServiceSid.optional() })
+      .strict()
+      .optional(),
   })
   .strict();
 
@@ -91,7 +104,16 @@ export const channelRoutes = new Hono<{ Bindings: Env }>()
     if (holder) unwrap(numberInUseFailure(holder, config.account_sid, config.from_number));
     const id = await newChannelId(required(c.env, "ENCRYPTION_KEY"));
     const stub = channelStub(c.env, id);
-    const input = { id, spaceId: body.space_id, agentId: body.agent_id, accountSid: config.account_sid, authToken: config.auth_token, fromNumber: config.from_number, dispatchMode: body.dispatch_mode ?? "message" };
+    const input = {
+      id,
+      spaceId: body.space_id,
+      agentId: body.agent_id,
+      accountSid: config.account_sid,
+      authToken: config.auth_token,
+      fromNumber: config.from_number,
+      messagingServiceSid: body.config.messaging_service_sid ?? null,
+      dispatchMode: body.dispatch_mode ?? "message",
+    };
     // Handles are allocated optimistically; a concurrent create that took the same one makes us pick again.
     for (let attempt = 0; attempt < 5; attempt++) {
       const result = await stub.setup(input, await nextHandle(db));
@@ -126,6 +148,7 @@ export const channelRoutes = new Hono<{ Bindings: Env }>()
       accountSid: body.config?.account_sid,
       authToken: body.config?.auth_token,
       fromNumber: body.config?.from_number,
+      messagingServiceSid: body.config?.messaging_service_sid,
     });
     return c.json(unwrap(result));
   })

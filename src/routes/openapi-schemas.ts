@@ -46,6 +46,13 @@ const watchRequest = strict(
   ["timeout_s"],
 );
 
+/** "" or null: none. A change registers the number again (and reads the service). */
+const serviceSid: Schema = {
+  type: ["string", "null"],
+  pattern: "^(MG[0-9a-fA-F]{32})?$",
+  description: "A Messaging Service (MG…) to send replies through (US A2P 10DLC); it must defer incoming texts to the number's webhook. Empty or null: none.",
+};
+
 export const schemas: Record<string, Schema> = {
   Error: obj({ error: obj({ code: str("A stable machine code, e.g. validation_error."), message: str("A client-safe message."), details: { description: "Structured details, e.g. {issues:[{path,message}]}." } }, ["code", "message"]) }),
   Space: obj({ id: str(), name: str(), created_at: time }),
@@ -77,7 +84,7 @@ export const schemas: Record<string, Schema> = {
     status_callback_url: nullStr(),
     pairing: { oneOf: [ref("Pairing"), { type: "null" }] },
     paired_addresses: { type: "array", items: obj({ address: str(), paired_at: time }) },
-    config: obj({ account_sid: str(), from_number: str() }),
+    config: obj({ account_sid: str(), from_number: str(), messaging_service_sid: nullStr("The Messaging Service replies go through (MG…), or null: sent from the number.") }),
     created_at: time,
     updated_at: time,
   }),
@@ -87,7 +94,15 @@ export const schemas: Record<string, Schema> = {
       space_id: str(),
       agent_id: str("Must belong to space_id."),
       dispatch_mode: { enum: ["message", "signal"], default: "message" },
-      config: strict({ account_sid: str("Defaults to VOICE_TWILIO_ACCOUNT_SID."), auth_token: str("Defaults to VOICE_TWILIO_AUTH_TOKEN; stored encrypted, never returned."), from_number: str("E.164; defaults to VOICE_TWILIO_FROM_NUMBER.") }, []),
+      config: strict(
+        {
+          account_sid: str("Defaults to VOICE_TWILIO_ACCOUNT_SID."),
+          auth_token: str("Defaults to VOICE_TWILIO_AUTH_TOKEN; stored encrypted, never returned."),
+          from_number: str("E.164; defaults to VOICE_TWILIO_FROM_NUMBER."),
+          messaging_service_sid: serviceSid,
+        },
+        [],
+      ),
     },
     ["provider", "space_id", "agent_id"],
   ),
@@ -95,7 +110,15 @@ export const schemas: Record<string, Schema> = {
     {
       agent_id: str(),
       dispatch_mode: { enum: ["message", "signal"] },
-      config: strict({ account_sid: str(undefined, { pattern: "^AC[0-9a-fA-F]{32}$" }), auth_token: str(undefined, { minLength: 1, maxLength: 200 }), from_number: str(undefined, { pattern: "^\\+[1-9]\\d{1,14}$" }) }, []),
+      config: strict(
+        {
+          account_sid: str(undefined, { pattern: "^AC[0-9a-fA-F]{32}$" }),
+          auth_token: str(undefined, { minLength: 1, maxLength: 200 }),
+          from_number: str(undefined, { pattern: "^\\+[1-9]\\d{1,14}$" }),
+          messaging_service_sid: serviceSid,
+        },
+        [],
+      ),
     },
     [],
   ),
@@ -127,10 +150,23 @@ export const schemas: Record<string, Schema> = {
     to: str(),
     body: str(),
     status: str("inbound: received | pairing | signal | keyword | dropped; outbound: pending | queued | sending | sent | delivered | undelivered | failed …"),
-    drop_reason: nullStr(),
+    drop_reason: nullStr("Why a dropped text ran no turn: not_paired, policy_denied, pairing_code_wrong, rate_limited (MAX_TURNS_PER_SENDER_PER_HOUR) …"),
     twilio_sid: nullStr(),
-    error_code: nullStr(),
+    error_code: nullStr("Twilio's error code (e.g. 30034), or textgate's own (recipient_opted_out)."),
     error_message: nullStr(),
+    error: {
+      oneOf: [
+        obj({
+          code: nullStr(),
+          message: str("Twilio's words, or its title for the code."),
+          explanation: str("What happened, for the owner."),
+          hint: nullStr("What to do about it."),
+          more_info: nullStr("Twilio's page for the code: https://www.twilio.com/docs/errors/<code>."),
+        }),
+        { type: "null" },
+      ],
+      description: "error_code and error_message explained (README: Twilio error codes).",
+    },
     encoding: nullStr(),
     segments: { type: ["integer", "null"] },
     turn_id: nullStr(),

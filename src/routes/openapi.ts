@@ -63,7 +63,7 @@ const paths: Obj = {
     patch: op(
       "updateChannel",
       "channels",
-      "Change the agent, the dispatch mode or the Twilio credentials. 409 number_in_use when the new account + number belongs to another channel.",
+      "Change the agent, the dispatch mode, the Twilio credentials or the Messaging Service (each Twilio change registers again). 409 number_in_use when the new account + number belongs to another channel.",
       { 200: res("The channel.", ref("Channel")), ...errs(400, 401, 404, 409, 415) },
       { requestBody: body(ref("PatchChannel")) },
     ),

@@ -23,6 +23,11 @@ export const ERROR_HINTS: Record<string, string> = {
     "Twilio can only deliver texts to a public URL. Set SERVER_EXTERNAL_URL to your public https URL (for example your workers.dev address), then retry.",
   twilio_unreachable: "Twilio's API could not be reached or was not answering normally. This is usually temporary: retry in a moment.",
   twilio_error: "Twilio refused the request. The message above includes Twilio's error code; fix what it names, then retry.",
+  messaging_service_not_found:
+    "The Messaging Service SID is not a service of this Twilio account. Copy it (MG…) from the Twilio Console, Messaging → Services, into Twilio settings below, or clear it, then retry.",
+  messaging_service_inbound:
+    "The Messaging Service takes this number's incoming texts and sends them elsewhere. Change its Integration setting as the message says, then retry.",
+  messaging_service_changed: "The Messaging Service's incoming-text setting changed; see Diagnostics below for what to set in the Twilio Console.",
 };
 
 export const hintFor = (code: string) => ERROR_HINTS[code] ?? "Fix what the message above names, then retry.";
@@ -34,6 +39,7 @@ const DROP_REASONS: Record<string, string> = {
   pairing_code_expired: "Ignored: the pairing code had expired.",
   pairing_locked: "Ignored: too many wrong pairing codes from this phone, so pairing is locked for it.",
   policy_denied: "Ignored: the policies do not let the agent receive texts from this sender.",
+  rate_limited: "Ignored: this phone already started as many agent turns in the last hour as MAX_TURNS_PER_SENDER_PER_HOUR allows, so no turn ran.",
 };
 
 /** A dropped message's reason in words; reasons added later still read sensibly. */
@@ -42,6 +48,8 @@ export function dropReasonText(reason: string | null, meta: Record<string, unkno
   const text = DROP_REASONS[reason] ?? `Ignored: ${reason.replace(/_/g, " ")}.`;
   const left = meta?.tries_left;
   if (reason === "pairing_code_wrong" && typeof left === "number") return `${text.slice(0, -1)} (${left} ${left === 1 ? "try" : "tries"} left).`;
+  const limit = meta?.limit;
+  if (reason === "rate_limited" && typeof limit === "number") return `${text.slice(0, -1)} (${limit} an hour).`;
   const policy = meta?.policy;
   const why = policy && typeof policy === "object" && "explanation" in policy && typeof policy.explanation === "string" ? policy.explanation : null;
   return reason === "policy_denied" && why ? `${text} ${why}` : text;

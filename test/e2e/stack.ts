@@ -33,6 +33,7 @@ export async function startLocalStack(): Promise<LocalStack> {
         ADMIN_TOKEN,
         ENCRYPTION_KEY: "e2e-encryption-key-not-for-production",
         TWILIO_API_BASE: emulator.url,
+        TWILIO_MESSAGING_API_BASE: emulator.url,
         VOICE_TWILIO_ACCOUNT_SID: EMULATOR_ACCOUNT_SID,
         VOICE_TWILIO_AUTH_TOKEN: EMULATOR_AUTH_TOKEN,
         VOICE_TWILIO_FROM_NUMBER: EMULATOR_NUMBER,

@@ -22,3 +22,16 @@ export async function seedAgent(handle?: string) {
   const agent = await json(api("POST", "/api/agents", { name: "Assistant", space_id: space.id, ...(handle ? { handle } : {}) }));
   return { space, agent };
 }
+
+/** Signs in to the settings UI through its form; the Cookie header to send with page requests. */
+export async function uiCookie(): Promise<string> {
+  const res = await exports.default.fetch(
+    new Request(`${BASE}/sign-in`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", origin: BASE }, body: new URLSearchParams({ token: env.ADMIN_TOKEN }).toString(), redirect: "manual" }),
+  );
+  return res.headers.get("set-cookie")!.split(";")[0]!;
+}
+
+/** A settings page (or part) as the signed-in owner sees it. */
+export async function uiPage(path: string): Promise<string> {
+  return (await exports.default.fetch(new Request(`${BASE}${path}`, { headers: { cookie: await uiCookie() } }))).text();
+}

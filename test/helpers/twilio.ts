@@ -19,7 +19,7 @@ export async function fakeAccount(numbers: { phone_number: string; sms?: boolean
 
 export async function fakeState(sid: string): Promise<{
   numbers: FakeAccount["numbers"];
-  messages: { sid: string; to: string; from: string; body: string; status_callback: string | null }[];
+  messages: { sid: string; to: string; from: string; body: string; status_callback: string | null; messaging_service_sid: string | null }[];
   requests: { method: string; path: string; form: Record<string, string> }[];
 }> {
   return (await fake(`/accounts/${sid}/state`)).json();
@@ -41,6 +41,28 @@ export async function seedSentMessage(sid: string, m: { to: string; from: string
 export async function changeNumberElsewhere(sid: string, number: string, fields: { sms_url?: string; sms_method?: string; sms_application_sid?: string }) {
   const res = await fake(`/accounts/${sid}/numbers/${encodeURIComponent(number)}`, { method: "POST", body: JSON.stringify(fields) });
   if (!res.ok) throw new Error(`fake number change failed: ${res.status}`);
+}
+
+export interface ServiceFields {
+  friendly_name?: string;
+  inbound_request_url?: string | null;
+  inbound_method?: "GET" | "POST" | null;
+  use_inbound_webhook_on_number?: boolean;
+  /** The Sender Pool: phone numbers of the account. */
+  numbers?: string[];
+}
+
+/** A Messaging Service in the fake account (as made in the Twilio console): defers inbound to the number unless told. */
+export async function fakeService(accountSid: string, fields: ServiceFields = {}): Promise<{ sid: string } & Required<ServiceFields>> {
+  const res = await fake(`/accounts/${accountSid}/services`, { method: "POST", body: JSON.stringify(fields) });
+  if (res.status !== 201) throw new Error(`fake service creation failed: ${res.status}`);
+  return res.json();
+}
+
+/** Changes a Messaging Service the way the Twilio console would: no API request of ours is recorded. */
+export async function changeServiceElsewhere(accountSid: string, serviceSid: string, fields: ServiceFields) {
+  const res = await fake(`/accounts/${accountSid}/services/${serviceSid}`, { method: "POST", body: JSON.stringify(fields) });
+  if (!res.ok) throw new Error(`fake service change failed: ${res.status}`);
 }
 
 let seq = 0;
@@ -70,8 +92,11 @@ export function sms(channel: { id: string; config: { account_sid: string; from_n
 }
 
 /** A space, agent, fake account and a channel registered against it (status pairing). */
-export async function seedChannel(opts: { numbers?: { phone_number: string; sms?: boolean }[]; dispatch_mode?: "message" | "signal"; handle?: string } = {}) {
+export async function seedChannel(
+  opts: { numbers?: { phone_number: string; sms?: boolean }[]; dispatch_mode?: "message" | "signal"; handle?: string; service?: (account: FakeAccount) => Promise<string> } = {},
+) {
   const account = await fakeAccount(opts.numbers);
+  const service = opts.service ? await opts.service(account) : undefined;
   const space = await json(api("POST", "/api/spaces", { name: "Home" }));
   const agent = await json(api("POST", "/api/agents", { name: "Assistant", space_id: space.id, ...(opts.handle ? { handle: opts.handle } : {}) }));
   const res = await api("POST", "/api/channels", {
@@ -79,7 +104,7 @@ export async function seedChannel(opts: { numbers?: { phone_number: string; sms?
     space_id: space.id,
     agent_id: agent.id,
     ...(opts.dispatch_mode ? { dispatch_mode: opts.dispatch_mode } : {}),
-    config: { account_sid: account.sid, auth_token: account.token, from_number: account.numbers[0]!.phone_number },
+    config: { account_sid: account.sid, auth_token: account.token, from_number: account.numbers[0]!.phone_number, ...(service ? { messaging_service_sid: service } : {}) },
   });
   const channel = await res.json<any>();
   return { account, space, agent, channel, status: res.status };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { externalUrl, required, twilioApiBase, twilioDefaults } from "../../src/lib/config";
+import { externalUrl, maxTurnsPerSenderPerHour, required, twilioApiBase, twilioDefaults, twilioMessagingApiBase } from "../../src/lib/config";
 
 const env = (vars: Record<string, string>) => vars as unknown as Env;
 
@@ -29,5 +29,16 @@ describe("other settings", () => {
     expect(twilioApiBase(env({}))).toBe("https://api.twilio.com");
     expect(twilioApiBase(env({ TWILIO_API_BASE: "http://127.0.0.1:1/" }))).toBe("http://127.0.0.1:1");
     expect(twilioDefaults(env({ VOICE_TWILIO_ACCOUNT_SID: " AC1 ", VOICE_TWILIO_FROM_NUMBER: "" }))).toEqual({ account_sid: "AC1", auth_token: undefined, from_number: undefined });
+  });
+
+  it("defaults the Messaging API base URL", () => {
+    expect(twilioMessagingApiBase(env({}))).toBe("https://messaging.twilio.com");
+    expect(twilioMessagingApiBase(env({ TWILIO_MESSAGING_API_BASE: "http://127.0.0.1:1/" }))).toBe("http://127.0.0.1:1");
+  });
+
+  it("reads MAX_TURNS_PER_SENDER_PER_HOUR as a positive whole number, 30 otherwise", () => {
+    expect(maxTurnsPerSenderPerHour(env({}))).toBe(30);
+    expect(maxTurnsPerSenderPerHour(env({ MAX_TURNS_PER_SENDER_PER_HOUR: "5" }))).toBe(5);
+    for (const bad of ["0", "-3", "2.5", "many", " "]) expect(maxTurnsPerSenderPerHour(env({ MAX_TURNS_PER_SENDER_PER_HOUR: bad }))).toBe(30);
   });
 });

@@ -1,8 +1,9 @@
 // The checks behind a channel's diagnostics, as pure functions of what was read (the number from Twilio, counts
 // from D1, recent signature failures), so each ok/warn/fail sentence is decided in one place. The channel object
 // gathers the facts (src/channel/health.ts); the API and the settings page show the same list.
+import { judgeService } from "./messaging-service";
 import { describeFailure } from "./registration";
-import type { IncomingNumber, TwilioResult } from "./rest";
+import type { IncomingNumber, MessagingService, TwilioResult } from "./rest";
 import type { SignatureDiagnosis } from "./signature-diagnosis";
 import { urlVariants } from "./signature";
 
@@ -63,9 +64,15 @@ export function smsUrlCheck(ch: ChannelFacts, read: TwilioResult<IncomingNumber 
   return check("sms_url", "ok", "The number's SmsUrl is this channel's webhook (POST).");
 }
 
-/** Filled in when channels can send through a Messaging Service (its inbound settings can override the number's). */
-export function messagingServiceCheck(): HealthCheck {
-  return check("messaging_service", "ok", "No Messaging Service configured.");
+/** A channel's Messaging Service decides where texts to its numbers go: to the number's webhook, or its own URL. */
+export function messagingServiceCheck(ch: ChannelFacts, sid: string | null, read: TwilioResult<MessagingService> | null): HealthCheck {
+  if (!sid || !read) return check("messaging_service", "ok", "No Messaging Service configured.");
+  const v = judgeService(read, sid, ch.accountSid, ch.webhookUrl);
+  if (v.status === "ok") return check("messaging_service", "ok", v.message);
+  if (v.status === "fail") return check("messaging_service", "fail", v.message, v.hint);
+  const why = describeFailure(v.error, ch.accountSid);
+  if (v.error.kind === "auth") return check("messaging_service", "fail", `Messaging Service ${sid} could not be read: ${why.message}`, "Save the account's current Auth Token in Twilio settings.");
+  return check("messaging_service", "warn", `Messaging Service ${sid} could not be read: ${why.message}`, "Checked again within the hour, or when this page is opened.");
 }
 
 export interface SignatureFailure {

@@ -1,5 +1,7 @@
 // Pointing a Twilio number at this deployment: find the number in the account, check it can do SMS and set its
-// SmsUrl. Each way this can fail maps to one reason code the API, UI and README troubleshooting table share.
+// SmsUrl, and when the channel sends through a Messaging Service, check that service lets texts reach the SmsUrl.
+// Each way this can fail maps to one reason code the API, UI and README troubleshooting table share.
+import { judgeService } from "./messaging-service";
 import { type TwilioClient, type TwilioFailure } from "./rest";
 
 export type RegistrationErrorCode =
@@ -8,7 +10,9 @@ export type RegistrationErrorCode =
   | "not_sms_capable"
   | "invalid_external_url"
   | "twilio_unreachable"
-  | "twilio_error";
+  | "twilio_error"
+  | "messaging_service_not_found"
+  | "messaging_service_inbound";
 
 export interface RegistrationError {
   code: RegistrationErrorCode;
@@ -32,7 +36,10 @@ export function describeFailure(e: TwilioFailure, accountSid: string): Registrat
   }
 }
 
-export async function registerNumber(client: TwilioClient, input: { accountSid: string; fromNumber: string; smsUrl: string }): Promise<RegistrationResult> {
+export async function registerNumber(
+  client: TwilioClient,
+  input: { accountSid: string; fromNumber: string; smsUrl: string; messagingServiceSid?: string | null },
+): Promise<RegistrationResult> {
   const found = await client.findIncomingNumber(input.fromNumber);
   if (!found.ok) return { ok: false, error: describeFailure(found.error, input.accountSid) };
   const number = found.value;
@@ -45,5 +52,10 @@ export async function registerNumber(client: TwilioClient, input: { accountSid: 
   // A TwiML App on the number takes its texts whatever the SmsUrl says: detach it, or pointing the number here does nothing.
   const updated = await client.updateIncomingNumber(number.sid, { SmsUrl: input.smsUrl, SmsMethod: "POST", ...(number.sms_application_sid ? { SmsApplicationSid: "" as const } : {}) });
   if (!updated.ok) return { ok: false, error: describeFailure(updated.error, input.accountSid) };
+  if (input.messagingServiceSid) {
+    const verdict = judgeService(await client.getMessagingService(input.messagingServiceSid), input.messagingServiceSid, input.accountSid, input.smsUrl);
+    if (verdict.status === "unread") return { ok: false, error: describeFailure(verdict.error, input.accountSid) };
+    if (verdict.status === "fail") return { ok: false, error: { code: verdict.code, message: `${verdict.message} ${verdict.hint}` } };
+  }
   return { ok: true, numberSid: number.sid };
 }

@@ -1,4 +1,5 @@
-// A small client for the parts of Twilio's REST API textgate uses (IncomingPhoneNumbers, Messages). Plain fetch
+// A small client for the parts of Twilio's REST API textgate uses (IncomingPhoneNumbers, Messages, and a Messaging
+// Service from the Messaging API). Plain fetch
 // with Basic auth against a configurable base URL, so tests and local runs talk to a fake. Expected failures come
 // back as a tagged union classified by what the caller should do: fix credentials, give up, or retry later.
 import { z } from "zod";
@@ -24,6 +25,8 @@ export interface IncomingNumber {
 export interface TwilioMessage {
   sid: string;
   status: string;
+  /** The sender Twilio used: picked from the service's Sender Pool when sent through a Messaging Service. */
+  from?: string | null;
   error_code: number | null;
   error_message: string | null;
   num_segments?: string;
@@ -39,19 +42,37 @@ const ListedMessageSchema = z.object({
   direction: z.string(),
   date_created: z.string(),
   error_code: z.number().nullable().optional(),
+  messaging_service_sid: z.string().nullable().optional(),
 });
 const MessagePage = z.object({ messages: z.array(ListedMessageSchema), next_page_uri: z.string().nullable().optional() });
 export type ListedMessage = z.infer<typeof ListedMessageSchema> & { created: number };
 const LIST_ORDER_MARGIN_MS = 15 * 60_000;
 
+/** A reply goes out from the number itself, or through a Messaging Service that picks the sender from its pool. */
+export type SendParams = { To: string; Body: string; StatusCallback?: string } & ({ From: string; MessagingServiceSid?: never } | { MessagingServiceSid: string; From?: never });
+
 /** The two Messages calls a reply needs: what the ledger's sender depends on (a fake in unit tests). */
 export interface MessagesApi {
-  sendMessage(params: { To: string; From: string; Body: string; StatusCallback?: string }): Promise<TwilioResult<TwilioMessage>>;
-  listRecentMessages(params: { To: string; From: string; createdSince: number }): Promise<TwilioResult<{ messages: ListedMessage[]; complete: boolean }>>;
+  sendMessage(params: SendParams): Promise<TwilioResult<TwilioMessage>>;
+  /** Without From: every outbound message to `To` (a service's sender is whichever number it picked). */
+  listRecentMessages(params: { To: string; From?: string; createdSince: number }): Promise<TwilioResult<{ messages: ListedMessage[]; complete: boolean }>>;
 }
+
+/** A Messaging Service (messaging v1), as much as textgate reads: where it sends the texts its numbers receive. */
+const MessagingServiceSchema = z.object({
+  sid: z.string(),
+  friendly_name: z.string().nullish().transform((v) => v ?? null),
+  inbound_request_url: z.string().nullish().transform((v) => v ?? null),
+  inbound_method: z.string().nullish().transform((v) => v ?? null),
+  /** true: texts to the service's numbers go to each number's own SmsUrl, whatever inbound_request_url says. */
+  use_inbound_webhook_on_number: z.boolean().nullish().transform((v) => v ?? null),
+});
+export type MessagingService = z.output<typeof MessagingServiceSchema>;
 
 export interface TwilioClientOptions {
   baseUrl: string;
+  /** The Messaging API's base (https://messaging.twilio.com). */
+  messagingBaseUrl?: string;
   accountSid: string;
   authToken: string;
   timeoutMs?: number;
@@ -62,7 +83,7 @@ export class TwilioClient implements MessagesApi {
   readonly #opts: Required<Omit<TwilioClientOptions, "fetch">> & { fetch: typeof fetch };
 
   constructor(opts: TwilioClientOptions) {
-    this.#opts = { timeoutMs: 10_000, fetch: (...a) => fetch(...a), ...opts, baseUrl: opts.baseUrl.replace(/\/+$/, "") };
+    this.#opts = { timeoutMs: 10_000, fetch: (...a) => fetch(...a), messagingBaseUrl: "https://messaging.twilio.com", ...opts, baseUrl: opts.baseUrl.replace(/\/+$/, "") };
   }
 
   #accountPath(path: string) {
@@ -129,12 +150,12 @@ export class TwilioClient implements MessagesApi {
 
   /**
    * Outbound messages From → To created at or after `createdSince`, newest first, walking Twilio's pages
-   * (next_page_uri). Filtered by To and From only: Twilio's DateSent filters match the day a message was *sent*,
+   * (next_page_uri). Filtered by To (and From, unless the reply went through a Messaging Service) only: Twilio's DateSent filters match the day a message was *sent*,
    * and a message still queued has no date_sent, so they could hide exactly the message being looked for.
    * `complete` is false when the walk stopped (page limit) before reaching messages older than the window.
    */
-  async listRecentMessages(params: { To: string; From: string; createdSince: number; maxPages?: number }): Promise<TwilioResult<{ messages: ListedMessage[]; complete: boolean }>> {
-    const q = new URLSearchParams({ To: params.To, From: params.From, PageSize: "100" });
+  async listRecentMessages(params: { To: string; From?: string; createdSince: number; maxPages?: number }): Promise<TwilioResult<{ messages: ListedMessage[]; complete: boolean }>> {
+    const q = new URLSearchParams({ To: params.To, ...(params.From ? { From: params.From } : {}), PageSize: "100" });
     let url: string | null = this.#accountPath(`/Messages.json?${q}`);
     const found: ListedMessage[] = [];
     for (let page = 0; url && page < (params.maxPages ?? 5); page++) {
@@ -156,9 +177,18 @@ export class TwilioClient implements MessagesApi {
     return { ok: true, value: { messages: found, complete: false } };
   }
 
-  sendMessage(params: { To: string; From: string; Body: string; StatusCallback?: string }): Promise<TwilioResult<TwilioMessage>> {
-    const form: Record<string, string> = { To: params.To, From: params.From, Body: params.Body };
+  sendMessage(params: SendParams): Promise<TwilioResult<TwilioMessage>> {
+    const form: Record<string, string> = params.MessagingServiceSid ? { To: params.To, MessagingServiceSid: params.MessagingServiceSid, Body: params.Body } : { To: params.To, From: params.From!, Body: params.Body };
     if (params.StatusCallback) form.StatusCallback = params.StatusCallback;
     return this.#request("POST", this.#accountPath("/Messages.json"), form);
+  }
+
+  /** GET /v1/Services/{Sid} on the Messaging API; a 404 means the account has no such service. */
+  async getMessagingService(sid: string): Promise<TwilioResult<MessagingService>> {
+    const res = await this.#request<unknown>("GET", `${this.#opts.messagingBaseUrl.replace(/\/+$/, "")}/v1/Services/${encodeURIComponent(sid)}`);
+    if (!res.ok) return res;
+    const parsed = MessagingServiceSchema.safeParse(res.value);
+    if (!parsed.success) return { ok: false, error: { kind: "server", status: 200, message: `Twilio's Messaging Service did not parse: ${parsed.error.message.slice(0, 200)}` } };
+    return { ok: true, value: parsed.data };
   }
 }

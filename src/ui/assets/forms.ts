@@ -11,12 +11,14 @@ export const formsJs = String.raw`
     return el ? String(el.value || "").trim() : "";
   }
 
-  function twilioConfig(form) {
+  // clearable: an emptied Messaging Service field means "none" (null) when saving settings, "not given" when adding.
+  function twilioConfig(form, clearable) {
     var config = {};
-    ["account_sid", "auth_token", "from_number"].forEach(function (k) {
+    ["account_sid", "auth_token", "from_number", "messaging_service_sid"].forEach(function (k) {
       var v = text(form, "config." + k);
       if (v) config[k] = v;
     });
+    if (clearable && form.elements.namedItem("config.messaging_service_sid") && !config.messaging_service_sid) config.messaging_service_sid = null;
     return config;
   }
 
@@ -64,14 +66,14 @@ export const formsJs = String.raw`
       space_id: spaceId,
       agent_id: agentId,
       dispatch_mode: mode ? mode.value : "message",
-      config: twilioConfig(form),
+      config: twilioConfig(form, false),
     });
     if (!c.ok) return tg.showErrors(form, c.error);
     location.assign("/settings/channels/" + encodeURIComponent(c.data.id));
   }
 
   async function saveSettings(form) {
-    var config = twilioConfig(form);
+    var config = twilioConfig(form, true);
     var r = await tg.api("PATCH", form.getAttribute("data-path"), { config: config });
     if (!r.ok) return tg.showErrors(form, r.error);
     form.elements.namedItem("config.auth_token").value = "";

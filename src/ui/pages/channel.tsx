@@ -21,11 +21,16 @@ export const ChannelPage: FC<{ csrf: string; now: number; diagnostics: HealthRep
       <ChannelPart ch={channel} agent={agent} />
       <ModePart ch={channel} />
       <DiagnosticsPart ch={channel} report={diagnostics} />
-      <details class="card" open={channel.error?.code === "bad_credentials" || channel.error?.code === "not_sms_capable" || channel.error?.code === "number_not_found"}>
+      <details class="card" open={channel.error?.code === "bad_credentials" || channel.error?.code === "not_sms_capable" || channel.error?.code === "number_not_found" || channel.error?.code === "messaging_service_not_found"}>
         <summary>Twilio settings</summary>
         <form class="stack" data-form="channel-settings" data-path={`/api/channels/${channel.id}`} novalidate>
           <p class="hint">Saving changed credentials registers the number with Twilio again.</p>
-          <TwilioFields legend="Credentials" accountSid={channel.config.account_sid} fromNumber={channel.config.from_number} hasDefaultToken tokenPlaceholder="unchanged (stored encrypted)" />
+          <TwilioFields
+            legend="Credentials"
+            accountSid={channel.config.account_sid}
+            fromNumber={channel.config.from_number}
+            serviceSid={channel.config.messaging_service_sid ?? ""}
+            hasDefaultToken tokenPlaceholder="unchanged (stored encrypted)" />
           <p class="alert bad" data-form-error role="alert" hidden></p>
           <button type="submit" class="primary">
             Save Twilio settings

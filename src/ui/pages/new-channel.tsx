@@ -64,7 +64,7 @@ export const NewChannelPage: FC<{ csrf: string } & NewChannelData> = ({ csrf, sp
           </div>
         </fieldset>
 
-        <TwilioFields accountSid={defaults.account_sid} fromNumber={defaults.from_number} hasDefaultToken={defaults.has_auth_token} />
+        <TwilioFields accountSid={defaults.account_sid} fromNumber={defaults.from_number} serviceSid="" hasDefaultToken={defaults.has_auth_token} />
         <DispatchChoice mode="message" />
 
         <p class="alert bad" data-form-error role="alert" hidden></p>

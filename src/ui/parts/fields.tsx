@@ -6,13 +6,15 @@ import { DISPATCH_MODES } from "../words";
 interface TwilioFieldsProps {
   accountSid: string;
   fromNumber: string;
+  /** The Messaging Service replies go through ("" when none). */
+  serviceSid: string;
   /** A VOICE_TWILIO_AUTH_TOKEN (new channel) or a stored token (existing channel) is used when the field is empty. */
   hasDefaultToken: boolean;
   tokenPlaceholder?: string;
   legend?: string;
 }
 
-export const TwilioFields: FC<TwilioFieldsProps> = ({ accountSid, fromNumber, hasDefaultToken, tokenPlaceholder = "using the configured default", legend = "Twilio" }) => (
+export const TwilioFields: FC<TwilioFieldsProps> = ({ accountSid, fromNumber, serviceSid, hasDefaultToken, tokenPlaceholder = "using the configured default", legend = "Twilio" }) => (
   <fieldset>
     <legend>{legend}</legend>
     <label for="account_sid">Account SID</label>
@@ -47,6 +49,22 @@ export const TwilioFields: FC<TwilioFieldsProps> = ({ accountSid, fromNumber, ha
       aria-describedby="err-config.from_number"
     />
     <FieldError path="config.from_number" />
+    <label for="messaging_service_sid">
+      Messaging Service SID <span class="muted small">(optional)</span>
+    </label>
+    <input
+      id="messaging_service_sid"
+      name="config.messaging_service_sid"
+      value={serviceSid}
+      placeholder="MG…"
+      autocomplete="off"
+      spellcheck={false}
+      aria-describedby="hint-messaging_service_sid err-config.messaging_service_sid"
+    />
+    <p class="hint" id="hint-messaging_service_sid">
+      Send replies through a Messaging Service (what US A2P 10DLC needs). It must defer incoming texts to the number's webhook; Diagnostics checks that.
+    </p>
+    <FieldError path="config.messaging_service_sid" />
   </fieldset>
 );
 

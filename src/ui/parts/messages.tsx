@@ -10,6 +10,25 @@ export function stuckMessages(messages: MessageView[], now: number): number {
   return messages.filter((m) => m.direction === "outbound" && AWAITING_CALLBACK.has(m.status) && now - Date.parse(m.created_at) > CALLBACK_GRACE_MS).length;
 }
 
+/** A failed reply's error: Twilio's code and words, what they mean, what to do, and Twilio's page for the code. */
+const MessageError: FC<{ e: NonNullable<MessageView["error"]> }> = ({ e }) => (
+  <div class="small reason" data-testid="message-error" data-error-code={e.code ?? undefined}>
+    <p class="bad-text">
+      {e.code && /^\d+$/.test(e.code) ? `Twilio error ${e.code}: ` : ""}
+      {e.message}
+    </p>
+    {e.explanation !== e.message && <p>{e.explanation}</p>}
+    {e.hint && <p class="hint">{e.hint}</p>}
+    {e.more_info && (
+      <p>
+        <a href={e.more_info} rel="noopener noreferrer" target="_blank">
+          Twilio's page for error {e.code}
+        </a>
+      </p>
+    )}
+  </div>
+);
+
 const Message: FC<{ m: MessageView }> = ({ m }) => {
   const s = messageStatus(m.status);
   const inbound = m.direction === "inbound";
@@ -29,12 +48,7 @@ const Message: FC<{ m: MessageView }> = ({ m }) => {
           {signalText(m.meta)}
         </p>
       )}
-      {(m.error_code || m.error_message) && (
-        <p class="small reason bad-text">
-          Twilio error {m.error_code ?? ""}
-          {m.error_message ? `: ${m.error_message}` : ""}
-        </p>
-      )}
+      {m.error && <MessageError e={m.error} />}
     </li>
   );
 };

@@ -21,9 +21,12 @@ async function withStorage(fn: (sql: SqlStorage) => Promise<void>) {
   await runInDurableObject(stub, async (_o, state) => fn(state.storage.sql));
 }
 
+const SERVICE = `MG${"5".repeat(32)}`;
+const POOL = "+15550002222";
+
 function harness(sql: SqlStorage, opts: { skewMs?: number } = {}) {
   let now = T0;
-  const twilio = new FakeMessages(() => now + (opts.skewMs ?? 0));
+  const twilio = new FakeMessages(() => now + (opts.skewMs ?? 0), { [SERVICE]: [POOL] });
   const copies: OutboxRow[] = [];
   const deps = (crashAt?: DeliverStep): ReplyDeps => {
     // A fresh Ledger per call: nothing survives in memory between attempts, as after an eviction.
@@ -42,11 +45,11 @@ function harness(sql: SqlStorage, opts: { skewMs?: number } = {}) {
       },
     };
   };
-  const intent = (turnId = "turn_1", body = "OK") => ({ id: `msg_${turnId}`, turnId, to: TO, from: FROM, body });
+  const intent = (turnId = "turn_1", body = "OK", serviceSid: string | null = null) => ({ id: `msg_${turnId}`, turnId, to: TO, from: FROM, serviceSid, body });
   /** Delivers until settled, each attempt on a fresh ledger, the clock moving on as the Queue's backoff would. */
-  async function settle(turnId = "turn_1", body = "OK", max = 8): Promise<DeliverOutcome> {
+  async function settle(turnId = "turn_1", body = "OK", max = 8, serviceSid: string | null = null): Promise<DeliverOutcome> {
     for (let i = 0; i < max; i++) {
-      const out = await deliverReply(deps(), intent(turnId, body));
+      const out = await deliverReply(deps(), intent(turnId, body, serviceSid));
       if (out.status !== "retry") return out;
       now += out.delaySeconds * 1000;
     }
@@ -193,6 +196,34 @@ describe("reconciliation", () => {
       const a = await h.settle("turn_a");
       expect(h.twilio.accepted).toHaveLength(2);
       expect(a.status === "sent" && b.status === "sent" && a.sid !== b.sid).toBe(true);
+    });
+  });
+});
+
+describe("through a Messaging Service (Twilio picks the sender from its pool)", () => {
+  for (const fault of ["accept_then_504", "accept_then_reset", "timeout_then_late_accept"] as SendFault[]) {
+    it(`${fault}: reconciled by To and service, one message, its sender recorded`, async () => {
+      await withStorage(async (sql) => {
+        const h = harness(sql);
+        h.twilio.sendFaults = [fault];
+        const out = await h.settle("turn_1", "OK", 8, SERVICE);
+        expect(h.twilio.accepted).toHaveLength(1);
+        expect(h.twilio.accepted[0]).toMatchObject({ from: POOL, messaging_service_sid: SERVICE });
+        expect(out).toEqual({ status: "sent", messageId: "msg_turn_1", sid: h.twilio.accepted[0]!.sid });
+        expect(h.ledger().forTurn("turn_1")).toMatchObject({ state: "sent", from_addr: POOL, service_sid: SERVICE });
+      });
+    });
+  }
+
+  it("does not adopt the same text sent to the same phone outside the service", async () => {
+    await withStorage(async (sql) => {
+      const h = harness(sql);
+      h.twilio.sendFaults = ["reset"];
+      await deliverReply(h.deps(), h.intent("turn_1", "OK", SERVICE));
+      h.twilio.seed({ to: TO, from: POOL, body: "OK", createdAt: T0 + 1000 });
+      const out = await h.settle("turn_1", "OK", 8, SERVICE);
+      expect(h.twilio.accepted).toHaveLength(2);
+      expect(out).toMatchObject({ status: "sent", sid: h.twilio.accepted[1]!.sid });
     });
   });
 });

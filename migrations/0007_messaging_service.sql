@@ -1,0 +1,1 @@
+ALTER TABLE `channels` ADD `messaging_service_sid` text;
