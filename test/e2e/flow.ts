@@ -186,12 +186,13 @@ async function run(stack: LocalStack, ctx: BrowserContext) {
 
 async function main() {
   mkdirSync(SHOTS, { recursive: true });
+  console.log("e2e: starting the Twilio emulator and wrangler dev…");
+  const stack = await startLocalStack();
+  // The flow itself gets 150 s; starting wrangler dev has its own limit and takes minutes on a loaded machine.
   const watchdog = setTimeout(() => {
     console.error(`✗ timed out after 150 s during: ${current}`);
     process.exit(1);
   }, 150_000);
-  console.log("e2e: starting the Twilio emulator and wrangler dev…");
-  const stack = await startLocalStack();
   console.log(`e2e: textgate at ${stack.app.url}, emulator phone at ${stack.emulator.url}/phone (${((Date.now() - started) / 1000).toFixed(1)} s)`);
   const profile = mkdtempSync(path.join(tmpdir(), "textgate-e2e-chromium-"));
   const ctx = await chromium.launchPersistentContext(profile, {
