@@ -72,7 +72,7 @@ export const MESSAGE_STATUS: Record<string, { label: string; tone: Tone }> = {
   canceled: { label: "Canceled", tone: "off" },
 };
 
-/** What signal mode made of an inbound text: the code it found, its categories, and whether a waiting watch took it. */
+/** What signal mode made of an inbound text: the code it found, its categories, and which watch has it (a later lookback updates it). */
 export function signalText(meta: Record<string, unknown> | null): string {
   const a = meta?.annotation;
   const code = a && typeof a === "object" && "code" in a && typeof a.code === "string" ? a.code : null;
@@ -80,7 +80,7 @@ export function signalText(meta: Record<string, unknown> | null): string {
   const categories = listed.filter((c): c is string => typeof c === "string" && isCategory(c));
   const watch = typeof meta?.watch_id === "string" ? meta.watch_id : null;
   const kinds = categories.length ? `; ${categories.join(", ")}` : "";
-  return `${code ? `Code ${code}` : "No code found"}${kinds}; ${watch ? `matched signal watch ${watch}.` : "no signal watch was waiting for it."}`;
+  return `${code ? `Code ${code}` : "No code found"}${kinds}; ${watch ? `taken by signal watch ${watch}.` : "no signal watch has taken it yet."}`;
 }
 
 export const messageStatus = (status: string) => MESSAGE_STATUS[status] ?? { label: status, tone: "off" as Tone };
