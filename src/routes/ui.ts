@@ -13,7 +13,7 @@ import { timingSafeEqual } from "../lib/crypto";
 import { AppError } from "../lib/errors";
 import { validate } from "../lib/validate";
 import { ASSETS } from "../ui/assets";
-import { channelPage, channelsPage, newChannelPage } from "../ui/data";
+import { channelPage, channelsPage, newChannelPage, policiesPage } from "../ui/data";
 import { originAllowed, requirePageSession, safeNext, sessionCookieOptions, uiHeaders, type UiEnv } from "../ui/guard";
 import { ChannelPage } from "../ui/pages/channel";
 import { ChannelsPage } from "../ui/pages/channels";
@@ -118,6 +118,6 @@ export const uiRoutes = new Hono<UiEnv>()
     if (part === "watches") return c.html(render(WatchesPart, { watches: await watchesFor(c.env, data.channel.id), now: Date.now() }));
     return c.html(render(MessagesPart, { ch: data.channel, messages: data.messages, now: Date.now() }));
   })
-  .get("/settings/policies", (c) => c.html(render(PoliciesPage, { csrf: c.var.csrf })))
+  .get("/settings/policies", async (c) => c.html(render(PoliciesPage, { csrf: c.var.csrf, ...(await policiesPage(c.env)) })))
   // Any other address under /settings is a page that does not exist: say so in HTML, not the API's JSON.
   .get("/settings/*", (c) => c.html(render(NotFoundPage, { csrf: c.var.csrf, what: "This page" }), 404));

@@ -90,3 +90,29 @@ describe("unknown settings pages", () => {
     expect((await get("/settings/nope")).headers.get("location")).toBe("/sign-in?next=%2Fsettings%2Fnope");
   });
 });
+
+describe("the policies page", () => {
+  it("shows the built-in policies, an example to start from, and a tester with the handles there are", async () => {
+    await seedChannel({ handle: "assistant" });
+    const s = await signIn();
+    const html = await page(s, "/settings/policies");
+    expect(html).toContain('data-testid="built-in-policies"');
+    expect(html).toContain("base.paired_senders");
+    expect(visible(html)).toContain("when { resource.sender.paired };");
+    expect(html).toMatch(/data-example="\/\/ Your policies, on top of the built-in ones\./);
+    expect(html).toContain("principal == Policy::Agent::&quot;assistant&quot;");
+    expect(html).toContain('data-form="policy-check"');
+    expect(html).toMatch(/<datalist id="agent-handles"><option value="assistant">Assistant<\/option><\/datalist>/);
+    expect(html).toMatch(/<datalist id="channel-handles"><option value="sms">\+15550001111<\/option><\/datalist>/);
+    expect(html).toContain('src="/ui/policy-check.js"');
+  });
+
+  it("the tester's API answers an empty field in words, on that field", async () => {
+    const res = await api("POST", "/api/policies/check", { agent: "", action: "receive_message", channel: "sms", sender: "" });
+    expect(res.status).toBe(400);
+    expect((await res.json<any>()).error.details.issues).toEqual([
+      { path: "agent", message: "Enter an agent's handle" },
+      { path: "sender", message: "Enter the sender's address: a phone number, short code or sender name of at most 64 characters" },
+    ]);
+  });
+});
