@@ -28,11 +28,12 @@ export const policyCheckJs = String.raw`
     out.textContent = "";
     var allow = d.decision === "allow";
     out.appendChild(line("p", allow ? "Allowed" : "Denied", "verdict " + (allow ? "allow" : "deny")));
-    var who = query.agent + " " + (query.action === "receive_signal" ? "may take signals from " : "receives texts from ") + query.sender + " on " + query.channel;
+    var signal = query.action === "receive_signal";
+    var does = signal ? (allow ? "'s watches may take texts from " : "'s watches may not take texts from ") : allow ? " receives texts from " : " does not receive texts from ";
     var why = d.reasons.length
       ? (allow ? "Allowed by " : "Denied by ") + d.reasons.map(policyName).join(", ") + "."
       : "No policy permits it" + (d.sender_paired ? "." : " (the sender is not paired on this channel).");
-    out.appendChild(line("p", (allow ? "" : "Not: ") + who + ". " + why));
+    out.appendChild(line("p", query.agent + does + query.sender + " on " + query.channel + ". " + why));
     if (d.errors && d.errors.length) out.appendChild(line("p", "Errors while deciding: " + d.errors.join("; "), "bad-text"));
     (d.warnings || []).forEach(function (w) { out.appendChild(line("p", "Note: " + w + ".", "small muted")); });
     out.appendChild(line("p", "Policies version " + d.policy_version + ".", "small muted"));
