@@ -35,7 +35,7 @@ export async function signalSteps(f: Flow) {
     await row.waitFor();
     const id = (await row.getAttribute("data-watch-id"))!;
     await textFromPhone(f, "Your code is 482913");
-    await ui.getByTestId("signal-match").filter({ hasText: `Code 482913; taken by signal watch ${id}` }).waitFor();
+    await ui.getByTestId("signal-match").filter({ hasText: "Code 482913;" }).filter({ hasText: `taken by signal watch ${id}.` }).waitFor();
     await settled.filter({ hasText: 'Code containing "code" · matched code 482913' }).waitFor();
     const done = await stack.api("GET", `/api/signals/watches/${id}`);
     check(done.body.status === "matched" && done.body.signal?.code === "482913", "the watch matched code 482913");

@@ -18,13 +18,13 @@ describe("a signal's record over time", () => {
     await sms(channel, account.token, BANK, "Your code is 123456");
     const [before] = await messages(channel.id);
     expect(before.meta.watch_id).toBeNull();
-    expect(signalText(before.meta)).toBe("Code 123456; no signal watch has taken it yet.");
+    expect(signalText(before.meta)).toBe("Code 123456; verification_code; no signal watch has taken it yet.");
 
     const w = await watch({ agent_id: agent.id, channel_id: channel.id });
     expect(w).toMatchObject({ status: "matched", signal: { code: "123456", message_id: before.id } });
     const [after] = await messages(channel.id);
     expect(after.meta).toMatchObject({ watch_id: w.id, annotation: { code: "123456" } });
-    expect(signalText(after.meta)).toBe(`Code 123456; taken by signal watch ${w.id}.`);
+    expect(signalText(after.meta)).toBe(`Code 123456; verification_code; taken by signal watch ${w.id}.`);
   });
 
   it("names a watch on any signal-mode channel that took it the same way", async () => {
