@@ -43,15 +43,15 @@ const orDefault = (pattern: RegExp, words: string) =>
 
 export const CreateChannel = z.object({
   provider: z.literal("twilio_sms", { error: 'provider must be "twilio_sms"' }),
-  space_id: z.string().min(1).optional(),
+  space_id: z.string().min(1, "Choose a space").optional(),
   /** A new space for the channel, instead of space_id. */
   space: z.object({ name: spaceName }).strict().optional(),
-  agent_id: z.string().min(1).optional(),
+  agent_id: z.string().min(1, "Choose an agent").optional(),
   /** A new agent (in the channel's space) to answer it, instead of agent_id. */
   agent: z.object({ name: agentName }).strict().optional(),
   dispatch_mode: dispatchMode.optional(),
   config: z
-    .object({ account_sid: orDefault(ACCOUNT_SID, SID_WORDS), auth_token: z.string().max(200).optional(), from_number: orDefault(E164, NUMBER_WORDS), messaging_service_sid: messagingServiceSid.optional() })
+    .object({ account_sid: orDefault(ACCOUNT_SID, SID_WORDS), auth_token: z.string().max(200, "An auth token is at most 200 characters").optional(), from_number: orDefault(E164, NUMBER_WORDS), messaging_service_sid: messagingServiceSid.optional() })
     .strict()
     .default({}),
 });
