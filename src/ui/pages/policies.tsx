@@ -3,8 +3,22 @@
 // src/ui/assets/policies.ts runs the editor (an empty set starts from a commented example); policy-check.ts the tester.
 import type { FC } from "hono/jsx";
 import type { PoliciesPageData } from "../data";
-import { Layout } from "../layout";
+import { FieldError, Layout } from "../layout";
 import { BUILT_IN, policyExample } from "../policy-words";
+
+/** A handle to type, offering the ones that exist (the API only warns about a handle nobody has). */
+const HandleField: FC<{ name: string; label: string; options: { value: string; label: string }[] }> = ({ name, label, options }) => (
+  <div>
+    <label for={`check_${name}`}>{label}</label>
+    <input id={`check_${name}`} name={name} list={`${name}-handles`} value={options[0]?.value ?? ""} autocomplete="off" aria-describedby={`err-${name}`} />
+    <datalist id={`${name}-handles`}>
+      {options.map((o) => (
+        <option value={o.value}>{o.label}</option>
+      ))}
+    </datalist>
+    <FieldError path={name} />
+  </div>
+);
 
 export const PoliciesPage: FC<{ csrf: string } & PoliciesPageData> = ({ csrf, agents, channels }) => {
   const agent = agents[0]?.handle ?? "assistant";
@@ -48,16 +62,7 @@ export const PoliciesPage: FC<{ csrf: string } & PoliciesPageData> = ({ csrf, ag
         <h2 id="check-title">Try a message</h2>
         <p class="hint">What the saved policies decide for one text: which agent, what it would receive, on which channel, from whom.</p>
         <div class="fields">
-          <div>
-            <label for="check_agent">Agent (handle)</label>
-            <input id="check_agent" name="agent" list="agent-handles" value={agents[0]?.handle ?? ""} autocomplete="off" aria-describedby="err-agent" />
-            <datalist id="agent-handles">
-              {agents.map((a) => (
-                <option value={a.handle}>{a.name}</option>
-              ))}
-            </datalist>
-            <p class="field-error" data-error-for="agent" id="err-agent" role="alert" hidden></p>
-          </div>
+          <HandleField name="agent" label="Agent (handle)" options={agents.map((a) => ({ value: a.handle, label: a.name }))} />
           <div>
             <label for="check_action">Action</label>
             <select id="check_action" name="action">
@@ -65,20 +70,11 @@ export const PoliciesPage: FC<{ csrf: string } & PoliciesPageData> = ({ csrf, ag
               <option value="receive_signal">receive_signal (a watch)</option>
             </select>
           </div>
-          <div>
-            <label for="check_channel">Channel (handle)</label>
-            <input id="check_channel" name="channel" list="channel-handles" value={channels[0]?.handle ?? ""} autocomplete="off" aria-describedby="err-channel" />
-            <datalist id="channel-handles">
-              {channels.map((c) => (
-                <option value={c.handle}>{c.from_number}</option>
-              ))}
-            </datalist>
-            <p class="field-error" data-error-for="channel" id="err-channel" role="alert" hidden></p>
-          </div>
+          <HandleField name="channel" label="Channel (handle)" options={channels.map((c) => ({ value: c.handle, label: c.from_number }))} />
           <div>
             <label for="check_sender">Sender</label>
             <input id="check_sender" name="sender" placeholder="+15551234567 or 22000" autocomplete="off" aria-describedby="err-sender" />
-            <p class="field-error" data-error-for="sender" id="err-sender" role="alert" hidden></p>
+            <FieldError path="sender" />
           </div>
         </div>
         <p class="alert bad" data-form-error role="alert" hidden></p>
