@@ -1,7 +1,7 @@
 // The settings UI as a browser meets it: page requests with the session cookie, form posts, and /api calls that
 // carry the cookie (and, for writes, the page's CSRF token).
-import { env, exports } from "cloudflare:workers";
-import { BASE } from "./api";
+import { exports } from "cloudflare:workers";
+import { BASE, uiCookie } from "./api";
 
 export const get = (path: string, headers: Record<string, string> = {}) => exports.default.fetch(new Request(`${BASE}${path}`, { headers, redirect: "manual" }));
 
@@ -18,8 +18,7 @@ export function form(path: string, fields: Record<string, string>, headers: Reco
 
 /** Signs in through the form; returns the Cookie header to send and the page's CSRF token. */
 export async function signIn() {
-  const res = await form("/sign-in", { token: env.ADMIN_TOKEN }, { origin: BASE });
-  const cookie = res.headers.get("set-cookie")!.split(";")[0]!;
+  const cookie = await uiCookie();
   const page = await (await get("/settings/channels", { cookie })).text();
   const csrf = /data-csrf="([^"]+)"/.exec(page)![1]!;
   return { cookie, csrf };
