@@ -5,7 +5,7 @@ import { DurableObject } from "cloudflare:workers";
 import { deleteChannelRows, getChannel, removePaired } from "../db/channels";
 import { channelWithNumber, insertChannelIfNumberFree } from "../db/numbers";
 import { createDb } from "../db/client";
-import { messageView } from "../db/messages";
+import { messageView, noteSignalWatch } from "../db/messages";
 import type { ChannelRow } from "../db/schema";
 import { getMessage } from "../db/turns";
 import { markWatchSettled } from "../db/watches";
@@ -358,7 +358,11 @@ export class ChannelObject extends DurableObject<Env> {
     const now = Date.now();
     await this.#watches.create(w, now);
     if (!w.channelId) await scheduleSweep(this.#schedule, now, null);
-    if (w.channelId) return ok(await this.#router.lookback(w.id, now));
+    if (w.channelId) {
+      const view = await this.#router.lookback(w.id, now);
+      if (view.signal) await this.#signalMoved(view.signal.message_id);
+      return ok(view);
+    }
     // Tell the signal-mode channels first, so a code arriving from now on is offered here; then look back.
     await this.#router.announce(now + w.params.timeoutS * 1000);
     return ok(await this.#router.hubLookback(w.id, now));
@@ -389,13 +393,25 @@ export class ChannelObject extends DurableObject<Env> {
   /** Channel: hands a stored, still-free signal to a hub watch's lookback, if the watch's agent may receive it. */
   async claimSignal(channelId: string, signalId: string, watchId: string, agent: string | null): Promise<HubClaim> {
     if (!(await this.#state.load(channelId))) return { status: "taken" };
-    return this.#router.claim(signalId, watchId, agent);
+    const claim = await this.#router.claim(signalId, watchId, agent);
+    if (claim.status === "claimed") await this.#signalMoved(signalId);
+    return claim;
   }
 
   /** Channel: a hub watch could not take the signal it claimed; it goes to the next fitting watch, or stays free. */
   async releaseSignal(channelId: string, signalId: string, watchId: string): Promise<string | null> {
     if (!(await this.#state.load(channelId))) return null;
-    return this.#router.release(signalId, watchId);
+    const next = await this.#router.release(signalId, watchId);
+    await this.#signalMoved(signalId);
+    return next;
+  }
+
+  /** A stored signal went to a watch (or came back) after its message was recorded: the record says so now. */
+  async #signalMoved(signalId: string) {
+    const by = this.#watches.store.consumer(signalId);
+    if (by === undefined) return;
+    await this.#state.writes.write([noteSignalWatch(this.env.DB, this.#state.row.id, signalId, by)]);
+    await this.#emitMessage(signalId);
   }
 
   /** The one alarm: runs whatever timed work is due (watch expiry, turn liveness checks, the storage sweep). */

@@ -133,6 +133,11 @@ export class WatchStore {
     return row ? readSignal(row.json) : null;
   }
 
+  /** The watch that has a stored signal (null: none yet); undefined when no such signal is stored. */
+  consumer(signalId: string): string | null | undefined {
+    return this.#sql.exec<{ consumed_by: string | null }>(`SELECT consumed_by FROM signals WHERE id = ?`, signalId).toArray()[0]?.consumed_by;
+  }
+
   /** Gives the signal to `watchId` if no watch has it yet. */
   consume(signalId: string, watchId: string): Signal | null {
     const row = this.#sql.exec<{ json: string }>(`UPDATE signals SET consumed_by = ? WHERE id = ? AND consumed_by IS NULL RETURNING json`, watchId, signalId).toArray()[0];

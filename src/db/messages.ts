@@ -49,6 +49,17 @@ const inboundInsertQuery = () =>
       set: { status: excluded("status"), dropReason: excluded("drop_reason"), turnId: excluded("turn_id"), meta: excluded("meta"), processedAt: excluded("processed_at"), updatedAt: excluded("updated_at") },
     });
 
+/**
+ * Records which signal watch has an inbound message's signal now (null: none), when that changes after the message
+ * was recorded: a watch's lookback took it, or a hub watch gave it back. Goes through the object's ordered writes,
+ * so it lands after the message's own insert.
+ */
+export function noteSignalWatch(d1: D1Database, channelId: string, messageId: string, watchId: string | null): D1PreparedStatement {
+  return d1
+    .prepare(`UPDATE messages SET meta = json_set(coalesce(meta, '{}'), '$.watch_id', ?1), updated_at = ?2 WHERE id = ?3 AND channel_id = ?4`)
+    .bind(watchId, Date.now(), messageId, channelId);
+}
+
 export function messageView(m: MessageRow) {
   return {
     id: m.id,

@@ -3,10 +3,11 @@ import { asc, eq } from "drizzle-orm";
 import { Hono } from "hono";
 import { z } from "zod";
 import { createDb } from "../db/client";
+import { insertAgent } from "../db/agents";
 import { agents, spaces, type AgentRow } from "../db/schema";
-import { newId } from "../lib/crypto";
-import { AppError, conflict } from "../lib/errors";
+import { AppError } from "../lib/errors";
 import { validate } from "../lib/validate";
+import { agentName } from "./names";
 
 export const HANDLE = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 export const MODEL = /^(builtin:echo|workers-ai:.+|openai:.+)$/;
@@ -21,11 +22,8 @@ export const agentView = (a: AgentRow) => ({
   created_at: new Date(a.createdAt).toISOString(),
 });
 
-const slug = (name: string) =>
-  name.toLowerCase().normalize("NFKD").replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 40) || "agent";
-
 const createAgent = z.object({
-  name: z.string().trim().min(1).max(100),
+  name: agentName,
   space_id: z.string().min(1),
   handle: z.string().regex(HANDLE, "lowercase letters, digits, - and _ (max 63), starting with a letter or digit").optional(),
   instructions: z.string().max(20_000).optional(),
@@ -39,20 +37,9 @@ export const agentRoutes = new Hono<{ Bindings: Env }>()
     if (!(await db.select({ id: spaces.id }).from(spaces).where(eq(spaces.id, body.space_id)).get())) {
       throw new AppError(400, "validation_error", `space_id: no space ${body.space_id}`, { issues: [{ path: "space_id", message: "unknown space" }] });
     }
-    const base = body.handle ?? slug(body.name);
-    // Derived handles try base, base-2 … base-5, then a random suffix, so many agents may share a name.
-    for (let i = 1; i <= 10; i++) {
-      const handle = i === 1 ? base : i <= 5 ? `${base}-${i}` : `${base}-${newId("x").slice(2, 8)}`;
-      const row = await db
-        .insert(agents)
-        .values({ id: newId("ag"), spaceId: body.space_id, name: body.name, handle, instructions: body.instructions ?? "", model: body.model ?? null, createdAt: Date.now() })
-        .onConflictDoNothing()
-        .returning()
-        .get();
-      if (row) return c.json(agentView(row), 201);
-      if (body.handle) throw conflict(`An agent with handle "${handle}" already exists.`, { field: "handle" });
-    }
-    throw conflict(`Could not find a free handle based on "${base}".`);
+    // Many agents may share a name: a derived handle gets a suffix when it is taken.
+    const row = await insertAgent(db, { spaceId: body.space_id, name: body.name, handle: body.handle, instructions: body.instructions, model: body.model });
+    return c.json(agentView(row), 201);
   })
   .get("/", async (c) => {
     const rows = await createDb(c.env.DB).select().from(agents).orderBy(asc(agents.createdAt)).all();

@@ -91,8 +91,10 @@ export const schemas: Record<string, Schema> = {
   CreateChannel: obj(
     {
       provider: { const: "twilio_sms" },
-      space_id: str(),
-      agent_id: str("Must belong to space_id."),
+      space_id: str("An existing space; or give `space` to create one with the channel."),
+      space: strict({ name: str(undefined, { minLength: 1, maxLength: 100 }) }, ["name"]),
+      agent_id: str("An existing agent, which must belong to space_id; or give `agent` to create one (in the channel's space) with the channel."),
+      agent: strict({ name: str(undefined, { minLength: 1, maxLength: 100 }) }, ["name"]),
       dispatch_mode: { enum: ["message", "signal"], default: "message" },
       config: strict(
         {
@@ -104,7 +106,8 @@ export const schemas: Record<string, Schema> = {
         [],
       ),
     },
-    ["provider", "space_id", "agent_id"],
+    ["provider"],
+    { description: "Exactly one of space_id and space, and one of agent_id and agent. Every invalid field is reported at once; a refused request creates nothing." },
   ),
   PatchChannel: strict(
     {

@@ -39,14 +39,15 @@ async function policyText(req: Request): Promise<string> {
   throw new AppError(415, "unsupported_media_type", "Send the policies as text/plain, or as JSON {\"text\": \"...\"}.");
 }
 
+const handle = (what: string) => z.string({ error: `Enter ${what} handle` }).min(1, `Enter ${what} handle`).max(MAX_HANDLE_LENGTH, `A handle is at most ${MAX_HANDLE_LENGTH} characters`);
+const ADDRESS_WORDS = `Enter the sender's address: a phone number, short code or sender name of at most ${MAX_ADDRESS_LENGTH} characters`;
+const address = z.string({ error: ADDRESS_WORDS }).min(1, ADDRESS_WORDS).max(MAX_ADDRESS_LENGTH, ADDRESS_WORDS);
+
 const checkBody = z.object({
-  agent: z.string().min(1).max(MAX_HANDLE_LENGTH),
-  action: z.enum(["receive_message", "receive_signal"]).default("receive_message"),
-  channel: z.string().min(1).max(MAX_HANDLE_LENGTH),
-  sender: z.union([
-    z.string().min(1).max(MAX_ADDRESS_LENGTH),
-    z.object({ address: z.string().min(1).max(MAX_ADDRESS_LENGTH), paired: z.boolean().optional() }),
-  ]),
+  agent: handle("an agent's"),
+  action: z.enum(["receive_message", "receive_signal"], { error: 'Choose "receive_message" or "receive_signal"' }).default("receive_message"),
+  channel: handle("a channel's"),
+  sender: z.union([address, z.object({ address, paired: z.boolean().optional() })], { error: ADDRESS_WORDS }),
 });
 
 export const policyRoutes = new Hono<{ Bindings: Env }>()

@@ -2,16 +2,17 @@
 import { asc } from "drizzle-orm";
 import { Hono } from "hono";
 import { z } from "zod";
+import { insertSpace } from "../db/agents";
 import { createDb } from "../db/client";
 import { spaces } from "../db/schema";
-import { newId } from "../lib/crypto";
 import { validate } from "../lib/validate";
+import { spaceName } from "./names";
 
 const spaceView = (s: typeof spaces.$inferSelect) => ({ id: s.id, name: s.name, created_at: new Date(s.createdAt).toISOString() });
 
 export const spaceRoutes = new Hono<{ Bindings: Env }>()
-  .post("/", validate("json", z.object({ name: z.string().trim().min(1).max(100) })), async (c) => {
-    const row = await createDb(c.env.DB).insert(spaces).values({ id: newId("sp"), name: c.req.valid("json").name, createdAt: Date.now() }).returning().get();
+  .post("/", validate("json", z.object({ name: spaceName })), async (c) => {
+    const row = await insertSpace(createDb(c.env.DB), c.req.valid("json").name);
     return c.json(spaceView(row), 201);
   })
   .get("/", async (c) => {

@@ -7,12 +7,13 @@ import { guardFor, minutes, noteFailure, tooManyAttempts } from "../auth/limit";
 import { channelStub } from "../channel/client";
 import { createDb } from "../db/client";
 import type { HealthReport } from "../domain/twilio/health";
+import type { WatchView } from "../signals/types";
 import { required } from "../lib/config";
 import { timingSafeEqual } from "../lib/crypto";
 import { AppError } from "../lib/errors";
 import { validate } from "../lib/validate";
 import { ASSETS } from "../ui/assets";
-import { channelPage, channelsPage, newChannelPage } from "../ui/data";
+import { channelPage, channelsPage, newChannelPage, policiesPage } from "../ui/data";
 import { originAllowed, requirePageSession, safeNext, sessionCookieOptions, uiHeaders, type UiEnv } from "../ui/guard";
 import { ChannelPage } from "../ui/pages/channel";
 import { ChannelsPage } from "../ui/pages/channels";
@@ -24,6 +25,7 @@ import { render } from "../ui/render";
 import { ChannelPart, ModePart } from "../ui/parts/channel";
 import { DiagnosticsPart } from "../ui/parts/diagnostics";
 import { MessagesPart } from "../ui/parts/messages";
+import { WatchesPart } from "../ui/parts/watches";
 import { csrfToken, readSession, SESSION_COOKIE, startSession, stopSession } from "../ui/session";
 
 /** The channel's checks for its page (run when the page opens, reusing a result seconds old); null if they could not run. */
@@ -33,6 +35,16 @@ async function diagnosticsFor(env: Env, id: string): Promise<HealthReport | null
     return r.ok ? r.value : null;
   } catch (err) {
     console.error("channel diagnostics failed", err);
+    return null;
+  }
+}
+
+/** The channel's signal watches for its page, newest first; null if the object could not be asked. */
+async function watchesFor(env: Env, id: string): Promise<WatchView[] | null> {
+  try {
+    return await channelStub(env, id).listWatches(30);
+  } catch (err) {
+    console.error("listing signal watches failed", err);
     return null;
   }
 }
@@ -93,15 +105,19 @@ export const uiRoutes = new Hono<UiEnv>()
   .get("/settings/channels/:id", async (c) => {
     const data = await channelPage(c.env, c.req.param("id"));
     if (!data) return c.html(render(NotFoundPage, { csrf: c.var.csrf, what: "This channel" }), 404);
-    return c.html(render(ChannelPage, { csrf: c.var.csrf, now: Date.now(), ...data, diagnostics: await diagnosticsFor(c.env, data.channel.id) }));
+    const [diagnostics, watches] = await Promise.all([diagnosticsFor(c.env, data.channel.id), watchesFor(c.env, data.channel.id)]);
+    return c.html(render(ChannelPage, { csrf: c.var.csrf, now: Date.now(), ...data, diagnostics, watches }));
   })
-  .get("/settings/channels/:id/parts/:part{channel|mode|messages|diagnostics}", async (c) => {
+  .get("/settings/channels/:id/parts/:part{channel|mode|messages|diagnostics|watches}", async (c) => {
     const data = await channelPage(c.env, c.req.param("id"));
     if (!data) throw new AppError(404, "not_found", "channel not found");
     const part = c.req.param("part");
     if (part === "channel") return c.html(render(ChannelPart, { ch: data.channel, agent: data.agent }));
     if (part === "mode") return c.html(render(ModePart, { ch: data.channel }));
     if (part === "diagnostics") return c.html(render(DiagnosticsPart, { ch: data.channel, report: await diagnosticsFor(c.env, data.channel.id) }));
+    if (part === "watches") return c.html(render(WatchesPart, { watches: await watchesFor(c.env, data.channel.id), now: Date.now() }));
     return c.html(render(MessagesPart, { ch: data.channel, messages: data.messages, now: Date.now() }));
   })
-  .get("/settings/policies", (c) => c.html(render(PoliciesPage, { csrf: c.var.csrf })));
+  .get("/settings/policies", async (c) => c.html(render(PoliciesPage, { csrf: c.var.csrf, ...(await policiesPage(c.env)) })))
+  // Any other address under /settings is a page that does not exist: say so in HTML, not the API's JSON.
+  .get("/settings/*", (c) => c.html(render(NotFoundPage, { csrf: c.var.csrf, what: "This page" }), 404));

@@ -5,7 +5,7 @@ import { toChannelView, type ChannelView } from "../channel/view";
 import { getChannel, listAllPaired, listChannels, listMessages, listPaired } from "../db/channels";
 import { createDb } from "../db/client";
 import { messageView } from "../db/messages";
-import { agents, spaces } from "../db/schema";
+import { agents, channels, spaces } from "../db/schema";
 import { externalUrl, twilioDefaults } from "../lib/config";
 
 export type MessageView = ReturnType<typeof messageView>;
@@ -69,4 +69,19 @@ export async function channelPage(env: Env, id: string): Promise<ChannelPageData
     agent: opts.agents.find((a) => a.id === row.agentId),
     messages: msgs.map(messageView),
   };
+}
+
+export interface PoliciesPageData {
+  agents: AgentOption[];
+  channels: { handle: string; from_number: string }[];
+}
+
+/** The handles the policy tester offers (and the example policy names). */
+export async function policiesPage(env: Env): Promise<PoliciesPageData> {
+  const db = createDb(env.DB);
+  const [opts, chans] = await Promise.all([
+    options(env),
+    db.select({ handle: channels.handle, from_number: channels.fromNumber }).from(channels).orderBy(asc(channels.createdAt)).all(),
+  ]);
+  return { agents: opts.agents, channels: chans };
 }

@@ -2,6 +2,7 @@
 // with the API's codes (src/channel/view.ts, src/domain/twilio/registration.ts, src/db/messages.ts).
 import type { ChannelView } from "../channel/view";
 import { isCategory } from "../domain/signals/categories";
+import type { WatchView } from "../signals/types";
 
 export type Tone = "ok" | "wait" | "bad" | "off";
 
@@ -72,7 +73,7 @@ export const MESSAGE_STATUS: Record<string, { label: string; tone: Tone }> = {
   canceled: { label: "Canceled", tone: "off" },
 };
 
-/** What signal mode made of an inbound text: the code it found, its categories, and whether a waiting watch took it. */
+/** What signal mode made of an inbound text: the code it found, its categories, and which watch has it (a later lookback updates it). */
 export function signalText(meta: Record<string, unknown> | null): string {
   const a = meta?.annotation;
   const code = a && typeof a === "object" && "code" in a && typeof a.code === "string" ? a.code : null;
@@ -80,7 +81,7 @@ export function signalText(meta: Record<string, unknown> | null): string {
   const categories = listed.filter((c): c is string => typeof c === "string" && isCategory(c));
   const watch = typeof meta?.watch_id === "string" ? meta.watch_id : null;
   const kinds = categories.length ? `; ${categories.join(", ")}` : "";
-  return `${code ? `Code ${code}` : "No code found"}${kinds}; ${watch ? `matched signal watch ${watch}.` : "no signal watch was waiting for it."}`;
+  return `${code ? `Code ${code}` : "No code found"}${kinds}; ${watch ? `taken by signal watch ${watch}.` : "no signal watch has taken it yet."}`;
 }
 
 export const messageStatus = (status: string) => MESSAGE_STATUS[status] ?? { label: status, tone: "off" as Tone };
@@ -96,3 +97,36 @@ export const DISPATCH_MODES = {
     consequence: "In signal mode the agent stops replying to this number; texts are matched against signal watches.",
   },
 } as const;
+
+/** Asked before a channel page switches to signal mode: what stops, and what happens to texts instead. */
+export const signalSwitchConfirm = (number: string) =>
+  `Switch ${number} to signal mode? The agent stops replying to texts on this number. Each text is matched against signal watches instead, for agents waiting for a code.`;
+
+/** What deleting a channel does: what goes, and what happens to the number in Twilio. */
+export const DELETE_CONSEQUENCE =
+  "Its messages, paired phones and signal watches are deleted. In Twilio, the number's SmsUrl is cleared if it still points at this channel; if it points somewhere else now, it is left as it is.";
+
+/** Asked before a channel is deleted. */
+export const deleteConfirm = (ch: Pick<ChannelView, "handle" | "config">) => `Delete channel ${ch.handle} (${ch.config.from_number})? ${DELETE_CONSEQUENCE}`;
+
+/** A signal watch by what it waits for and how it stands, e.g. `Code from +15551230000 containing "bank" · 4 min left`. */
+export function watchText(w: WatchView, now: number): string {
+  const f = w.filters;
+  const what = [f.from && `from ${f.from}`, f.contains && `containing "${f.contains}"`, f.regex && `matching /${f.regex}/`].filter(Boolean).join(" ");
+  return `${what ? `Code ${what}` : "Any code"} · ${watchState(w, now)}`;
+}
+
+function watchState(w: WatchView, now: number): string {
+  switch (w.status) {
+    case "waiting": {
+      const left = Date.parse(w.expires_at) - now;
+      return left < 60_000 ? "less than a minute left" : `${Math.ceil(left / 60_000)} min left`;
+    }
+    case "matched":
+      return w.signal?.code ? `matched code ${w.signal.code}` : "matched a text without a code";
+    case "timed_out":
+      return "timed out";
+    case "cancelled":
+      return "cancelled";
+  }
+}

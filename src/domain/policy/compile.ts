@@ -28,7 +28,7 @@ function compileWith(c: Cedar, text: string): Compiled {
   const parts = c.policySetTextToParts(text);
   if (parts.type === "failure") return { ok: false, errors: parts.errors.flatMap((e) => toProblems(text, e)) };
   if (parts.policy_templates.length > 0) {
-    return { ok: false, errors: [{ message: "policy templates (`?principal`, `?resource`) are not supported" }] };
+    return { ok: false, errors: [{ message: "Policy templates (?principal, ?resource) are not supported" }] };
   }
 
   // Cedar numbers policies by position (`policy0`, `policy1`, …) but returns the parts sorted by that id as a

@@ -1,7 +1,8 @@
 // Cedar's diagnostics, reshaped for the people who wrote the policy: 1-based line and column instead of byte
-// offsets, nested parse errors flattened, and Cedar's internal policy ids (`policy0`) replaced by ours.
+// offsets, nested parse errors flattened, and messages in words (plain.ts) with the policy named in `policy` only.
 import type { DetailedError } from "@cedar-policy/cedar-wasm/web";
 import { positionAt } from "./location";
+import { plainCedarLabel, plainCedarText } from "./plain";
 
 export interface PolicyProblem {
   message: string;
@@ -20,11 +21,11 @@ const PARSE_PREFIX = /^failed to parse policies from string: /;
 export function toProblems(text: string, error: DetailedError, rename?: RenameIds, policy?: string): PolicyProblem[] {
   const relabel = (s: string) => (rename ? s.replace(/`(policy\d+)`/g, (_, id: string) => `\`${rename(id)}\``) : s);
   const source = error.sourceLocations?.[0];
-  const label = source?.label ? ` (${source.label})` : "";
+  const label = source?.label ? ` (${plainCedarLabel(source.label)})` : "";
   const own: PolicyProblem = {
-    message: relabel(error.message.replace(PARSE_PREFIX, "")) + label,
+    message: plainCedarText(relabel(error.message.replace(PARSE_PREFIX, ""))) + label,
     ...(source ? positionAt(text, source.start) : {}),
-    ...(error.help ? { help: relabel(error.help) } : {}),
+    ...(error.help ? { help: plainCedarText(relabel(error.help)) } : {}),
     ...(policy === undefined ? {} : { policy }),
   };
   return [own, ...(error.related ?? []).flatMap((e) => toProblems(text, e, rename, policy))];

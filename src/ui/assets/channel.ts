@@ -1,5 +1,6 @@
 // Browser code for a channel page (/ui/channel.js): subscribes to /api/channels/:id/events and re-fetches the
-// server-rendered part an event touches, saves the dispatch mode on change, and lists signal watches.
+// server-rendered part an event touches, saves the dispatch mode on change (asking before signal mode), shows the
+// signal watches card only in signal mode, and deletes the channel, saying what became of the number's SmsUrl.
 export const channelJs = String.raw`
 (function () {
   "use strict";
@@ -10,6 +11,7 @@ export const channelJs = String.raw`
   var live = root.querySelector("[data-live]");
   var wanted = {};
   var timer = null;
+  var deleted = false;
 
   function refresh(parts) {
     parts.forEach(function (p) { wanted[p] = true; });
@@ -34,7 +36,7 @@ export const channelJs = String.raw`
 
   async function replacePart(name) {
     var el = root.querySelector('[data-part="' + name + '"]');
-    if (!el) return;
+    if (!el || deleted) return;
     var res;
     try {
       res = await fetch("/settings/channels/" + encodeURIComponent(id) + "/parts/" + name, { credentials: "same-origin" });
@@ -50,15 +52,23 @@ export const channelJs = String.raw`
     tg.enhance(fresh);
     var again = key && fresh.querySelector(key);
     if (again) again.focus();
-    if (name === "mode") loadWatches();
+    if (name === "mode") showWatchesCard();
+  }
+
+  function showWatchesCard() {
+    var card = root.querySelector("[data-watches]");
+    var mode = root.querySelector('[data-dispatch="live"] input[name="dispatch_mode"]:checked');
+    if (card && mode) card.hidden = mode.value !== "signal";
   }
 
   function setLive(text) { if (live) live.textContent = text; }
 
   var attempts = 0;
+  var socket = null;
   function connect() {
+    if (deleted) return;
     var proto = location.protocol === "https:" ? "wss:" : "ws:";
-    var ws = new WebSocket(proto + "//" + location.host + "/api/channels/" + encodeURIComponent(id) + "/events?csrf=" + encodeURIComponent(tg.csrf));
+    var ws = socket = new WebSocket(proto + "//" + location.host + "/api/channels/" + encodeURIComponent(id) + "/events?csrf=" + encodeURIComponent(tg.csrf));
     var ping = null;
     ws.onopen = function () {
       attempts = 0;
@@ -73,10 +83,11 @@ export const channelJs = String.raw`
       try { event = JSON.parse(e.data); } catch (err) { return; }
       if (event.type === "channel") refresh(["channel", "mode", "diagnostics"]);
       if (event.type === "message") refresh(["messages"]);
-      if (event.type === "watch") loadWatches();
+      if (event.type === "watch") refresh(["watches"]);
     };
     ws.onclose = function () {
       clearInterval(ping);
+      if (deleted) return;
       root.setAttribute("data-live-state", "closed");
       setLive("Reconnecting…");
       var delay = Math.min(30000, 1000 * Math.pow(2, attempts++)) * (0.5 + Math.random() / 2);
@@ -84,7 +95,7 @@ export const channelJs = String.raw`
     };
   }
 
-  document.addEventListener("textgate:changed", function () { refresh(["channel", "mode", "messages", "diagnostics"]); });
+  document.addEventListener("textgate:changed", function () { refresh(["channel", "mode", "messages", "diagnostics", "watches"]); });
 
   // "Check now": the diagnostics part runs the checks again when fetched (a result seconds old is reused).
   root.addEventListener("click", function (ev) {
@@ -97,51 +108,53 @@ export const channelJs = String.raw`
     var section = input.closest("section");
     var slot = section.querySelector("[data-action-error]");
     slot.hidden = true;
+    var ask = input.getAttribute("data-confirm");
+    if (ask && !window.confirm(ask)) {
+      // Not switched: the other choice is checked again before the page shows either mode's consequence.
+      section.querySelectorAll('input[name="dispatch_mode"]').forEach(function (o) { o.checked = o !== input && o.defaultChecked; });
+      return;
+    }
     var r = await tg.api("PATCH", "/api/channels/" + encodeURIComponent(id), { dispatch_mode: input.value });
     if (!r.ok) { slot.textContent = r.error.message; slot.hidden = false; }
     refresh(["mode", "channel"]);
   });
 
-  function describeWatch(w) {
-    var f = w.filters || {};
-    var what = [];
-    if (f.contains) what.push('contains "' + f.contains + '"');
-    if (f.regex) what.push("matches /" + f.regex + "/");
-    if (f.from) what.push("from " + f.from);
-    var state = w.status === "matched" && w.signal ? "matched" + (w.signal.code ? " code " + w.signal.code : "") : String(w.status || "waiting").replace("_", " ");
-    var until = w.status === "waiting" && w.expires_at ? ", until " + new Date(w.expires_at).toLocaleString() : "";
-    return "Watch " + w.id + ": " + (what.length ? what.join(", ") : "any text") + " — " + state + until;
+  // What deleting did to the number's SmsUrl in Twilio, from the API's answer.
+  function smsUrlOutcome(r) {
+    if (r.sms_url_left) return r.sms_url_left.message;
+    if (r.sms_url_cleared) return "Its SmsUrl in Twilio was cleared, so Twilio no longer sends its texts here.";
+    return "Twilio could not be reached to clear the number's SmsUrl: clear it in the Twilio Console.";
   }
 
-  // Signal watches come from another API (GET /api/signals/watches?channel_id=); a server without it says so.
-  async function loadWatches() {
-    var box = root.querySelector("[data-signal-watches]");
-    var body = box && box.querySelector("[data-watches-body]");
-    if (!body) return;
-    var r = await tg.api("GET", "/api/signals/watches?channel_id=" + encodeURIComponent(id));
-    var list = r.ok ? (Array.isArray(r.data) ? r.data : r.data && Array.isArray(r.data.watches) ? r.data.watches : []) : null;
-    var next = document.createElement(list && list.length ? "ul" : "p");
-    next.setAttribute("data-watches-body", "");
-    if (!r.ok) {
-      next.className = "muted";
-      next.textContent = r.status === 404 ? "Signal watches are not available on this server yet." : "Could not load signal watches: " + r.error.message;
-    } else if (!list.length) {
-      next.className = "muted";
-      next.textContent = "No signal watches on this channel. Agents add them when they wait for a text, such as a login code.";
-    } else {
-      next.className = "watches";
-      list.forEach(function (w) {
-        var li = document.createElement("li");
-        li.textContent = describeWatch(w);
-        next.appendChild(li);
-      });
-    }
-    body.replaceWith(next);
-  }
+  root.addEventListener("click", async function (ev) {
+    var btn = ev.target.closest("[data-delete-channel]");
+    if (!btn || btn.getAttribute("aria-busy") === "true" || !window.confirm(btn.getAttribute("data-confirm"))) return;
+    var slot = btn.parentElement.querySelector("[data-action-error]");
+    slot.hidden = true;
+    btn.setAttribute("aria-busy", "true");
+    var r = await tg.api("DELETE", "/api/channels/" + encodeURIComponent(id));
+    btn.removeAttribute("aria-busy");
+    if (!r.ok) { slot.textContent = r.error.message; slot.hidden = false; return; }
+    deleted = true;
+    if (socket) socket.close(1000, "deleted");
+    var done = document.createElement("section");
+    done.className = "card";
+    done.setAttribute("data-testid", "deleted");
+    done.setAttribute("role", "status");
+    var head = document.createElement("h1");
+    head.textContent = "Channel deleted";
+    var what = document.createElement("p");
+    what.textContent = "The channel for " + root.getAttribute("data-number") + " is deleted. " + smsUrlOutcome(r.data);
+    var back = document.createElement("a");
+    back.href = "/settings/channels";
+    back.textContent = "Back to channels";
+    done.append(head, what, back);
+    root.replaceChildren(done);
+  });
 
-  loadWatches();
   connect();
-  // Pairing codes expire and unanswered replies age into a warning without any event; look again now and then.
-  setInterval(function () { refresh(["channel", "messages"]); }, 30000);
+  // Pairing codes expire, unanswered replies age into a warning and watches count down without any event; look
+  // again now and then.
+  setInterval(function () { refresh(["channel", "messages", "watches"]); }, 30000);
 })();
 `;

@@ -41,12 +41,14 @@ export const coreJs = String.raw`
     if (general) { general.hidden = true; general.textContent = ""; }
   }
 
-  // Places each of the API's error.details.issues next to the field its path names; the rest go to the form.
-  function showErrors(root, error, prefix) {
-    var issues = error && error.details && Array.isArray(error.details.issues) ? error.details.issues : [];
+  // Places each of the API's error.details.issues next to the field its path names (or the whole error next to
+  // details.field, as a 409 names it); the rest go to the form.
+  function showErrors(root, error) {
+    var details = (error && error.details) || {};
+    var issues = Array.isArray(details.issues) ? details.issues : typeof details.field === "string" ? [{ path: details.field, message: error.message }] : [];
     var unplaced = [];
     issues.forEach(function (issue) {
-      var path = (prefix || "") + issue.path;
+      var path = issue.path;
       var slot = slotFor(root, path);
       if (!slot) { unplaced.push(issue.path ? issue.path + ": " + issue.message : issue.message); return; }
       slot.textContent = issue.message;

@@ -80,6 +80,12 @@ form.inline { display: inline; }
 details summary { cursor: pointer; font-weight: 700; }
 .empty { text-align: center; }
 .watches { list-style: none; padding: 0; }
-.watches li { padding: .35rem 0; border-bottom: 1px solid var(--line); }
+.watches li { display: flex; flex-wrap: wrap; gap: .5rem; align-items: center; justify-content: space-between; padding: .35rem 0; border-bottom: 1px solid var(--line); }
+h3 { font-size: 1rem; margin: 1rem 0 .25rem; }
+.fields { display: grid; grid-template-columns: repeat(auto-fit, minmax(11rem, 1fr)); gap: 0 1rem; }
+.danger-zone { border-color: var(--bad); }
+.verdict { font-weight: 700; }
+.verdict.allow { color: var(--ok); } .verdict.deny { color: var(--bad); }
+pre.policy { background: var(--bg); border: 1px solid var(--line); border-radius: 6px; padding: .6rem .8rem; overflow-x: auto; font-size: .85rem; margin: .25rem 0 .75rem; }
 @media (max-width: 36rem) { .channel-row { flex-direction: column; align-items: flex-start; } main { padding: .75rem; } }
 `;

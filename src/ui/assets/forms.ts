@@ -1,5 +1,6 @@
-// Browser code for the channel forms (/ui/forms.js): "Add channel" creates the space and agent first when the user
-// named new ones, then the channel; "Twilio settings" PATCHes the changed credentials. Errors land on their fields.
+// Browser code for the channel forms (/ui/forms.js): "Add channel" sends one request, with the new space and agent
+// the user named (the API checks every field first and creates nothing when it refuses); "Twilio settings" PATCHes
+// the changed credentials. Errors land on their fields.
 export const formsJs = String.raw`
 (function () {
   "use strict";
@@ -22,13 +23,6 @@ export const formsJs = String.raw`
     return config;
   }
 
-  function adopt(select, id, label, space) {
-    var opt = new Option(label, id, true, true);
-    if (space) opt.setAttribute("data-space", space);
-    select.insertBefore(opt, select.querySelector('option[value="' + NEW + '"]'));
-    select.dispatchEvent(new Event("change", { bubbles: true }));
-  }
-
   // Only the chosen space's agents are offered; "New agent…" is always there.
   function filterAgents(form) {
     var space = form.elements.namedItem("space_id").value;
@@ -44,30 +38,15 @@ export const formsJs = String.raw`
   }
 
   async function addChannel(form) {
-    var spaces = form.elements.namedItem("space_id");
-    var agents = form.elements.namedItem("agent_id");
-    var spaceId = spaces.value;
-    if (spaceId === NEW) {
-      var s = await tg.api("POST", "/api/spaces", { name: text(form, "space.name") });
-      if (!s.ok) return tg.showErrors(form, s.error, "space.");
-      adopt(spaces, s.data.id, s.data.name);
-      spaceId = s.data.id;
-    }
-    var agentId = agents.value;
-    if (agentId === NEW) {
-      var a = await tg.api("POST", "/api/agents", { name: text(form, "agent.name"), space_id: spaceId });
-      if (!a.ok) return tg.showErrors(form, a.error, "agent.");
-      adopt(agents, a.data.id, a.data.name + " (" + a.data.handle + ")", spaceId);
-      agentId = a.data.id;
-    }
+    var spaceId = form.elements.namedItem("space_id").value;
+    var agentId = form.elements.namedItem("agent_id").value;
     var mode = form.querySelector('input[name="dispatch_mode"]:checked');
-    var c = await tg.api("POST", "/api/channels", {
-      provider: "twilio_sms",
-      space_id: spaceId,
-      agent_id: agentId,
-      dispatch_mode: mode ? mode.value : "message",
-      config: twilioConfig(form, false),
-    });
+    var body = { provider: "twilio_sms", dispatch_mode: mode ? mode.value : "message", config: twilioConfig(form, false) };
+    if (spaceId === NEW) body.space = { name: text(form, "space.name") };
+    else body.space_id = spaceId;
+    if (agentId === NEW) body.agent = { name: text(form, "agent.name") };
+    else body.agent_id = agentId;
+    var c = await tg.api("POST", "/api/channels", body);
     if (!c.ok) return tg.showErrors(form, c.error);
     location.assign("/settings/channels/" + encodeURIComponent(c.data.id));
   }

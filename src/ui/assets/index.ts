@@ -5,6 +5,8 @@ import { coreJs } from "./core";
 import { css } from "./css";
 import { formsJs } from "./forms";
 import { policiesJs } from "./policies";
+import { policyCheckJs } from "./policy-check";
+import { watchesJs } from "./watches";
 
 const js = "text/javascript; charset=utf-8";
 
@@ -15,4 +17,6 @@ export const ASSETS: ReadonlyMap<string, { type: string; body: string }> = new M
   ["forms.js", { type: js, body: formsJs }],
   ["channel.js", { type: js, body: channelJs }],
   ["policies.js", { type: js, body: policiesJs }],
+  ["policy-check.js", { type: js, body: policyCheckJs }],
+  ["watches.js", { type: js, body: watchesJs }],
 ]);

@@ -1,6 +1,7 @@
-// Browser code for the policy editor (/ui/policies.js): loads GET /api/policies, saves with PUT {text}, and lists
-// Cedar's errors with line and column, each a button that puts the cursor on the spot. If the API answers with an
-// error (or is not deployed), the editor stays read-only and says why, so nothing overwrites unseen policies.
+// Browser code for the policy editor (/ui/policies.js): loads GET /api/policies (an empty set starts from the
+// page's commented example), saves with PUT {text}, and lists the errors with line and column, each a button that
+// puts the cursor on the spot. If the API answers with an error, the editor stays read-only and says why, so
+// nothing overwrites unseen policies.
 export const policiesJs = String.raw`
 (function () {
   "use strict";
@@ -31,10 +32,12 @@ export const policiesJs = String.raw`
       tg.showErrors(form, { message: "Could not load the policies: " + r.error.message + " (HTTP " + r.status + ")." });
       return;
     }
-    text.value = typeof r.data.text === "string" ? r.data.text : "";
+    var saved = typeof r.data.text === "string" ? r.data.text : "";
+    var example = !saved.trim() && text.getAttribute("data-example");
+    text.value = example || saved;
     text.disabled = false;
     save.disabled = false;
-    status.textContent = describe(r.data);
+    status.textContent = describe(r.data) + (example ? " No policies of yours yet: the example below is all comments." : "");
   }
 
   function showProblems(list) {
@@ -55,7 +58,7 @@ export const policiesJs = String.raw`
         li.appendChild(go);
         li.appendChild(document.createTextNode(": "));
       }
-      li.appendChild(document.createTextNode(p.message));
+      li.appendChild(document.createTextNode(p.message + (p.help ? ". " + p.help : "")));
       ul.appendChild(li);
     });
     box.hidden = false;

@@ -4,7 +4,7 @@ import type { FC } from "hono/jsx";
 import type { ChannelView } from "../../channel/view";
 import type { AgentOption } from "../data";
 import { Badge, When } from "../layout";
-import { CHANNEL_STATUS, hintFor } from "../words";
+import { CHANNEL_STATUS, hintFor, signalSwitchConfirm } from "../words";
 import { DispatchChoice } from "./fields";
 
 const api = (ch: ChannelView, path = "") => `/api/channels/${ch.id}${path}`;
@@ -43,9 +43,16 @@ const StatusBlock: FC<{ ch: ChannelView; agent: AgentOption | undefined }> = ({ 
     case "connected":
       return (
         <>
-          <p class="lead" data-testid="connected">
-            Connected. Texts from paired phones to {ch.config.from_number} go to {agent?.name ?? "the agent"}.
-          </p>
+          {ch.dispatch_mode === "signal" ? (
+            <p class="lead" data-testid="connected">
+              Connected, in signal mode. Texts to {ch.config.from_number} are matched against signal watches; {agent?.name ?? "the agent"} does not reply to
+              them.
+            </p>
+          ) : (
+            <p class="lead" data-testid="connected">
+              Connected. Texts from paired phones to {ch.config.from_number} go to {agent?.name ?? "the agent"}.
+            </p>
+          )}
           {ch.pairing && <Pairing ch={ch} />}
         </>
       );
@@ -110,20 +117,10 @@ export const ChannelPart: FC<{ ch: ChannelView; agent: AgentOption | undefined }
   );
 };
 
-/** Dispatch mode, and in signal mode the channel's signal watches. */
+/** Dispatch mode; switching to signal mode asks first (src/ui/assets/channel.ts). The watches have their own card. */
 export const ModePart: FC<{ ch: ChannelView }> = ({ ch }) => (
   <section data-part="mode" class="card" aria-label="Dispatch mode">
-    <DispatchChoice mode={ch.dispatch_mode} live />
+    <DispatchChoice mode={ch.dispatch_mode} live confirmSignal={signalSwitchConfirm(ch.config.from_number)} />
     <p class="field-error" data-action-error role="alert" hidden></p>
-    {ch.dispatch_mode === "signal" && (
-      // Signal watches: listed from GET /api/signals/watches?channel_id= by src/ui/assets/channel.ts; a server
-      // without that API gets a sentence saying so instead of a failure.
-      <div data-signal-watches={ch.id}>
-        <h2>Signal watches</h2>
-        <p class="muted" data-watches-body>
-          Loading signal watches…
-        </p>
-      </div>
-    )}
   </section>
 );

@@ -68,14 +68,17 @@ export const TwilioFields: FC<TwilioFieldsProps> = ({ accountSid, fromNumber, se
   </fieldset>
 );
 
-/** `live`: on a channel page each change is saved at once (PATCH); in the add form it is just a field. */
-export const DispatchChoice: FC<{ mode: "message" | "signal"; live?: boolean }> = ({ mode, live }) => (
+/**
+ * `live`: on a channel page each change is saved at once (PATCH), and switching to signal mode first asks
+ * `confirmSignal`; in the add form it is just a field.
+ */
+export const DispatchChoice: FC<{ mode: "message" | "signal"; live?: boolean; confirmSignal?: string }> = ({ mode, live, confirmSignal }) => (
   <fieldset data-dispatch={live ? "live" : undefined}>
     <legend>Dispatch mode</legend>
     <div class="segmented">
       {(["message", "signal"] as const).map((m) => (
         <label class="choice">
-          <input type="radio" name="dispatch_mode" value={m} checked={mode === m} /> {DISPATCH_MODES[m].label}
+          <input type="radio" name="dispatch_mode" value={m} checked={mode === m} data-confirm={m === "signal" ? confirmSignal : undefined} /> {DISPATCH_MODES[m].label}
         </label>
       ))}
     </div>

@@ -40,7 +40,7 @@ describe("validatePolicies", () => {
     const result = validatePolicies(text);
     expect(result).toMatchObject({
       ok: false,
-      errors: [{ policy: "user.2", line: 14, column: 10, message: expect.stringMatching(/`user\.2`.*sender\.phone/) }],
+      errors: [{ policy: "user.2", line: 14, column: 10, message: 'Policy::Message has no attribute "sender.phone"' }],
     });
   });
 
@@ -48,7 +48,7 @@ describe("validatePolicies", () => {
     const result = validatePolicies(`permit(principal, action == Policy::Action::"receive_mesage", resource);`);
     expect(result).toMatchObject({
       ok: false,
-      errors: [{ policy: "user.0", message: expect.stringContaining("unrecognized action"), help: expect.stringContaining("receive_message") }],
+      errors: [{ policy: "user.0", message: 'Unknown action Policy::Action::"receive_mesage"', help: 'Did you mean Policy::Action::"receive_message"?' }],
     });
   });
 
