@@ -27,7 +27,7 @@ export async function fakeState(sid: string): Promise<{
 
 export async function injectFault(
   sid: string,
-  fault: { match: string; method?: string; after?: boolean; status?: number; code?: number; message?: string; drop?: boolean; times?: number; delay_ms?: number; callbacks_first?: string[]; hold_ms?: number },
+  fault: { match: string; method?: string; after?: boolean; status?: number; code?: number; message?: string; drop?: boolean; times?: number; delay_ms?: number; callbacks_first?: string[]; hold_ms?: number; body?: string },
 ) {
   await fake(`/accounts/${sid}/faults`, { method: "POST", body: JSON.stringify(fault) });
 }
