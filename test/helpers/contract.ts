@@ -29,11 +29,11 @@ export function operationFor(method: string, pathname: string): { path: string; 
 
 const validators = new Map<string, Validator>();
 
-/** Validates `value` against a schema from the document (its $refs resolved within the document). */
-export function validateAgainst(schema: Node, value: unknown, key = JSON.stringify(schema)): string[] {
+/** Validates `value` against a schema from the document (its $refs resolved within `components`, the document's). */
+export function validateAgainst(schema: Node, value: unknown, { components = openApi().components, key = JSON.stringify(schema) }: { components?: Node; key?: string } = {}): string[] {
   let v = validators.get(key);
   if (!v) {
-    v = new Validator({ ...structuredClone(schema), components: structuredClone(openApi().components) } as Schema, "2020-12", false);
+    v = new Validator({ ...structuredClone(schema), components: structuredClone(components) } as Schema, "2020-12", false);
     validators.set(key, v);
   }
   const result = v.validate(value);
