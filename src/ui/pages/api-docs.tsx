@@ -67,7 +67,8 @@ const Body: FC<{ content: Node | undefined }> = ({ content }) => (
   <>
     {Object.entries(content ?? {}).map(([type, media]: [string, Node]) => (
       <div class="media">
-        <p><code>{type}</code> <TypeOf s={media.schema} /></p>
+        <p><code>{type}</code> {!media.schema?.properties && <TypeOf s={media.schema} />}</p>
+        {media.schema?.properties && <Fields s={media.schema} />}
         <Example value={media.example} />
       </div>
     ))}
@@ -77,6 +78,9 @@ const Body: FC<{ content: Node | undefined }> = ({ content }) => (
 const Operation: FC<{ method: string; path: string; op: Node; doc: Node }> = ({ method, path, op, doc }) => {
   const security: Node[] = op.security ?? doc.security;
   const auth = security.length ? security.map((s) => Object.keys(s).map((k) => AUTH[k] ?? k).join(" + ")).join(" or ") : "none";
+  const responses: [string, Node][] = Object.entries(op.responses as Node);
+  const own = responses.filter(([, r]) => !r.$ref);
+  const shared = responses.filter(([, r]) => r.$ref);
   return (
     <section class="card op" id={op.operationId}>
       <h3><span class={`method ${method}`}>{method.toUpperCase()}</span> <code>{path}</code></h3>
@@ -98,16 +102,18 @@ const Operation: FC<{ method: string; path: string; op: Node; doc: Node }> = ({ 
       {op.requestBody && (<><h4>Request</h4><Body content={op.requestBody.content} /></>)}
       <h4>Responses</h4>
       <dl>
-        {Object.entries(op.responses as Node).map(([status, r]: [string, Node]) => {
-          const res: Node = r.$ref ? doc.components.responses[refName(r.$ref)] : r;
-          return (
-            <>
-              <dt><strong>{status}</strong> {r.$ref ? <span class="muted">{res.description}</span> : res.description}</dt>
-              <dd>{r.$ref ? <a href="#schema-Error">Error</a> : <Body content={res.content} />}</dd>
-            </>
-          );
-        })}
+        {own.map(([status, r]) => (
+          <>
+            <dt><strong>{status}</strong> {r.description}</dt>
+            <dd><Body content={r.content} /></dd>
+          </>
+        ))}
       </dl>
+      {shared.length > 0 && (
+        <p class="muted">
+          Errors (<a href="#schema-Error">Error</a>): {shared.map(([status], i) => <>{i > 0 && " · "}<a href={`#error-${status}`}>{status}</a></>)}
+        </p>
+      )}
     </section>
   );
 };
@@ -155,6 +161,16 @@ export const ApiDocsPage: FC<{ doc: Node }> = ({ doc }) => {
           </div>
         ))}
       </nav>
+      <h2 id="errors">Errors</h2>
+      <p>Every error is an <a href="#schema-Error">Error</a>: <code>{"{\"error\":{\"code\",\"message\",\"details\"?}}"}</code>. Each operation lists the statuses it can answer with.</p>
+      <dl>
+        {Object.entries(doc.components.responses as Node).map(([name, r]: [string, Node]) => (
+          <>
+            <dt id={`error-${name.slice(1)}`}><strong>{name.slice(1)}</strong></dt>
+            <dd>{r.description}</dd>
+          </>
+        ))}
+      </dl>
       {tags.map((tag) => (
         <>
           <h2 id={`tag-${tag}`}>{tag}</h2>
