@@ -2,6 +2,9 @@
 // field), from the same zod schema the API validates and documents with.
 import { describe, expect, it } from "vitest";
 import { api, json, seedAgent } from "../helpers/api";
+import { freshStorageEachTest } from "../helpers/fresh";
+
+freshStorageEachTest();
 
 const issues = async (res: Promise<Response>) => {
   const r = await res;

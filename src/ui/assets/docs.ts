@@ -1,6 +1,6 @@
 // The API reference page's stylesheet (/ui/docs.css), on top of app.css: method badges, field tables, examples.
 export const docsCss = String.raw`
-.docs main { max-width: 64rem; }
+main:has(> .docs) { max-width: 64rem; }
 .docs code, .docs pre { font: .9rem/1.45 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; }
 .docs pre { background: var(--bg); border: 1px solid var(--line); border-radius: 6px; padding: .6rem .8rem; overflow-x: auto; margin: .4rem 0 .8rem; }
 .docs table { border-collapse: collapse; width: 100%; margin: .4rem 0 .8rem; }

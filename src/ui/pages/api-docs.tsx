@@ -1,7 +1,7 @@
 // /api/docs: the OpenAPI document as a page people can read, rendered here on the server from the generated
 // document itself (so it cannot disagree with /api/openapi.json), with no script and nothing from a CDN.
-import { raw } from "hono/html";
-import type { Child, FC } from "hono/jsx";
+import type { FC } from "hono/jsx";
+import { Layout } from "../layout";
 
 /** JSON Schema and OpenAPI objects from our own generated document. */
 type Node = { [key: string]: any };
@@ -118,73 +118,55 @@ const Operation: FC<{ method: string; path: string; op: Node; doc: Node }> = ({ 
   );
 };
 
-const Page: FC<{ title: string; children?: Child }> = ({ title, children }) => (
-  <>
-    {raw("<!DOCTYPE html>")}
-    <html lang="en">
-      <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <meta name="color-scheme" content="light dark" />
-        <title>{title}</title>
-        <link rel="icon" href="data:," />
-        <link rel="stylesheet" href="/ui/app.css" />
-        <link rel="stylesheet" href="/ui/docs.css" />
-      </head>
-      <body class="docs">
-        <main id="main">{children}</main>
-      </body>
-    </html>
-  </>
-);
-
 export const ApiDocsPage: FC<{ doc: Node }> = ({ doc }) => {
   const ops = Object.entries(doc.paths as Node).flatMap(([path, item]: [string, Node]) => METHODS.filter((m) => item[m]).map((method) => ({ method, path, op: item[method] as Node })));
   const tags: string[] = doc.tags.map((t: Node) => t.name);
   return (
-    <Page title={`${doc.info.title} API reference`}>
-      <h1>{doc.info.title} API reference</h1>
-      <p>{doc.info.description}</p>
-      <p>
-        Machine-readable: <a href="/api/openapi.json">/api/openapi.json</a> (OpenAPI {doc.openapi}). Send the admin token as
-        <code> Authorization: Bearer &lt;ADMIN_TOKEN&gt;</code>; agent keys (<code>tgk_…</code>) work where an operation says so.
-      </p>
-      <nav aria-label="Operations" class="toc">
+    <Layout title="API reference" area={null} styles={["docs"]}>
+      <div class="docs">
+        <h1>{doc.info.title} API reference</h1>
+        <p>{doc.info.description}</p>
+        <p>
+          Machine-readable: <a href="/api/openapi.json">/api/openapi.json</a> (OpenAPI {doc.openapi}). Send the admin token as
+          <code> Authorization: Bearer &lt;ADMIN_TOKEN&gt;</code>; agent keys (<code>tgk_…</code>) work where an operation says so.
+        </p>
+        <nav aria-label="Operations" class="toc">
+          {tags.map((tag) => (
+            <div>
+              <h2>{tag}</h2>
+              <ul>
+                {ops.filter((o) => o.op.tags?.[0] === tag).map((o) => (
+                  <li><a href={`#${o.op.operationId}`}><span class={`method ${o.method}`}>{o.method.toUpperCase()}</span> {o.path}</a></li>
+                ))}
+              </ul>
+            </div>
+          ))}
+        </nav>
+        <h2 id="errors">Errors</h2>
+        <p>Every error is an <a href="#schema-Error">Error</a>: <code>{"{\"error\":{\"code\",\"message\",\"details\"?}}"}</code>. Each operation lists the statuses it can answer with.</p>
+        <dl>
+          {Object.entries(doc.components.responses as Node).map(([name, r]: [string, Node]) => (
+            <>
+              <dt id={`error-${name.slice(1)}`}><strong>{name.slice(1)}</strong></dt>
+              <dd>{r.description}</dd>
+            </>
+          ))}
+        </dl>
         {tags.map((tag) => (
-          <div>
-            <h2>{tag}</h2>
-            <ul>
-              {ops.filter((o) => o.op.tags?.[0] === tag).map((o) => (
-                <li><a href={`#${o.op.operationId}`}><span class={`method ${o.method}`}>{o.method.toUpperCase()}</span> {o.path}</a></li>
-              ))}
-            </ul>
-          </div>
-        ))}
-      </nav>
-      <h2 id="errors">Errors</h2>
-      <p>Every error is an <a href="#schema-Error">Error</a>: <code>{"{\"error\":{\"code\",\"message\",\"details\"?}}"}</code>. Each operation lists the statuses it can answer with.</p>
-      <dl>
-        {Object.entries(doc.components.responses as Node).map(([name, r]: [string, Node]) => (
           <>
-            <dt id={`error-${name.slice(1)}`}><strong>{name.slice(1)}</strong></dt>
-            <dd>{r.description}</dd>
+            <h2 id={`tag-${tag}`}>{tag}</h2>
+            {ops.filter((o) => o.op.tags?.[0] === tag).map((o) => <Operation {...o} doc={doc} />)}
           </>
         ))}
-      </dl>
-      {tags.map((tag) => (
-        <>
-          <h2 id={`tag-${tag}`}>{tag}</h2>
-          {ops.filter((o) => o.op.tags?.[0] === tag).map((o) => <Operation {...o} doc={doc} />)}
-        </>
-      ))}
-      <h2 id="schemas">Schemas</h2>
-      {Object.entries(doc.components.schemas as Node).map(([name, s]: [string, Node]) => (
-        <section class="card" id={`schema-${name}`}>
-          <h3>{name}</h3>
-          {s.description && <p>{s.description}</p>}
-          <Fields s={s} />
-        </section>
-      ))}
-    </Page>
+        <h2 id="schemas">Schemas</h2>
+        {Object.entries(doc.components.schemas as Node).map(([name, s]: [string, Node]) => (
+          <section class="card" id={`schema-${name}`}>
+            <h3>{name}</h3>
+            {s.description && <p>{s.description}</p>}
+            <Fields s={s} />
+          </section>
+        ))}
+      </div>
+    </Layout>
   );
 };
