@@ -16,19 +16,20 @@ const issues = async (res: Promise<Response>) => {
 
 describe("validation errors in plain words", () => {
   it("says what is wrong with each field, not zod's internals", async () => {
-    expect(await issues(api("POST", "/api/spaces", { name: "" }))).toEqual([{ path: "name", message: "must not be empty" }]);
-    expect(await issues(api("POST", "/api/agents", { name: "x".repeat(101) }))).toEqual([
-      { path: "name", message: "must be at most 100 characters" },
-      { path: "space_id", message: "is required" },
+    expect(await issues(api("POST", "/api/agents", { name: "A", instructions: "x".repeat(20_001), space_id: "" }))).toEqual([
+      { path: "space_id", message: "must not be empty" },
+      { path: "instructions", message: "must be at most 20000 characters" },
     ]);
+    expect(await issues(api("POST", "/api/agents", { name: "A" }))).toEqual([{ path: "space_id", message: "is required" }]);
     expect(await issues(api("GET", "/api/signals/watches/wt_x?wait=90"))).toEqual([{ path: "wait", message: "must be at most 60" }]);
     expect(await issues(api("POST", "/api/agents/ag_x/keys", { name: "k", colour: "red" }))).toEqual([{ path: "", message: "has a field this request does not take: colour" }]);
     expect(await issues(api("POST", "/api/policies/check", { agent: "a", channel: "sms", sender: "22000", action: "shout" }))).toEqual([
-      { path: "action", message: 'must be one of "receive_message", "receive_signal"' },
+      { path: "action", message: 'Choose "receive_message" or "receive_signal"' },
     ]);
   });
 
   it("keeps a schema's own message where it has one", async () => {
+    expect(await issues(api("POST", "/api/spaces", { name: "" }))).toEqual([{ path: "name", message: "Enter the space's name" }]);
     const { space } = await seedAgent();
     expect(await issues(api("POST", "/api/agents", { name: "A", space_id: space.id, handle: "No Caps" }))).toEqual([
       { path: "handle", message: "lowercase letters, digits, - and _ (max 63), starting with a letter or digit" },
