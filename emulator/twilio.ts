@@ -48,6 +48,8 @@ interface Fault {
   callbacks_first?: string[];
   /** Messages.json POST: create the message, then take this long to answer (a slow answer after acceptance). */
   hold_ms?: number;
+  /** Answer this raw body (with `status`, default 200) instead: a malformed or surprising answer. */
+  body?: string;
   times: number;
 }
 interface Account {
@@ -315,6 +317,7 @@ export async function startFakeTwilio(port = 0, opts: { host?: string } = {}): P
         return send(res, 201, { ...msg, account_sid: acct.sid, error_message: null });
       }
       if (fault.drop) return req.socket.destroy();
+      if (fault.body !== undefined) return res.writeHead(fault.status ?? 200, { "content-type": "application/json" }).end(fault.body);
       if (fault.status) return send(res, fault.status, err(fault.status, fault.code ?? fault.status, fault.message ?? "Injected fault"));
     }
 

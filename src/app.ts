@@ -1,6 +1,7 @@
 // The Hono app: one sub-app per area joined with app.route(), and the one onError that renders every failure
 // as {error:{code,message,details?}} with a fitting status.
 import { Hono } from "hono";
+import { z } from "zod";
 import { HTTPException } from "hono/http-exception";
 import { agentKeyAuth } from "./routes/agent-auth";
 import { agentKeyRoutes } from "./routes/agent-keys";
@@ -8,8 +9,8 @@ import { requireAdmin } from "./routes/auth";
 import { agentRoutes } from "./routes/agents";
 import { channelRoutes } from "./routes/channels";
 import { mcpRoutes } from "./routes/mcp";
-import { openApiRoutes } from "./routes/openapi";
 import { policyRoutes } from "./routes/policies";
+import { referenceRoutes } from "./routes/reference";
 import { signalRoutes } from "./routes/signals";
 import { spaceRoutes } from "./routes/spaces";
 import { uiRoutes } from "./routes/ui";
@@ -18,12 +19,18 @@ import { bodyLimit } from "hono/body-limit";
 import { createMiddleware } from "hono/factory";
 import { required } from "./lib/config";
 import { AppError } from "./lib/errors";
+import { route } from "./routes/contract";
 
 export const app = new Hono<{ Bindings: Env }>();
 
-app.get("/healthz", (c) => c.json({ ok: true }));
+app.get(
+  "/healthz",
+  route({ operationId: "health", tag: "meta", summary: "The worker is up.", auth: "none", responses: { 200: { description: "Up.", schema: z.object({ ok: z.literal(true) }), example: { ok: true } } }, errors: [] }),
+  (c) => c.json({ ok: true as const }),
+);
 
-app.route("/api/openapi.json", openApiRoutes);
+// Public: the reference describes the API and exposes no data. Built from this app's own route table.
+app.route("/api", referenceRoutes(() => app.routes));
 app.use("/api/signals/*", agentKeyAuth);
 // Refuse early, naming the setting, rather than failing deep inside a channel object.
 const requireSecrets = createMiddleware<{ Bindings: Env }>(async (c, next) => {

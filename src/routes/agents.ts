@@ -2,17 +2,14 @@
 import { asc, eq } from "drizzle-orm";
 import { Hono } from "hono";
 import { z } from "zod";
-import { createDb } from "../db/client";
 import { insertAgent } from "../db/agents";
+import { createDb } from "../db/client";
 import { agents, spaces, type AgentRow } from "../db/schema";
-import { AppError } from "../lib/errors";
-import { validate } from "../lib/validate";
-import { agentName } from "./names";
+import { notFound } from "../lib/errors";
+import { invalid, route } from "./contract";
+import { Agent, AgentParams, CreateAgent } from "./schemas/spaces";
 
-export const HANDLE = /^[a-z0-9][a-z0-9_-]{0,62}$/;
-export const MODEL = /^(builtin:echo|workers-ai:.+|openai:.+)$/;
-
-export const agentView = (a: AgentRow) => ({
+export const agentView = (a: AgentRow): z.output<typeof Agent> => ({
   id: a.id,
   space_id: a.spaceId,
   name: a.name,
@@ -22,31 +19,55 @@ export const agentView = (a: AgentRow) => ({
   created_at: new Date(a.createdAt).toISOString(),
 });
 
-const createAgent = z.object({
-  name: agentName,
-  space_id: z.string().min(1),
-  handle: z.string().regex(HANDLE, "lowercase letters, digits, - and _ (max 63), starting with a letter or digit").optional(),
-  instructions: z.string().max(20_000).optional(),
-  model: z.string().regex(MODEL, 'one of "builtin:echo", "workers-ai:<model>", "openai:<model>"').optional(),
-});
+const example = {
+  id: "ag_3f8h1k5m9p2r6t0v4x7z",
+  space_id: "sp_7k2m9q4x8c1v5b3n6z0w",
+  name: "Assistant",
+  handle: "assistant",
+  instructions: "Be brief.",
+  model: "builtin:echo",
+  created_at: "2026-01-05T09:00:00.000Z",
+};
 
 export const agentRoutes = new Hono<{ Bindings: Env }>()
-  .post("/", validate("json", createAgent), async (c) => {
-    const body = c.req.valid("json");
-    const db = createDb(c.env.DB);
-    if (!(await db.select({ id: spaces.id }).from(spaces).where(eq(spaces.id, body.space_id)).get())) {
-      throw new AppError(400, "validation_error", `space_id: no space ${body.space_id}`, { issues: [{ path: "space_id", message: "unknown space" }] });
-    }
-    // Many agents may share a name: a derived handle gets a suffix when it is taken.
-    const row = await insertAgent(db, { spaceId: body.space_id, name: body.name, handle: body.handle, instructions: body.instructions, model: body.model });
-    return c.json(agentView(row), 201);
-  })
-  .get("/", async (c) => {
-    const rows = await createDb(c.env.DB).select().from(agents).orderBy(asc(agents.createdAt)).all();
-    return c.json(rows.map(agentView));
-  })
-  .get("/:id", async (c) => {
-    const row = await createDb(c.env.DB).select().from(agents).where(eq(agents.id, c.req.param("id"))).get();
-    if (!row) throw new AppError(404, "not_found", "agent not found");
-    return c.json(agentView(row));
-  });
+  .post(
+    "/",
+    route({
+      operationId: "createAgent",
+      tag: "agents",
+      summary: "Create an agent in a space.",
+      description: "409 conflict when the handle is taken. Without a handle, one is derived from the name (assistant, assistant-2 …).",
+      auth: "admin",
+      body: CreateAgent,
+      example: { name: "Assistant", space_id: example.space_id, handle: "assistant", instructions: "Be brief." },
+      responses: { 201: { description: "Created.", schema: Agent, example } },
+      errors: [400, 409, 415],
+    }),
+    async (c) => {
+      const body = c.req.valid("json");
+      const db = createDb(c.env.DB);
+      if (!(await db.select({ id: spaces.id }).from(spaces).where(eq(spaces.id, body.space_id)).get())) {
+        throw invalid([{ path: "space_id", message: `There is no space ${body.space_id}` }]);
+      }
+      // Many agents may share a name: a derived handle gets a suffix when it is taken.
+      const row = await insertAgent(db, { spaceId: body.space_id, name: body.name, handle: body.handle, instructions: body.instructions, model: body.model });
+      return c.json(agentView(row), 201);
+    },
+  )
+  .get(
+    "/",
+    route({ operationId: "listAgents", tag: "agents", summary: "List agents, oldest first.", auth: "admin", responses: { 200: { description: "Agents.", schema: z.array(Agent), example: [example] } }, errors: [] }),
+    async (c) => {
+      const rows = await createDb(c.env.DB).select().from(agents).orderBy(asc(agents.createdAt)).all();
+      return c.json(rows.map(agentView));
+    },
+  )
+  .get(
+    "/:id",
+    route({ operationId: "getAgent", tag: "agents", summary: "Get an agent.", auth: "admin", params: AgentParams, responses: { 200: { description: "The agent.", schema: Agent, example } }, errors: [404] }),
+    async (c) => {
+      const row = await createDb(c.env.DB).select().from(agents).where(eq(agents.id, c.req.valid("param").id)).get();
+      if (!row) throw notFound("agent");
+      return c.json(agentView(row));
+    },
+  );

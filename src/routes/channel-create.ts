@@ -2,7 +2,7 @@
 // Everything is checked before anything is written, and every problem is reported at once with its field's path;
 // a space or agent made here for a channel that is then refused (a number claimed meanwhile) is removed again.
 import { eq } from "drizzle-orm";
-import { z } from "zod";
+import type { z } from "zod";
 import { channelStub } from "../channel/client";
 import { numberInUseFailure } from "../channel/number-claim";
 import type { ChannelView } from "../channel/view";
@@ -11,57 +11,12 @@ import { nextHandle } from "../db/channels";
 import type { Db } from "../db/client";
 import { channelWithNumber } from "../db/numbers";
 import { agents, spaces } from "../db/schema";
-import { ACCOUNT_SID, E164, MESSAGING_SERVICE_SID } from "../domain/phone";
 import { newChannelId } from "../lib/channel-id";
 import { required, twilioDefaults } from "../lib/config";
 import { AppError } from "../lib/errors";
 import { unwrap } from "../lib/result";
-import { agentName, spaceName } from "./names";
-
-const SID_WORDS = "An Account SID is AC followed by 32 characters from 0-9 and a-f, as the Twilio Console shows it";
-const NUMBER_WORDS = "Enter the number in E.164 form: + and the country code, such as +15551234567";
-
-export const accountSid = z.string().trim().regex(ACCOUNT_SID, SID_WORDS);
-export const fromNumber = z.string().trim().regex(E164, NUMBER_WORDS);
-export const authToken = z.string().trim().min(1, "Enter the auth token").max(200, "An auth token is at most 200 characters");
-/** A Messaging Service to send replies through; "" or null: none (replies go out from the number itself). */
-export const messagingServiceSid = z
-  .string()
-  .trim()
-  .refine((v) => v === "" || MESSAGING_SERVICE_SID.test(v), "A Messaging Service SID is MG followed by 32 characters from 0-9 and a-f, as the Twilio Console shows it")
-  .nullable()
-  .transform((v) => v || null);
-export const dispatchMode = z.enum(["message", "signal"], { error: 'Choose "message" or "signal"' });
-
-/** A field left empty falls back to its VOICE_TWILIO_* default; one that is filled in must be well formed. */
-const orDefault = (pattern: RegExp, words: string) =>
-  z
-    .string()
-    .trim()
-    .refine((v) => v === "" || pattern.test(v), words)
-    .optional();
-
-export const CreateChannel = z.object({
-  provider: z.literal("twilio_sms", { error: 'provider must be "twilio_sms"' }),
-  space_id: z.string().min(1, "Choose a space").optional(),
-  /** A new space for the channel, instead of space_id. */
-  space: z.object({ name: spaceName }).strict().optional(),
-  agent_id: z.string().min(1, "Choose an agent").optional(),
-  /** A new agent (in the channel's space) to answer it, instead of agent_id. */
-  agent: z.object({ name: agentName }).strict().optional(),
-  dispatch_mode: dispatchMode.optional(),
-  config: z
-    .object({ account_sid: orDefault(ACCOUNT_SID, SID_WORDS), auth_token: z.string().max(200, "An auth token is at most 200 characters").optional(), from_number: orDefault(E164, NUMBER_WORDS), messaging_service_sid: messagingServiceSid.optional() })
-    .strict()
-    .default({}),
-});
-export type CreateChannel = z.infer<typeof CreateChannel>;
-
-type Issue = { path: string; message: string };
-
-export function invalid(issues: Issue[]): AppError {
-  return new AppError(400, "validation_error", issues.map((i) => `${i.path}: ${i.message}`).join("; "), { issues });
-}
+import { invalid, type Issue } from "./contract";
+import { accountSid, authToken, fromNumber, type CreateChannel } from "./schemas/channels";
 
 type TwilioConfig = { account_sid: string; auth_token: string; from_number: string };
 

@@ -3,25 +3,71 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import { AppError } from "../lib/errors";
-import { validate } from "../lib/validate";
-import { cancelWatch, createWatch, getWatch, listWatches, watchSocket, WatchRequest, type Principal } from "../signals/service";
+import { cancelWatch, createWatch, getWatch, listWatches, watchSocket, type Principal } from "../signals/service";
+import { route } from "./contract";
+import { WebSocketHeaders } from "./schemas/common";
+import { ListWatchesQuery, signalExamples as ex, WaitQuery, Watch, WatchParams, WatchPush, WatchRequestBody } from "./schemas/signals";
 
 type Vars = { Variables: { principal?: Principal }; Bindings: Env };
 const who = (c: { get(key: "principal"): Principal | undefined }): Principal => c.get("principal") ?? { kind: "admin" };
 
+const tag = "signals";
+const auth = "admin_or_agent";
+const one = (description: string, example: unknown = ex.watch) => ({ 200: { description, schema: Watch, example } });
+
 export const signalRoutes = new Hono<Vars>()
-  .post("/watches", validate("json", WatchRequest), async (c) => {
-    const view = await createWatch(c.env, who(c), c.req.valid("json"));
-    return c.json(view, 201);
-  })
-  .get("/watches", validate("query", z.object({ channel_id: z.string().min(1).optional() })), async (c) => {
-    return c.json(await listWatches(c.env, who(c), c.req.valid("query").channel_id ?? null));
-  })
-  .get("/watches/:id", validate("query", z.object({ wait: z.coerce.number().min(0).max(60).default(0) })), async (c) => {
-    return c.json(await getWatch(c.env, who(c), c.req.param("id"), c.req.valid("query").wait));
-  })
-  .get("/watches/:id/ws", async (c) => {
-    if (c.req.header("upgrade")?.toLowerCase() !== "websocket") throw new AppError(426, "upgrade_required", "Connect with a WebSocket.");
-    return watchSocket(c.env, who(c), c.req.param("id"), c.req.raw);
-  })
-  .delete("/watches/:id", async (c) => c.json(await cancelWatch(c.env, who(c), c.req.param("id"))));
+  .post(
+    "/watches",
+    route({
+      operationId: "createWatch",
+      tag,
+      summary: "Create a signal watch: wait for one SMS on signal-mode channels.",
+      description: "agent_id is required with the admin token; with an agent key it defaults to (and must be) the key's agent.",
+      auth,
+      body: WatchRequestBody,
+      example: ex.request,
+      responses: { 201: { description: "Created (matched at once if the lookback found a message).", schema: Watch, example: ex.watch } },
+      errors: [400, 403, 415, 429],
+    }),
+    async (c) => c.json((await createWatch(c.env, who(c), c.req.valid("json"))) satisfies z.input<typeof Watch>, 201),
+  )
+  .get(
+    "/watches",
+    route({
+      operationId: "listWatches",
+      tag,
+      summary: "Recent watches of a channel (or of the any-channel hub); an agent key sees its own only.",
+      auth,
+      query: ListWatchesQuery,
+      responses: { 200: { description: "Watches.", schema: z.array(Watch), example: [ex.watch] } },
+      errors: [400, 404],
+    }),
+    async (c) => c.json((await listWatches(c.env, who(c), c.req.valid("query").channel_id ?? null)) satisfies z.input<typeof Watch>[]),
+  )
+  .get(
+    "/watches/:id",
+    route({ operationId: "getWatch", tag, summary: "Get a watch; with wait > 0, a long-poll that answers as soon as it settles.", auth, params: WatchParams, query: WaitQuery, responses: one("The watch.", ex.matched), errors: [400, 404] }),
+    async (c) => c.json((await getWatch(c.env, who(c), c.req.valid("param").id, c.req.valid("query").wait)) satisfies z.input<typeof Watch>),
+  )
+  .get(
+    "/watches/:id/ws",
+    route({
+      operationId: "watchSocket",
+      tag,
+      summary: "WebSocket that pushes the watch's result when it settles.",
+      auth,
+      params: WatchParams,
+      headers: WebSocketHeaders,
+      responses: { 101: { description: "Switching protocols; frames are WatchPush JSON.", schema: WatchPush, example: { id: ex.watch.id, status: "matched", signal: ex.matched.signal } } },
+      errors: [404, 426],
+    }),
+    async (c) => {
+      if (c.req.header("upgrade")?.toLowerCase() !== "websocket") throw new AppError(426, "upgrade_required", "Connect with a WebSocket.");
+      return watchSocket(c.env, who(c), c.req.valid("param").id, c.req.raw);
+    },
+  )
+  .delete(
+    "/watches/:id",
+    route({ operationId: "cancelWatch", tag, summary: "Cancel a watch (a settled one is returned unchanged).", auth, params: WatchParams, responses: one("The watch.", { ...ex.watch, status: "cancelled", settled_at: ex.watch.created_at }), errors: [404] }),
+    async (c) => c.json((await cancelWatch(c.env, who(c), c.req.valid("param").id)) satisfies z.input<typeof Watch>),
+  );

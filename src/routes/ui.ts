@@ -11,7 +11,7 @@ import type { WatchView } from "../signals/types";
 import { required } from "../lib/config";
 import { timingSafeEqual } from "../lib/crypto";
 import { AppError } from "../lib/errors";
-import { validate } from "../lib/validate";
+import { validate } from "./contract";
 import { ASSETS } from "../ui/assets";
 import { channelPage, channelsPage, newChannelPage, policiesPage } from "../ui/data";
 import { originAllowed, requirePageSession, safeNext, sessionCookieOptions, uiHeaders, type UiEnv } from "../ui/guard";

@@ -2,10 +2,14 @@
 // an object would create it); the channel object checks the signature against the configured public URL before it
 // parses the form strictly or stores anything, then dedupes and persists before we answer.
 import { Hono } from "hono";
+import { z } from "zod";
 import { channelStub, isChannelId } from "../channel/client";
 import type { InboundOutcome, SignedRequest } from "../channel/object";
 import { EMPTY_TWIML, TWIML_HEADERS } from "../domain/twilio/twiml";
+import { InboundFields, StatusFields } from "../domain/twilio/webhook-form";
 import { AppError } from "../lib/errors";
+import { component } from "./schemas/common";
+import { route, type RouteSpec } from "./contract";
 
 const MAX_BODY = 64 * 1024;
 const utf8 = new TextDecoder();
@@ -74,17 +78,51 @@ function signed(c: { req: { url: string; header(name: string): string | undefine
   };
 }
 
+const FORM = "application/x-www-form-urlencoded";
+const Params = z.object({ channelId: z.string().describe("The channel's id (ch_…).") });
+const SID = `SM${"0123456789abcdef".repeat(2)}`;
+const ACCOUNT = `AC${"0123456789abcdef".repeat(2)}`;
+const twiml = { 200: { description: "Accepted: an empty TwiML <Response/>.", type: "text/xml", schema: z.string(), example: EMPTY_TWIML } };
+const webhook = (operationId: string, summary: string, schema: z.ZodType, example: Record<string, string>): RouteSpec => ({
+  operationId,
+  tag: "webhooks",
+  summary,
+  description: "Called by Twilio, not by you. The signature is checked against SERVER_EXTERNAL_URL before the form is read; the form is then parsed strictly (400 invalid_webhook names the field).",
+  auth: "twilio",
+  params: Params,
+  accepts: { [FORM]: { schema, example } },
+  responses: twiml,
+  errors: [400, 404, 415],
+});
+const inbound = webhook("twilioInboundSms", "Twilio's inbound SMS webhook (the number's SmsUrl).", component("TwilioInbound", InboundFields), {
+  MessageSid: SID,
+  SmsSid: SID,
+  AccountSid: ACCOUNT,
+  From: "+15559876543",
+  To: "+15550001111",
+  Body: "what is on today?",
+  NumMedia: "0",
+  NumSegments: "1",
+  ApiVersion: "2010-04-01",
+});
+const status = webhook("twilioStatusCallback", "Twilio's delivery status callback for a reply textgate sent.", component("TwilioStatus", StatusFields), {
+  MessageSid: SID,
+  AccountSid: ACCOUNT,
+  MessageStatus: "delivered",
+  ApiVersion: "2010-04-01",
+});
+
 export const webhookRoutes = new Hono<{ Bindings: Env }>()
   // Before the body is read or any object touched: an id that is not one of our channels is 404 here.
   .use("/twilio/sms/:channelId/*", async (c, next) => {
     if (!(await isChannelId(c.env, c.req.param("channelId")))) throw new AppError(404, "not_found", "channel not found");
     await next();
   })
-  .post("/twilio/sms/:channelId", async (c) => {
+  .post("/twilio/sms/:channelId", route(inbound), async (c) => {
     const id = c.req.param("channelId");
     return respond(await channelStub(c.env, id).receiveSms(id, signed(c, await readForm(c.req.raw))));
   })
-  .post("/twilio/sms/:channelId/status", async (c) => {
+  .post("/twilio/sms/:channelId/status", route(status), async (c) => {
     const id = c.req.param("channelId");
     return respond(await channelStub(c.env, id).receiveStatus(id, signed(c, await readForm(c.req.raw))));
   });

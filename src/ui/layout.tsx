@@ -12,10 +12,12 @@ interface LayoutProps {
   /** Absent on the sign-in page, where there is no session yet. */
   csrf?: string;
   scripts?: string[];
+  /** Stylesheets besides app.css, by name under /ui (e.g. "docs" for the API reference). */
+  styles?: string[];
   children?: Child;
 }
 
-export const Layout: FC<LayoutProps> = ({ title, area, csrf, scripts = [], children }) => (
+export const Layout: FC<LayoutProps> = ({ title, area, csrf, scripts = [], styles = [], children }) => (
   <>
     {raw("<!DOCTYPE html>")}
     <html lang="en">
@@ -26,6 +28,9 @@ export const Layout: FC<LayoutProps> = ({ title, area, csrf, scripts = [], child
         <title>{`${title} · textgate`}</title>
         <link rel="icon" href="data:," />
         <link rel="stylesheet" href="/ui/app.css" />
+        {styles.map((s) => (
+          <link rel="stylesheet" href={`/ui/${s}.css`} />
+        ))}
         {csrf && <script src="/ui/core.js" defer></script>}
         {scripts.map((s) => (
           <script src={`/ui/${s}.js`} defer></script>

@@ -1,5 +1,7 @@
 // What the settings UI says about states and failures, in one place, so badges, hints and reasons stay consistent
-// with the API's codes (src/channel/view.ts, src/domain/twilio/registration.ts, src/db/messages.ts).
+// with the API's codes (src/channel/view.ts, src/domain/twilio/registration.ts, src/db/messages.ts). The API's
+// validation messages come from here too (issueWords), so a form's field errors and the API's say the same.
+import type { z } from "zod";
 import type { ChannelView } from "../channel/view";
 import { isCategory } from "../domain/signals/categories";
 import type { WatchView } from "../signals/types";
@@ -130,3 +132,37 @@ function watchState(w: WatchView, now: number): string {
       return "cancelled";
   }
 }
+const KIND: Record<string, string> = { string: "text", number: "a number", int: "a whole number", boolean: "true or false", array: "a list", object: "an object", null: "null" };
+const unit = (origin: string, n: number | bigint) =>
+  origin === "string" ? `${n} character${n === 1 ? "" : "s"}` : origin === "array" || origin === "set" ? `${n} item${n === 1 ? "" : "s"}` : String(n);
+
+/**
+ * A validation problem in plain words, for every issue whose schema gives no message of its own (a schema's own
+ * message, e.g. "must be an E.164 number such as +15551234567", always wins). It is a zod error map: the API's
+ * validator passes it to safeParse, and details.issues[].message is what the settings forms show by each field.
+ * Returning undefined falls back to zod's own English.
+ */
+export const issueWords = (issue: z.core.$ZodRawIssue): string | undefined => {
+  switch (issue.code) {
+    case "invalid_type":
+      if (issue.input === undefined) return "is required";
+      return `must be ${KIND[issue.expected] ?? issue.expected}`;
+    case "too_small":
+      if (issue.origin === "string" && Number(issue.minimum) === 1) return "must not be empty";
+      if (issue.exact) return `must be exactly ${unit(issue.origin, issue.minimum)}`;
+      return `must be at least ${unit(issue.origin, issue.minimum)}`;
+    case "too_big":
+      if (issue.exact) return `must be exactly ${unit(issue.origin, issue.maximum)}`;
+      return `must be at most ${unit(issue.origin, issue.maximum)}`;
+    case "invalid_value":
+      return issue.values.length === 1 ? `must be ${JSON.stringify(issue.values[0])}` : `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
+    case "invalid_format":
+      return issue.format === "starts_with" && "prefix" in issue ? `must start with "${String(issue.prefix)}"` : "is not in the expected format";
+    case "unrecognized_keys":
+      return `has ${issue.keys.length === 1 ? "a field" : "fields"} this request does not take: ${issue.keys.join(", ")}`;
+    case "invalid_union":
+      return "does not match any of the accepted forms";
+    default:
+      return undefined;
+  }
+};

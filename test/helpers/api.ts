@@ -1,7 +1,16 @@
-// Calls the worker the way a client does: through its default export's fetch, with the admin bearer token.
+// Calls the worker the way a client does: through its default export's fetch, with the admin bearer token. Every
+// answer is checked against the OpenAPI document first (test/helpers/contract.ts), so each test is a contract test.
 import { env, exports } from "cloudflare:workers";
+import { checkResponse } from "./contract";
 
 export const BASE = "https://textgate.example";
+
+/** The worker's answer to `request`, after checking it is one the API documents. */
+export async function call(request: Request): Promise<Response> {
+  const res = await exports.default.fetch(request);
+  await checkResponse(request.method, request.url, res);
+  return res;
+}
 
 export async function api(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Response> {
   const init: RequestInit = { method, headers: { authorization: `Bearer ${env.ADMIN_TOKEN}`, ...headers } };
@@ -9,7 +18,7 @@ export async function api(method: string, path: string, body?: unknown, headers:
     init.body = typeof body === "string" ? body : JSON.stringify(body);
     (init.headers as Record<string, string>)["content-type"] ??= "application/json";
   }
-  return exports.default.fetch(new Request(`${BASE}${path}`, init));
+  return call(new Request(`${BASE}${path}`, init));
 }
 
 export async function json<T = any>(res: Response | Promise<Response>): Promise<T> {

@@ -1,8 +1,8 @@
 // Test-side handle on the fake Twilio server (emulator/twilio.ts) and a webhook sender that signs with
 // the twilio package's own getExpectedTwilioSignature, so our verifier is checked against Twilio's reference code.
-import { env, exports } from "cloudflare:workers";
+import { env } from "cloudflare:workers";
 import { getExpectedTwilioSignature } from "twilio/lib/webhooks/webhooks";
-import { BASE, api, json } from "./api";
+import { BASE, api, call, json } from "./api";
 
 export interface FakeAccount {
   sid: string;
@@ -27,7 +27,7 @@ export async function fakeState(sid: string): Promise<{
 
 export async function injectFault(
   sid: string,
-  fault: { match: string; method?: string; after?: boolean; status?: number; code?: number; message?: string; drop?: boolean; times?: number; delay_ms?: number; callbacks_first?: string[]; hold_ms?: number },
+  fault: { match: string; method?: string; after?: boolean; status?: number; code?: number; message?: string; drop?: boolean; times?: number; delay_ms?: number; callbacks_first?: string[]; hold_ms?: number; body?: string },
 ) {
   await fake(`/accounts/${sid}/faults`, { method: "POST", body: JSON.stringify(fault) });
 }
@@ -78,7 +78,7 @@ export async function signedPost(path: string, params: Record<string, string | s
   const headers: Record<string, string> = { "content-type": "application/x-www-form-urlencoded" };
   if (signature !== null) headers["x-twilio-signature"] = signature;
   const body = new URLSearchParams(Object.entries(params).flatMap(([k, v]) => (Array.isArray(v) ? v.map((x) => [k, x]) : [[k, v]])));
-  return exports.default.fetch(new Request(`${BASE}${path}`, { method: "POST", headers, body: body.toString() }));
+  return call(new Request(`${BASE}${path}`, { method: "POST", headers, body: body.toString() }));
 }
 
 /** The form of an inbound SMS as Twilio sends it to /webhooks/twilio/sms/:id. */

@@ -6,7 +6,7 @@ import { env, exports } from "cloudflare:workers";
 import { getExpectedTwilioSignature } from "twilio/lib/webhooks/webhooks";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { clock } from "../../src/lib/clock";
-import { api, BASE, json } from "../helpers/api";
+import { api, BASE, json, call } from "../helpers/api";
 import { changeNumberElsewhere, fakeState, injectFault, pair, seedChannel, sms, smsForm } from "../helpers/twilio";
 
 const OWNER = "+15557770001";
@@ -31,7 +31,7 @@ function advance(ms: number) {
 
 /** A webhook as a proxy or tunnel delivers it: sent to `reachedUrl`, signed by Twilio for `signedUrl`. */
 function proxied(reachedUrl: string, signedUrl: string, token: string, params: Record<string, string>, headers: Record<string, string> = {}) {
-  return exports.default.fetch(
+  return call(
     new Request(reachedUrl, {
       method: "POST",
       headers: { "content-type": "application/x-www-form-urlencoded", "x-twilio-signature": getExpectedTwilioSignature(token, signedUrl, params), ...headers },

@@ -1,21 +1,22 @@
 // Live events: the channel object pushes channel and message changes to subscribed WebSockets.
-import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { BASE } from "../helpers/api";
+import { BASE, call } from "../helpers/api";
+import { documentedFrame } from "../helpers/contract";
 import { seedChannel, sms } from "../helpers/twilio";
 import { freshStorageEachTest } from "../helpers/fresh";
 
 freshStorageEachTest();
 
 async function subscribe(channelId: string) {
-  const res = await exports.default.fetch(new Request(`${BASE}/api/channels/${channelId}/events`, { headers: { upgrade: "websocket", authorization: "Bearer test-admin-token" } }));
+  const url = `${BASE}/api/channels/${channelId}/events`;
+  const res = await call(new Request(url, { headers: { upgrade: "websocket", authorization: "Bearer test-admin-token" } }));
   expect(res.status).toBe(101);
   const ws = res.webSocket!;
   ws.accept();
   const events: any[] = [];
   const waiters: (() => void)[] = [];
   ws.addEventListener("message", (e) => {
-    events.push(JSON.parse(e.data as string));
+    events.push(documentedFrame("GET", url, e.data));
     waiters.splice(0).forEach((w) => w());
   });
   return {
@@ -45,9 +46,9 @@ describe("live events", () => {
 
   it("refuses a plain GET and requires auth", async () => {
     const { channel } = await seedChannel();
-    const plain = await exports.default.fetch(new Request(`${BASE}/api/channels/${channel.id}/events`, { headers: { authorization: "Bearer test-admin-token" } }));
+    const plain = await call(new Request(`${BASE}/api/channels/${channel.id}/events`, { headers: { authorization: "Bearer test-admin-token" } }));
     expect(plain.status).toBe(426);
-    const anon = await exports.default.fetch(new Request(`${BASE}/api/channels/${channel.id}/events`, { headers: { upgrade: "websocket" } }));
+    const anon = await call(new Request(`${BASE}/api/channels/${channel.id}/events`, { headers: { upgrade: "websocket" } }));
     expect(anon.status).toBe(401);
   });
 });

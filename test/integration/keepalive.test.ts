@@ -1,9 +1,9 @@
 // The settings UI pings its channel-events socket every 25 s. The runtime answers those pings itself, so a
 // hibernated channel object is not woken up for them.
 import { runInDurableObject } from "cloudflare:test";
-import { env, exports } from "cloudflare:workers";
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { BASE } from "../helpers/api";
+import { BASE, call } from "../helpers/api";
 import { seedChannel } from "../helpers/twilio";
 
 describe("WebSocket keep-alive", () => {
@@ -16,7 +16,7 @@ describe("WebSocket keep-alive", () => {
     });
     expect(auto).toEqual({ request: "ping", response: "pong" });
 
-    const res = await exports.default.fetch(new Request(`${BASE}/api/channels/${channel.id}/events`, { headers: { upgrade: "websocket", authorization: "Bearer test-admin-token" } }));
+    const res = await call(new Request(`${BASE}/api/channels/${channel.id}/events`, { headers: { upgrade: "websocket", authorization: "Bearer test-admin-token" } }));
     expect(res.status).toBe(101);
     const ws = res.webSocket!;
     ws.accept();

@@ -2,9 +2,9 @@
 // client (the official SDK's) calling await_signal while the code arrives by SMS. Auth is an agent API key.
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
-import { env, exports } from "cloudflare:workers";
+import { env } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
-import { BASE, api, json } from "../helpers/api";
+import { BASE, api, json, call } from "../helpers/api";
 import { fakeState, seedChannel, sms } from "../helpers/twilio";
 
 const BANK = "+15550009999";
@@ -16,7 +16,7 @@ async function setup() {
 }
 
 function post(key: string | null, message: unknown, headers: Record<string, string> = {}) {
-  return exports.default.fetch(
+  return call(
     new Request(`${BASE}/mcp`, {
       method: "POST",
       headers: {
@@ -132,7 +132,7 @@ describe("/mcp auth", () => {
   it("answers GET and DELETE with 405 (stateless server)", async () => {
     const { key } = await setup();
     for (const method of ["GET", "DELETE"]) {
-      const res = await exports.default.fetch(new Request(`${BASE}/mcp`, { method, headers: { authorization: `Bearer ${key}`, accept: "text/event-stream" } }));
+      const res = await call(new Request(`${BASE}/mcp`, { method, headers: { authorization: `Bearer ${key}`, accept: "text/event-stream" } }));
       expect(res.status).toBe(405);
       expect(res.headers.get("allow")).toBe("POST");
     }
@@ -144,7 +144,7 @@ describe("an MCP client", () => {
     const { channel, account, key } = await setup();
     const transport = new StreamableHTTPClientTransport(new URL(`${BASE}/mcp`), {
       requestInit: { headers: { authorization: `Bearer ${key}` } },
-      fetch: (url, init) => exports.default.fetch(new Request(url, init)),
+      fetch: (url, init) => call(new Request(url, init)),
     });
     const client = new Client({ name: "external-agent", version: "1.0.0" });
     await client.connect(transport);

@@ -2,7 +2,7 @@
 // a watch (arrival, hub offer, lookback here and through the hub, MCP, the in-turn tool), and /api/policies/check
 // says the same. Also the limits on pending watches, and a hub lookback claim that must be handed on, not lost.
 import { runInDurableObject } from "cloudflare:test";
-import { env, exports } from "cloudflare:workers";
+import { env } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
 import { LocalStore } from "../../src/channel/local-store";
 import { Schedule } from "../../src/channel/schedule";
@@ -12,7 +12,7 @@ import { WatchDesk } from "../../src/channel/watch-desk";
 import { WatchStore } from "../../src/channel/watch-store";
 import { createDb } from "../../src/db/client";
 import { createWatch } from "../../src/signals/service";
-import { BASE, api, json, seedAgent } from "../helpers/api";
+import { BASE, api, call, json, seedAgent } from "../helpers/api";
 import { scriptFake } from "../helpers/fake-openai";
 import { freshStorageEachTest } from "../helpers/fresh";
 import { settledTurns } from "../helpers/turns";
@@ -84,12 +84,12 @@ describe("receive_signal is decided for the waiting agent", () => {
     const { key } = await json(api("POST", `/api/agents/${x.id}/keys`, { name: "mcp" }));
     await putPolicy(FORBID_X_FROM_BANK);
     await sms(channel, account.token, BANK, "Your code is 314159");
-    const call = { jsonrpc: "2.0", id: 7, method: "tools/call", params: { name: "await_signal", arguments: { channel_id: channel.id, timeout_s: 30 } } };
-    const pending = exports.default.fetch(
+    const message = { jsonrpc: "2.0", id: 7, method: "tools/call", params: { name: "await_signal", arguments: { channel_id: channel.id, timeout_s: 30 } } };
+    const pending = call(
       new Request(`${BASE}/mcp`, {
         method: "POST",
         headers: { authorization: `Bearer ${key}`, "content-type": "application/json", accept: "application/json, text/event-stream", "mcp-protocol-version": "2025-06-18" },
-        body: JSON.stringify(call),
+        body: JSON.stringify(message),
       }),
     );
     const wx = await waitingWatchOf(x.id, channel.id);

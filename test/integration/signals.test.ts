@@ -1,8 +1,9 @@
 // Signal mode and watches on the real channel objects: codes reach waiters the moment the webhook is accepted.
 import { abortAllDurableObjects, runInDurableObject } from "cloudflare:test";
-import { env, exports } from "cloudflare:workers";
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { BASE, api, json } from "../helpers/api";
+import { BASE, api, call, json } from "../helpers/api";
+import { documentedFrame } from "../helpers/contract";
 import { fakeState, messageSid, seedChannel, sms } from "../helpers/twilio";
 import { freshStorageEachTest } from "../helpers/fresh";
 
@@ -128,14 +129,15 @@ describe("watches", () => {
   it("push the match over a WebSocket, and replay it to a reconnecting waiter", async () => {
     const { channel, account, agent } = await signalChannel();
     const w = await json(watch({ agent_id: agent.id, channel_id: channel.id, lookback_s: 0 }));
+    const url = `${BASE}/api/signals/watches/${w.id}/ws`;
     const connect = async () => {
-      const res = await exports.default.fetch(new Request(`${BASE}/api/signals/watches/${w.id}/ws`, { headers: { upgrade: "websocket", authorization: `Bearer ${env.ADMIN_TOKEN}` } }));
+      const res = await call(new Request(url, { headers: { upgrade: "websocket", authorization: `Bearer ${env.ADMIN_TOKEN}` } }));
       expect(res.status).toBe(101);
       const ws = res.webSocket!;
       const got: any[] = [];
       const wake: (() => void)[] = [];
       ws.addEventListener("message", (e) => {
-        got.push(JSON.parse(e.data as string));
+        got.push(documentedFrame("GET", url, e.data));
         wake.splice(0).forEach((f) => f());
       });
       ws.accept();

@@ -1,6 +1,7 @@
 // A signed webhook is one message, once: Twilio signs keys and values run together, so the same signature also
 // covers other splits of the same bytes. Only the form Twilio really sent may pass; any other is 400, stores nothing.
-import { env, exports } from "cloudflare:workers";
+import { env } from "cloudflare:workers";
+import { call } from "../helpers/api";
 import { getExpectedTwilioSignature } from "twilio/lib/webhooks/webhooks";
 import { describe, expect, it } from "vitest";
 import { settledTurns } from "../helpers/turns";
@@ -143,7 +144,7 @@ describe("webhook bodies without a length", () => {
         headers: { "content-type": "application/x-www-form-urlencoded", "x-twilio-signature": "AAAA" },
         body: endless,
       });
-      const res = await exports.default.fetch(req);
+      const res = await call(req);
       expect(res.status).toBe(413);
       expect(await res.json()).toMatchObject({ error: { code: "payload_too_large" } });
       // Read no further than the limit and the chunk that crossed it (and what the stream had queued).

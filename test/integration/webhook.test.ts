@@ -1,7 +1,7 @@
 import { abortAllDurableObjects, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { api, json } from "../helpers/api";
+import { api, json, call } from "../helpers/api";
 import { messageSid, pair, seedChannel, signedPost, sms, smsForm } from "../helpers/twilio";
 
 const OWNER = "+15557770001";
@@ -59,8 +59,7 @@ describe("inbound webhook: trust and framing", () => {
 });
 
 async function fetchWorker(path: string, headers: Record<string, string>, body: string) {
-  const { exports } = await import("cloudflare:workers");
-  return exports.default.fetch(new Request(`https://textgate.example${path}`, { method: "POST", headers, body }));
+  return call(new Request(`https://textgate.example${path}`, { method: "POST", headers, body }));
 }
 
 describe("inbound webhook: durable dedupe", () => {

@@ -7,4 +7,4 @@ export type { PolicyProblem } from "./problems";
 export { senderKind, type DecisionQuery } from "./request";
 export { BASE_POLICIES } from "./base";
 export { POLICY_ACTIONS, SCHEMA, type PolicyAction, type SenderKind } from "./schema";
-export { MAX_ADDRESS_LENGTH, MAX_HANDLE_LENGTH, MAX_POLICY_CHAIN, MAX_POLICY_NESTING, MAX_POLICY_TEXT_LENGTH } from "./limits";
+export { HANDLE, MAX_ADDRESS_LENGTH, MAX_HANDLE_LENGTH, MAX_POLICY_CHAIN, MAX_POLICY_NESTING, MAX_POLICY_TEXT_LENGTH } from "./limits";

@@ -16,6 +16,8 @@ export const MAX_POLICY_NESTING = 32;
 export const MAX_POLICY_CHAIN = 256;
 /** Agent and channel handles in a decision (handles are at most 63 characters). */
 export const MAX_HANDLE_LENGTH = 63;
+/** A handle, the agent's (or channel's) Cedar id: lowercase letters, digits, - and _, starting with a letter or digit. */
+export const HANDLE = new RegExp(`^[a-z0-9][a-z0-9_-]{0,${MAX_HANDLE_LENGTH - 1}}$`);
 /** A sender address in a decision (E.164 is 16, a sender id 11; room for prefixed forms). */
 export const MAX_ADDRESS_LENGTH = 64;
 

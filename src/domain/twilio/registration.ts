@@ -31,6 +31,8 @@ export function describeFailure(e: TwilioFailure, accountSid: string): Registrat
     case "server":
     case "rate_limited":
       return { code: "twilio_unreachable", message: `Twilio's API is not answering normally (HTTP ${e.status}: ${e.message}). Try again shortly.` };
+    case "unexpected":
+      return { code: "twilio_error", message: `${e.message}. Twilio may have changed its API, or something between textgate and Twilio answered instead.` };
     case "client":
       return { code: "twilio_error", message: `Twilio refused the request (HTTP ${e.status}${e.code ? `, error ${e.code}` : ""}: ${e.message}).` };
   }

@@ -2,50 +2,33 @@
 // Service from the Messaging API). Plain fetch
 // with Basic auth against a configurable base URL, so tests and local runs talk to a fake. Expected failures come
 // back as a tagged union classified by what the caller should do: fix credentials, give up, or retry later.
-import { z } from "zod";
+import type { z } from "zod";
+import {
+  answerProblem,
+  ErrorAnswer,
+  IncomingNumberAnswer,
+  IncomingNumberPage,
+  MessageAnswer,
+  MessagePage,
+  MessagingServiceAnswer,
+  type IncomingNumber,
+  type ListedMessageAnswer,
+  type MessagingService,
+  type TwilioMessage,
+} from "./rest-answers";
 
+export type { IncomingNumber, MessagingService, TwilioMessage } from "./rest-answers";
+
+/** `unexpected`: Twilio answered 2xx with a body of another shape than the one textgate reads (not JSON, a field missing…). */
 export type TwilioFailure =
   | { kind: "auth"; status: number; code?: number; message: string }
   | { kind: "client"; status: number; code?: number; message: string; more_info?: string }
-  | { kind: "rate_limited" | "server"; status: number; code?: number; message: string }
+  | { kind: "rate_limited" | "server" | "unexpected"; status: number; code?: number; message: string }
   | { kind: "network" | "timeout"; message: string };
 
 export type TwilioResult<T> = { ok: true; value: T } | { ok: false; error: TwilioFailure };
 
-export interface IncomingNumber {
-  sid: string;
-  phone_number: string;
-  capabilities: { sms?: boolean; mms?: boolean; voice?: boolean };
-  sms_url: string | null;
-  sms_method: string | null;
-  /** A TwiML App that handles the number's texts instead of sms_url ("" or null when none). */
-  sms_application_sid?: string | null;
-}
-
-export interface TwilioMessage {
-  sid: string;
-  status: string;
-  /** The sender Twilio used: picked from the service's Sender Pool when sent through a Messaging Service. */
-  from?: string | null;
-  error_code: number | null;
-  error_message: string | null;
-  num_segments?: string;
-}
-
-/** One entry of GET Messages.json, as much of it as reconciliation reads. */
-const ListedMessageSchema = z.object({
-  sid: z.string(),
-  to: z.string(),
-  from: z.string(),
-  body: z.string(),
-  status: z.string(),
-  direction: z.string(),
-  date_created: z.string(),
-  error_code: z.number().nullable().optional(),
-  messaging_service_sid: z.string().nullable().optional(),
-});
-const MessagePage = z.object({ messages: z.array(ListedMessageSchema), next_page_uri: z.string().nullable().optional() });
-export type ListedMessage = z.infer<typeof ListedMessageSchema> & { created: number };
+export type ListedMessage = z.output<typeof ListedMessageAnswer> & { created: number };
 const LIST_ORDER_MARGIN_MS = 15 * 60_000;
 
 /** A reply goes out from the number itself, or through a Messaging Service that picks the sender from its pool. */
@@ -57,17 +40,6 @@ export interface MessagesApi {
   /** Without From: every outbound message to `To` (a service's sender is whichever number it picked). */
   listRecentMessages(params: { To: string; From?: string; createdSince: number }): Promise<TwilioResult<{ messages: ListedMessage[]; complete: boolean }>>;
 }
-
-/** A Messaging Service (messaging v1), as much as textgate reads: where it sends the texts its numbers receive. */
-const MessagingServiceSchema = z.object({
-  sid: z.string(),
-  friendly_name: z.string().nullish().transform((v) => v ?? null),
-  inbound_request_url: z.string().nullish().transform((v) => v ?? null),
-  inbound_method: z.string().nullish().transform((v) => v ?? null),
-  /** true: texts to the service's numbers go to each number's own SmsUrl, whatever inbound_request_url says. */
-  use_inbound_webhook_on_number: z.boolean().nullish().transform((v) => v ?? null),
-});
-export type MessagingService = z.output<typeof MessagingServiceSchema>;
 
 export interface TwilioClientOptions {
   baseUrl: string;
@@ -90,7 +62,7 @@ export class TwilioClient implements MessagesApi {
     return `${this.#opts.baseUrl}/2010-04-01/Accounts/${encodeURIComponent(this.#opts.accountSid)}${path}`;
   }
 
-  async #request<T>(method: "GET" | "POST", url: string, form?: Record<string, string>): Promise<TwilioResult<T>> {
+  async #request<S extends z.ZodType>(method: "GET" | "POST", url: string, answer: S, form?: Record<string, string>): Promise<TwilioResult<z.output<S>>> {
     const headers: Record<string, string> = {
       authorization: `Basic ${btoa(`${this.#opts.accountSid}:${this.#opts.authToken}`)}`,
       accept: "application/json",
@@ -109,35 +81,39 @@ export class TwilioClient implements MessagesApi {
       return { ok: false, error: { kind: "network", message: `Twilio could not be reached: ${(err as Error)?.message ?? String(err)}` } };
     }
     const text = await res.text();
-    let json: any = undefined;
+    let json: unknown = undefined;
     try {
       json = text ? JSON.parse(text) : undefined;
     } catch {
       json = undefined;
     }
     if (res.ok) {
-      if (json === undefined) return { ok: false, error: { kind: "server", status: res.status, message: "Twilio answered with a body that is not JSON" } };
-      return { ok: true, value: json as T };
+      const what = `Twilio answered ${method} ${new URL(url).pathname.replace(/^.*\/Accounts\/[^/]+/, "")}`;
+      if (json === undefined) return { ok: false, error: { kind: "unexpected", status: res.status, message: `${what} with a body that is not JSON` } };
+      const parsed = answer.safeParse(json);
+      if (!parsed.success) return { ok: false, error: { kind: "unexpected", status: res.status, message: `${what} with a body textgate does not understand (${answerProblem(parsed.error)})` } };
+      return { ok: true, value: parsed.data };
     }
-    const code = typeof json?.code === "number" ? json.code : undefined;
-    const message = typeof json?.message === "string" ? json.message : `HTTP ${res.status}`;
+    const refusal = ErrorAnswer.safeParse(json);
+    const { code, more_info } = refusal.success ? refusal.data : {};
+    const message = (refusal.success && refusal.data.message) || `HTTP ${res.status}`;
     if (res.status === 401 || code === 20003) return { ok: false, error: { kind: "auth", status: res.status, code, message } };
     if (res.status === 429) return { ok: false, error: { kind: "rate_limited", status: res.status, code, message } };
     if (res.status >= 500) return { ok: false, error: { kind: "server", status: res.status, code, message } };
-    return { ok: false, error: { kind: "client", status: res.status, code, message, more_info: json?.more_info } };
+    return { ok: false, error: { kind: "client", status: res.status, code, message, more_info } };
   }
 
   async findIncomingNumber(phoneNumber: string): Promise<TwilioResult<IncomingNumber | null>> {
     const url = this.#accountPath(`/IncomingPhoneNumbers.json?PhoneNumber=${encodeURIComponent(phoneNumber)}`);
-    const res = await this.#request<{ incoming_phone_numbers?: IncomingNumber[] }>("GET", url);
+    const res = await this.#request("GET", url, IncomingNumberPage);
     if (!res.ok) return res;
-    const match = (res.value.incoming_phone_numbers ?? []).find((n) => n.phone_number === phoneNumber) ?? null;
+    const match = res.value.incoming_phone_numbers.find((n) => n.phone_number === phoneNumber) ?? null;
     return { ok: true, value: match };
   }
 
   /** One number by its SID (PN…): what Twilio does with its texts now, whoever changed it last. */
   getIncomingNumber(sid: string): Promise<TwilioResult<IncomingNumber>> {
-    return this.#request("GET", this.#accountPath(`/IncomingPhoneNumbers/${encodeURIComponent(sid)}.json`));
+    return this.#request("GET", this.#accountPath(`/IncomingPhoneNumbers/${encodeURIComponent(sid)}.json`), IncomingNumberAnswer);
   }
 
   /** `SmsApplicationSid: ""` detaches a TwiML App, which would otherwise take the number's texts over the SmsUrl. */
@@ -145,7 +121,7 @@ export class TwilioClient implements MessagesApi {
     const form: Record<string, string> = { SmsUrl: params.SmsUrl };
     if (params.SmsMethod) form.SmsMethod = params.SmsMethod;
     if (params.SmsApplicationSid !== undefined) form.SmsApplicationSid = params.SmsApplicationSid;
-    return this.#request("POST", this.#accountPath(`/IncomingPhoneNumbers/${encodeURIComponent(sid)}.json`), form);
+    return this.#request("POST", this.#accountPath(`/IncomingPhoneNumbers/${encodeURIComponent(sid)}.json`), IncomingNumberAnswer, form);
   }
 
   /**
@@ -159,20 +135,18 @@ export class TwilioClient implements MessagesApi {
     let url: string | null = this.#accountPath(`/Messages.json?${q}`);
     const found: ListedMessage[] = [];
     for (let page = 0; url && page < (params.maxPages ?? 5); page++) {
-      const res: TwilioResult<unknown> = await this.#request("GET", url);
+      const res: TwilioResult<z.output<typeof MessagePage>> = await this.#request("GET", url, MessagePage);
       if (!res.ok) return res;
-      const parsed = MessagePage.safeParse(res.value);
-      if (!parsed.success) return { ok: false, error: { kind: "server", status: 200, message: `Twilio's message list did not parse: ${parsed.error.message.slice(0, 200)}` } };
       let older = false;
-      for (const m of parsed.data.messages) {
+      for (const m of res.value.messages) {
         const created = Date.parse(m.date_created);
-        if (!Number.isFinite(created)) return { ok: false, error: { kind: "server", status: 200, message: `unreadable date_created ${m.date_created}` } };
+        if (!Number.isFinite(created)) return { ok: false, error: { kind: "unexpected", status: 200, message: `Twilio answered a message list with an unreadable date_created ${m.date_created}` } };
         // Pages are newest first; a margin covers messages listed slightly out of creation order.
         if (created < params.createdSince - LIST_ORDER_MARGIN_MS) older = true;
         if (created >= params.createdSince && m.direction.startsWith("outbound")) found.push({ ...m, created });
       }
-      if (older || !parsed.data.next_page_uri) return { ok: true, value: { messages: found, complete: true } };
-      url = `${this.#opts.baseUrl}${parsed.data.next_page_uri}`;
+      if (older || !res.value.next_page_uri) return { ok: true, value: { messages: found, complete: true } };
+      url = `${this.#opts.baseUrl}${res.value.next_page_uri}`;
     }
     return { ok: true, value: { messages: found, complete: false } };
   }
@@ -180,15 +154,11 @@ export class TwilioClient implements MessagesApi {
   sendMessage(params: SendParams): Promise<TwilioResult<TwilioMessage>> {
     const form: Record<string, string> = params.MessagingServiceSid ? { To: params.To, MessagingServiceSid: params.MessagingServiceSid, Body: params.Body } : { To: params.To, From: params.From!, Body: params.Body };
     if (params.StatusCallback) form.StatusCallback = params.StatusCallback;
-    return this.#request("POST", this.#accountPath("/Messages.json"), form);
+    return this.#request("POST", this.#accountPath("/Messages.json"), MessageAnswer, form);
   }
 
   /** GET /v1/Services/{Sid} on the Messaging API; a 404 means the account has no such service. */
-  async getMessagingService(sid: string): Promise<TwilioResult<MessagingService>> {
-    const res = await this.#request<unknown>("GET", `${this.#opts.messagingBaseUrl.replace(/\/+$/, "")}/v1/Services/${encodeURIComponent(sid)}`);
-    if (!res.ok) return res;
-    const parsed = MessagingServiceSchema.safeParse(res.value);
-    if (!parsed.success) return { ok: false, error: { kind: "server", status: 200, message: `Twilio's Messaging Service did not parse: ${parsed.error.message.slice(0, 200)}` } };
-    return { ok: true, value: parsed.data };
+  getMessagingService(sid: string): Promise<TwilioResult<MessagingService>> {
+    return this.#request("GET", `${this.#opts.messagingBaseUrl.replace(/\/+$/, "")}/v1/Services/${encodeURIComponent(sid)}`, MessagingServiceAnswer);
   }
 }

@@ -48,6 +48,7 @@ const count = (max: number) =>
     .refine((n) => n <= max, `must be at most ${max}`);
 const status = z.enum(MESSAGE_STATUSES, `must be one of Twilio's message statuses (${MESSAGE_STATUSES.join(", ")})`);
 const extra = z.string().max(MAX_EXTRA_CHARS, `must be at most ${MAX_EXTRA_CHARS} characters`);
+const apiVersion = z.string().regex(/^[0-9]{4}-[0-9]{2}-[0-9]{2}$/, "must be a date such as 2010-04-01");
 
 /** The SID fields Twilio repeats under older names; present ones must agree, and at least one must be there. */
 const sids = { MessageSid: sid.optional(), SmsSid: sid.optional(), SmsMessageSid: sid.optional() };
@@ -79,7 +80,8 @@ function countedMedia(form: Record<string, unknown> & { NumMedia: number }, ctx:
   }
 }
 
-const inboundSchema = z
+/** The inbound webhook's fields (what the API reference shows); parseInboundForm adds the checks on raw keys. */
+export const InboundFields = z
   .object({
     ...sids,
     AccountSid: accountSid,
@@ -89,7 +91,7 @@ const inboundSchema = z
     NumMedia: count(MAX_MEDIA),
     NumSegments: count(MAX_SEGMENTS).optional(),
     SmsStatus: status.optional(),
-    ApiVersion: z.string().regex(/^[0-9]{4}-[0-9]{2}-[0-9]{2}$/, "must be a date such as 2010-04-01").optional(),
+    ApiVersion: apiVersion.optional(),
   })
   .catchall(extra)
   .superRefine((form, ctx) => {
@@ -97,7 +99,8 @@ const inboundSchema = z
     countedMedia(form, ctx);
   });
 
-const statusSchema = z
+/** The status callback's fields. */
+export const StatusFields = z
   .object({
     ...sids,
     AccountSid: accountSid,
@@ -106,7 +109,7 @@ const statusSchema = z
     ErrorCode: z.string().regex(/^[0-9]{1,6}$/, "must be digits").optional(),
     From: address.optional(),
     To: address.optional(),
-    ApiVersion: z.string().regex(/^[0-9]{4}-[0-9]{2}-[0-9]{2}$/, "must be a date such as 2010-04-01").optional(),
+    ApiVersion: apiVersion.optional(),
   })
   .catchall(extra)
   .superRefine((form, ctx) => {
@@ -115,21 +118,33 @@ const statusSchema = z
     else if (form.MessageStatus && form.SmsStatus && form.MessageStatus !== form.SmsStatus) ctx.addIssue({ code: "custom", path: ["SmsStatus"], message: "must equal MessageStatus" });
   });
 
-export interface InboundForm {
-  sid: string;
-  accountSid: string;
-  from: string;
-  to: string;
-  body: string;
-  numMedia: number;
-}
+/**
+ * The form as parsed from the body (a repeated key is an array): a bounded number of short keys, each once. A repeat
+ * would be a second value for one field, which the signature covers as readily as the first.
+ */
+const SingleValued = z
+  .record(z.string(), z.unknown())
+  .superRefine((form, ctx) => {
+    const keys = Object.keys(form);
+    if (keys.length > MAX_KEYS) ctx.addIssue({ code: "custom", path: [], message: `has more than ${MAX_KEYS} fields` });
+    else if (keys.some((k) => k.length > MAX_KEY_CHARS)) ctx.addIssue({ code: "custom", path: [], message: `a field name is longer than ${MAX_KEY_CHARS} characters` });
+  })
+  .pipe(z.record(z.string(), z.string({ error: "appears more than once" })));
 
-export interface StatusForm {
-  sid: string;
-  accountSid: string;
-  status: (typeof MESSAGE_STATUSES)[number];
-  errorCode: string | null;
-}
+const sidOf = (f: Sids) => (f.MessageSid ?? f.SmsSid ?? f.SmsMessageSid)!;
+
+/** An inbound SMS or MMS webhook (POST to the number's SmsUrl), reduced to the fields textgate uses. */
+export const InboundForm = SingleValued.pipe(InboundFields).transform((f) => ({ sid: sidOf(f), accountSid: f.AccountSid, from: f.From, to: f.To, body: f.Body, numMedia: f.NumMedia }));
+export type InboundForm = z.output<typeof InboundForm>;
+
+/** A status callback for a message we sent (POST to the StatusCallback we gave). */
+export const StatusForm = SingleValued.pipe(StatusFields).transform((f) => ({
+  sid: sidOf(f),
+  accountSid: f.AccountSid,
+  status: (f.MessageStatus ?? f.SmsStatus)!,
+  errorCode: f.ErrorCode ?? null,
+}));
+export type StatusForm = z.output<typeof StatusForm>;
 
 export type FormCheck<T> = { ok: true; form: T } | { ok: false; field: string; message: string };
 
@@ -139,47 +154,14 @@ function codePoints(s: string): number {
   return n;
 }
 
-/** Each key once (a repeat would be a second value for one field), and a bounded number of short keys. */
-function singleValued(params: FormParams): FormCheck<Record<string, string>> {
-  const entries = Object.entries(params);
-  if (entries.length > MAX_KEYS) return { ok: false, field: "form", message: `form: has more than ${MAX_KEYS} fields` };
-  const form: Record<string, string> = {};
-  for (const [key, value] of entries) {
-    if (key.length > MAX_KEY_CHARS) return { ok: false, field: key.slice(0, MAX_KEY_CHARS), message: `form: a field name is longer than ${MAX_KEY_CHARS} characters` };
-    if (typeof value !== "string") return { ok: false, field: key, message: `${key}: appears more than once` };
-    form[key] = value;
-  }
-  return { ok: true, form };
-}
-
-function check<S extends z.ZodType, T>(schema: S, params: FormParams, shape: (out: z.output<S>) => T): FormCheck<T> {
-  const single = singleValued(params);
-  if (!single.ok) return single;
-  const parsed = schema.safeParse(single.form);
-  if (parsed.success) return { ok: true, form: shape(parsed.data) };
+/** The first problem, named by its field ("form" for the form as a whole), as the 400 invalid_webhook reports it. */
+function check<S extends z.ZodType>(schema: S, params: FormParams): FormCheck<z.output<S>> {
+  const parsed = schema.safeParse(params);
+  if (parsed.success) return { ok: true, form: parsed.data };
   const issue = parsed.error.issues[0]!;
   const field = issue.path.length ? String(issue.path[0]) : "form";
   return { ok: false, field, message: `${field}: ${issue.message}` };
 }
 
-/** An inbound SMS or MMS webhook (POST to the number's SmsUrl). */
-export function parseInboundForm(params: FormParams): FormCheck<InboundForm> {
-  return check(inboundSchema, params, (f) => ({
-    sid: (f.MessageSid ?? f.SmsSid ?? f.SmsMessageSid)!,
-    accountSid: f.AccountSid,
-    from: f.From,
-    to: f.To,
-    body: f.Body,
-    numMedia: f.NumMedia,
-  }));
-}
-
-/** A status callback for a message we sent (POST to the StatusCallback we gave). */
-export function parseStatusForm(params: FormParams): FormCheck<StatusForm> {
-  return check(statusSchema, params, (f) => ({
-    sid: (f.MessageSid ?? f.SmsSid ?? f.SmsMessageSid)!,
-    accountSid: f.AccountSid,
-    status: (f.MessageStatus ?? f.SmsStatus)!,
-    errorCode: f.ErrorCode ?? null,
-  }));
-}
+export const parseInboundForm = (params: FormParams): FormCheck<InboundForm> => check(InboundForm, params);
+export const parseStatusForm = (params: FormParams): FormCheck<StatusForm> => check(StatusForm, params);

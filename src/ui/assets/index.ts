@@ -3,6 +3,7 @@
 import { channelJs } from "./channel";
 import { coreJs } from "./core";
 import { css } from "./css";
+import { docsCss } from "./docs";
 import { formsJs } from "./forms";
 import { policiesJs } from "./policies";
 import { policyCheckJs } from "./policy-check";
@@ -13,6 +14,7 @@ const js = "text/javascript; charset=utf-8";
 // A Map, not an object literal: a lookup by URL name must not find what every object inherits (/ui/__proto__).
 export const ASSETS: ReadonlyMap<string, { type: string; body: string }> = new Map([
   ["app.css", { type: "text/css; charset=utf-8", body: css }],
+  ["docs.css", { type: "text/css; charset=utf-8", body: docsCss }],
   ["core.js", { type: js, body: coreJs }],
   ["forms.js", { type: js, body: formsJs }],
   ["channel.js", { type: js, body: channelJs }],

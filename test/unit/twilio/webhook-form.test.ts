@@ -42,8 +42,12 @@ describe("inbound form", () => {
 
   it("refuses more than 100 fields and overlong field names", () => {
     const many = Object.fromEntries(Array.from({ length: 100 }, (_, i) => [`Extra${i}`, "x"]));
-    expect(failure(parseInboundForm({ ...base, ...many }))).toBe("form");
-    expect(parseInboundForm({ ...base, ["K".repeat(65)]: "x" }).ok).toBe(false);
+    expect(parseInboundForm({ ...base, ...many })).toEqual({ ok: false, field: "form", message: "form: has more than 100 fields" });
+    expect(parseInboundForm({ ...base, ["K".repeat(65)]: "x" })).toEqual({ ok: false, field: "form", message: "form: a field name is longer than 64 characters" });
+  });
+
+  it("refuses a repeated key (a second value the signature covers too), naming it", () => {
+    expect(parseInboundForm({ ...base, Body: ["hi", "a second body"] })).toEqual({ ok: false, field: "Body", message: "Body: appears more than once" });
   });
 });
 
