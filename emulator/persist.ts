@@ -28,7 +28,7 @@ export class EmulatorStateError extends Error {
 }
 
 const remedy = (file: string) =>
-  `Delete it to start the emulator afresh (rm ${file}); its numbers then have no SmsUrl until you press Connect on each channel.`;
+  `Delete it to start the emulator afresh (rm ${file}); its numbers then have no SmsUrl until each channel is pointed back (Point it back on its page, or POST /api/channels/:id/connect).`;
 
 /** Fills `state` from `file`; a missing file is an empty state. Throws EmulatorStateError for anything unreadable. */
 export function loadState(file: string, state: EmulatorState): void {
