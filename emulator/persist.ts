@@ -79,7 +79,8 @@ function snapshot(state: EmulatorState): StateFile {
  * flush(), which writes a pending change at once (call it before exiting).
  */
 export function persistTo(file: string, state: EmulatorState): { flush(): void } {
-  mkdirSync(path.dirname(file), { recursive: true });
+  // Resolved first: a recursive mkdir of a relative path spins forever once the working directory is deleted.
+  mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;
   let pending = false;
   let warned = false;

@@ -55,12 +55,13 @@ export function startWranglerDev(args: string[], opts: { verbose: boolean }): Ch
   return dev;
 }
 
-/** Resolves when the app answers /healthz, or rejects when wrangler exits first. */
+/** Resolves when the app answers /healthz, or rejects when wrangler exits (or cannot start) first. */
 export async function whenReady(dev: ChildProcess, url: string): Promise<void> {
-  let exited: number | null = null;
-  dev.once("exit", (code) => (exited = code ?? 1));
+  let stopped: string | null = null;
+  dev.once("exit", (code) => (stopped = `wrangler dev exited (code ${code ?? 1}) before the app was ready`));
+  dev.once("error", (e) => (stopped = `wrangler dev did not start: ${e.message}`));
   for (;;) {
-    if (exited !== null) throw new Error(`wrangler dev exited (code ${exited}) before the app was ready`);
+    if (stopped !== null) throw new Error(stopped);
     try {
       const res = await fetch(`${url}/healthz`);
       await res.arrayBuffer();

@@ -1,6 +1,6 @@
 // `npm start` when it cannot start: a port another process holds, or an emulator state file it cannot read. It must
 // say what is wrong and what to do, exit 1, and start nothing (no .dev.vars, no wrangler), not die with a stack.
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
@@ -11,6 +11,7 @@ const ROOT = path.resolve(import.meta.dirname, "../..");
 const TSX = path.join(ROOT, "node_modules/tsx/dist/cli.mjs");
 const held: Server[] = [];
 const dirs: string[] = [];
+const children: ChildProcess[] = [];
 
 /** An empty directory to run in: nothing there for start.ts to find or to leave behind unnoticed. */
 function emptyDir() {
@@ -22,7 +23,10 @@ function emptyDir() {
 /** Runs scripts/start.ts in `cwd`; resolves with its exit code and everything it printed. */
 function start(cwd: string, args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [TSX, path.join(ROOT, "scripts/start.ts"), ...args], { cwd, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    // Killed if it outlives its test (a loaded machine, a bug): none may go on to start anything once the ports
+    // it was meant to find taken are let go.
+    const child = spawn(process.execPath, [TSX, path.join(ROOT, "scripts/start.ts"), ...args], { cwd, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"], timeout: 60_000, killSignal: "SIGKILL" });
+    children.push(child);
     let output = "";
     child.stdout.on("data", (c) => (output += c));
     child.stderr.on("data", (c) => (output += c));
@@ -48,6 +52,7 @@ async function free(): Promise<number> {
 }
 
 afterAll(async () => {
+  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
   await Promise.all(held.splice(0).map((s) => new Promise((r) => s.close(r))));
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
