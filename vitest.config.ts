@@ -1,5 +1,6 @@
-// Tests run inside workerd (the real Workers runtime) with real D1, Queues and Durable Objects via Miniflare.
-// Outbound Twilio and OpenAI calls go to fake servers started here, in Node, for the whole run.
+// Two projects. "workers": tests run inside workerd (the real Workers runtime) with real D1, Queues and Durable
+// Objects via Miniflare; outbound Twilio and OpenAI calls go to fake servers started here, in Node, for the whole
+// run. "node": the Node-side code (the Twilio emulator, scripts/) tested in plain Node.
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import path from "node:path";
 import { defineConfig } from "vitest/config";
@@ -26,52 +27,61 @@ export default defineConfig(async () => {
   const twilio = await startFakeTwilio();
   const openai = await startFakeOpenAI();
   return {
-    plugins: [
-      cloudflareTest({
-        wrangler: { configPath: "./wrangler.toml" },
-        // Offline: never open a remote proxy session (the Workers AI binding would otherwise ask for a login).
-        remoteBindings: false,
-        miniflare: {
-          bindings: {
-            ...TEST_VARS,
-            TWILIO_API_BASE: twilio.url,
-            // The emulator serves Twilio's Messaging API (Messaging Services) on the same port.
-            TWILIO_MESSAGING_API_BASE: twilio.url,
-            OPENAI_BASE_URL: `${openai.url}/v1`,
-            OPENAI_API_KEY: "test-openai-key",
-            TEST_MIGRATIONS: migrations,
-          },
-          // Deliver turn jobs as soon as they are sent instead of waiting up to a second to fill a batch.
-          queueConsumers: {
-            "textgate-turns": { maxBatchTimeout: 0, maxRetries: 5, deadLetterQueue: "textgate-turns-dlq" },
-            "textgate-turns-dlq": { maxBatchTimeout: 0 },
-          },
-        },
-      }),
-    ],
-    resolve: {
-      alias: {
-        // cedar-wasm's package exports name neither its .wasm nor the bundler glue (src/domain/policy/cedar.ts says
-        // why that glue); wrangler.toml's [alias] has the same two lines for deploys.
-        "@cedar-policy/cedar-wasm/web/cedar_wasm_bg.wasm": path.join(import.meta.dirname, "node_modules/@cedar-policy/cedar-wasm/web/cedar_wasm_bg.wasm"),
-        "@cedar-policy/cedar-wasm/esm/cedar_wasm_bg.js": path.join(import.meta.dirname, "node_modules/@cedar-policy/cedar-wasm/esm/cedar_wasm_bg.js"),
-      },
-    },
     test: {
-      setupFiles: ["./test/helpers/apply-migrations.ts"],
-      include: ["test/**/*.test.ts"],
-      exclude: ["test/e2e/**"],
-      // Reuse workerd workers across test files: most of the suite's time was spent starting them.
-      isolate: false,
       // CI also writes a JSON report; .ci/run prints its totals as a plain "N passed, N failed" line.
       reporters: process.env.CI ? ["default", "json"] : ["default"],
       outputFile: process.env.CI ? { json: "test-results.json" } : undefined,
-      // Files share storage once workers are reused, and some wipe it (freshStorageEachTest): run files one at a
-      // time. Turn and watch tests spend their time waiting on the Queue and alarms, not on the CPU.
-      fileParallelism: false,
-      // A test that creates dozens of watches takes ~1 s alone but several on a loaded 2-core CI machine; a hang
-      // still fails, just later.
-      testTimeout: 20_000,
+      projects: [
+        {
+          plugins: [
+            cloudflareTest({
+              wrangler: { configPath: "./wrangler.toml" },
+              // Offline: never open a remote proxy session (the Workers AI binding would otherwise ask for a login).
+              remoteBindings: false,
+              miniflare: {
+                bindings: {
+                  ...TEST_VARS,
+                  TWILIO_API_BASE: twilio.url,
+                  // The emulator serves Twilio's Messaging API (Messaging Services) on the same port.
+                  TWILIO_MESSAGING_API_BASE: twilio.url,
+                  OPENAI_BASE_URL: `${openai.url}/v1`,
+                  OPENAI_API_KEY: "test-openai-key",
+                  TEST_MIGRATIONS: migrations,
+                },
+                // Deliver turn jobs as soon as they are sent instead of waiting up to a second to fill a batch.
+                queueConsumers: {
+                  "textgate-turns": { maxBatchTimeout: 0, maxRetries: 5, deadLetterQueue: "textgate-turns-dlq" },
+                  "textgate-turns-dlq": { maxBatchTimeout: 0 },
+                },
+              },
+            }),
+          ],
+          resolve: {
+            alias: {
+              // cedar-wasm's package exports name neither its .wasm nor the bundler glue (src/domain/policy/cedar.ts
+              // says why that glue); wrangler.toml's [alias] has the same two lines for deploys.
+              "@cedar-policy/cedar-wasm/web/cedar_wasm_bg.wasm": path.join(import.meta.dirname, "node_modules/@cedar-policy/cedar-wasm/web/cedar_wasm_bg.wasm"),
+              "@cedar-policy/cedar-wasm/esm/cedar_wasm_bg.js": path.join(import.meta.dirname, "node_modules/@cedar-policy/cedar-wasm/esm/cedar_wasm_bg.js"),
+            },
+          },
+          test: {
+            name: "workers",
+            setupFiles: ["./test/helpers/apply-migrations.ts", "./test/helpers/emulator-clean.ts"],
+            include: ["test/**/*.test.ts"],
+            exclude: ["test/e2e/**", "test/node/**"],
+            // Reuse workerd workers across test files: most of the suite's time was spent starting them.
+            isolate: false,
+            // Files share storage once workers are reused, and some wipe it (freshStorageEachTest): run files one at
+            // a time. Turn and watch tests spend their time waiting on the Queue and alarms, not on the CPU.
+            fileParallelism: false,
+            // A test that creates dozens of watches takes ~1 s alone but several on a loaded 2-core CI machine; a hang
+            // still fails, just later.
+            testTimeout: 20_000,
+          },
+        },
+        // The Node side: the Twilio emulator (its state file) and `npm start`'s script, in plain Node.
+        { test: { name: "node", environment: "node", include: ["test/node/**/*.test.ts"] } },
+      ],
     },
   };
 });

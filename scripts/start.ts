@@ -1,16 +1,21 @@
-// `npm start`: run textgate locally with no network and no Cloudflare login. It makes a .dev.vars with fresh
-// local secrets if there is none, starts the Twilio emulator, applies D1 migrations to the local database and
-// runs `wrangler dev`, passing through any flags you give (`npm start -- --port 9000 --var NAME:VALUE`).
-import { spawn, spawnSync } from "node:child_process";
+// `npm start`: run textgate locally with no network and no Cloudflare login. It checks that its two ports are free,
+// starts the Twilio emulator (which keeps its state in .wrangler/state/twilio-emulator.json across restarts), makes
+// a .dev.vars with fresh local secrets if there is none, applies the D1 migrations to the local database and runs
+// `wrangler dev`, passing through any flags you give (`npm start -- --port 9000 --var NAME:VALUE`). It prints the
+// few lines a user needs once the app answers; `npm start -- --verbose` shows all of wrangler's output too.
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import { startFakeTwilio } from "../emulator/twilio.ts";
+import path from "node:path";
+import { portsInUse, portsInUseMessage } from "./start/ports.ts";
+import { applyMigrations, startWranglerDev, whenReady } from "./start/wrangler.ts";
 
 export const EMULATOR_ACCOUNT_SID = "AC" + "0".repeat(32);
 export const EMULATOR_AUTH_TOKEN = "emulator-auth-token";
 export const EMULATOR_NUMBER = "+15005550006";
 
-const args = process.argv.slice(2);
+const argv = process.argv.slice(2);
+const verbose = argv.includes("--verbose");
+const args = argv.filter((a) => a !== "--verbose");
 const flag = (name: string) => {
   const i = args.findIndex((a) => a === name || a.startsWith(`${name}=`));
   if (i === -1) return undefined;
@@ -19,6 +24,27 @@ const flag = (name: string) => {
 const userVars = new Set(args.flatMap((a, i) => (a === "--var" && args[i + 1] ? [args[i + 1]!.split(":")[0]] : a.startsWith("--var=") ? [a.slice(6).split(":")[0]] : [])));
 const port = Number(flag("--port") ?? 8787);
 const emulatorPort = Number(process.env.TWILIO_EMULATOR_PORT ?? port + 1);
+const persistTo = flag("--persist-to");
+// Next to wrangler's own local state (.wrangler/state/v3/…), so deleting .wrangler resets both.
+const stateFile = path.join(persistTo ?? ".wrangler/state", "twilio-emulator.json");
+
+const fail = (message: string): never => {
+  console.error(message);
+  process.exit(1);
+};
+
+const inUse = await portsInUse([
+  { port, what: "the app: --port" },
+  { port: emulatorPort, what: `the Twilio emulator: TWILIO_EMULATOR_PORT${process.env.TWILIO_EMULATOR_PORT ? "" : `, default --port + 1`}` },
+]);
+if (inUse.length) fail(portsInUseMessage(inUse, port));
+
+// Imported only now, so a second `npm start` says which port is taken before loading anything else.
+const { EmulatorStateError, startFakeTwilio } = await import("../emulator/twilio.ts");
+const emulator = await startFakeTwilio(emulatorPort, { host: "127.0.0.1", stateFile }).catch((e: unknown) =>
+  fail(e instanceof EmulatorStateError ? `textgate: ${e.message}` : `textgate: the Twilio emulator did not start: ${String(e)}`),
+);
+emulator.ensureAccount({ sid: EMULATOR_ACCOUNT_SID, token: EMULATOR_AUTH_TOKEN, numbers: [{ phone_number: EMULATOR_NUMBER }], auto_status: true });
 
 // Local secrets: generated once, kept in .dev.vars (git-ignored), never used for a deployment.
 if (!existsSync(".dev.vars")) {
@@ -36,11 +62,14 @@ if (!existsSync(".dev.vars")) {
 }
 const adminToken = /^ADMIN_TOKEN=(.*)$/m.exec(readFileSync(".dev.vars", "utf8"))?.[1];
 
-const migrate = spawnSync("wrangler", ["d1", "migrations", "apply", "DB", "--local"], { stdio: ["ignore", "inherit", "inherit"], env: { ...process.env, CI: "true" } });
-if (migrate.status !== 0) process.exit(migrate.status ?? 1);
+// The emulator writes its state as it changes; close() writes anything still pending (synchronously) first.
+const exit = (code: number): never => {
+  void emulator.close();
+  process.exit(code);
+};
 
-const emulator = await startFakeTwilio(emulatorPort, { host: "127.0.0.1" });
-emulator.addAccount({ sid: EMULATOR_ACCOUNT_SID, token: EMULATOR_AUTH_TOKEN, numbers: [{ phone_number: EMULATOR_NUMBER }], auto_status: true });
+const migrated = applyMigrations({ verbose, persistTo });
+if (!migrated.ok) exit(1);
 
 const vars: Record<string, string> = {
   SERVER_EXTERNAL_URL: `http://localhost:${port}`,
@@ -51,22 +80,29 @@ const vars: Record<string, string> = {
   VOICE_TWILIO_FROM_NUMBER: EMULATOR_NUMBER,
 };
 const varFlags = Object.entries(vars).flatMap(([k, v]) => (userVars.has(k) ? [] : ["--var", `${k}:${v}`]));
+const passThrough = args.filter((a, i) => !(a === "--port" || args[i - 1] === "--port" || a.startsWith("--port=")));
 
+if (!verbose) console.log(`textgate: starting${migrated.applied ? ` (applied ${migrated.applied} database migrations)` : ""}…`);
+const dev = startWranglerDev(["--port", String(port), ...varFlags, ...passThrough], { verbose });
+let ready = false;
+process.on("SIGINT", () => dev.kill("SIGTERM"));
+process.on("SIGTERM", () => dev.kill("SIGTERM"));
+dev.on("exit", (code) => ready && exit(code ?? 0));
+try {
+  await whenReady(dev, `http://localhost:${port}`);
+  ready = true;
+} catch (e) {
+  console.error(`textgate: ${(e as Error).message}.${verbose ? "" : " Run `npm start -- --verbose` to see all of its output."}`);
+  exit(1);
+}
+
+// Last, once the app answers, so these stay on screen.
 console.log(`
-  textgate (local)   http://localhost:${port}
+  textgate           http://localhost:${port}
   settings UI        http://localhost:${port}/settings   (sign in with the admin token)
   admin token        ${adminToken}   (from .dev.vars)
-  Twilio emulator    ${emulator.url}  account ${EMULATOR_ACCOUNT_SID}, number ${EMULATOR_NUMBER}
+  Twilio emulator    ${emulator.url}   account ${EMULATOR_ACCOUNT_SID}, number ${EMULATOR_NUMBER}
   emulator phone     ${emulator.url}/phone   (text your channel from here)
-`);
 
-const dev = spawn("wrangler", ["dev", "--local", "--port", String(port), ...varFlags, ...args.filter((a, i) => !(a === "--port" || args[i - 1] === "--port" || a.startsWith("--port=")))], {
-  stdio: "inherit",
-});
-const stop = () => dev.kill("SIGTERM");
-process.on("SIGINT", stop);
-process.on("SIGTERM", stop);
-dev.on("exit", (code) => {
-  void emulator.close();
-  process.exit(code ?? 0);
-});
+  Ctrl-C stops both. The emulator keeps its numbers and texts in ${stateFile}.${verbose ? "" : "\n  Warnings and errors show below; `npm start -- --verbose` shows all of wrangler's output."}
+`);

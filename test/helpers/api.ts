@@ -1,6 +1,7 @@
 // Calls the worker the way a client does: through its default export's fetch, with the admin bearer token. Every
 // answer is checked against the OpenAPI document first (test/helpers/contract.ts), so each test is a contract test.
 import { env, exports } from "cloudflare:workers";
+import { expect } from "vitest";
 import { checkResponse } from "./contract";
 
 export const BASE = "https://textgate.example";
@@ -43,4 +44,16 @@ export async function uiCookie(): Promise<string> {
 /** A settings page (or part) as the signed-in owner sees it. */
 export async function uiPage(path: string): Promise<string> {
   return (await exports.default.fetch(new Request(`${BASE}${path}`, { headers: { cookie: await uiCookie() } }))).text();
+}
+
+/**
+ * A refusal as the API promises it: `status`, the error `code`, and for a validation error the fields its issues
+ * name — so a 400 for some other reason does not pass for this one.
+ */
+export async function refused(res: Response | Promise<Response>, status: number, code: string, fields: string[] = []) {
+  const r = await res;
+  const body = await r.json<{ error: { code: string; message: string; details?: { issues?: { path: string }[] } } }>();
+  expect({ status: r.status, code: body.error.code }).toEqual({ status, code });
+  if (fields.length) expect(body.error.details?.issues?.map((i) => i.path)).toEqual(expect.arrayContaining(fields));
+  return body.error;
 }

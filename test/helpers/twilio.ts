@@ -2,6 +2,7 @@
 // the twilio package's own getExpectedTwilioSignature, so our verifier is checked against Twilio's reference code.
 import { env } from "cloudflare:workers";
 import { getExpectedTwilioSignature } from "twilio/lib/webhooks/webhooks";
+import { expect, vi } from "vitest";
 import { BASE, api, call, json } from "./api";
 
 export interface FakeAccount {
@@ -19,7 +20,7 @@ export async function fakeAccount(numbers: { phone_number: string; sms?: boolean
 
 export async function fakeState(sid: string): Promise<{
   numbers: FakeAccount["numbers"];
-  messages: { sid: string; to: string; from: string; body: string; status_callback: string | null; messaging_service_sid: string | null }[];
+  messages: { sid: string; to: string; from: string; body: string; status: string; status_callback: string | null; messaging_service_sid: string | null }[];
   requests: { method: string; path: string; form: Record<string, string> }[];
 }> {
   return (await fake(`/accounts/${sid}/state`)).json();
@@ -27,9 +28,30 @@ export async function fakeState(sid: string): Promise<{
 
 export async function injectFault(
   sid: string,
-  fault: { match: string; method?: string; after?: boolean; status?: number; code?: number; message?: string; drop?: boolean; times?: number; delay_ms?: number; callbacks_first?: string[]; hold_ms?: number; body?: string },
+  fault: { match: string; method?: string; after?: boolean; status?: number; code?: number; message?: string; drop?: boolean; times?: number; delay_ms?: number; callbacks_first?: string[]; hold_ms?: number; hold?: boolean; body?: string },
 ) {
   await fake(`/accounts/${sid}/faults`, { method: "POST", body: JSON.stringify(fault) });
+}
+
+/**
+ * With a `hold` fault on Messages.json: waits until Twilio has created the message to `to` and is holding its answer
+ * (the app does not know the SID yet), and returns its SID.
+ */
+export async function heldSend(sid: string, to: string): Promise<string> {
+  return vi.waitFor(
+    async () => {
+      const m = (await fakeState(sid)).messages.find((x) => x.to === to);
+      expect(m, "the send reached Twilio").toBeDefined();
+      return m!.sid;
+    },
+    { timeout: 10_000, interval: 20 },
+  );
+}
+
+/** Lets the answers held by `hold` faults go out to the app; resolves to how many there were. */
+export async function releaseHeld(sid: string): Promise<number> {
+  const res = await fake(`/accounts/${sid}/release`, { method: "POST" });
+  return ((await res.json()) as { released: number }).released;
 }
 
 /** An outbound message the account sent `age_ms` ago (e.g. an earlier reply with the same text). */

@@ -2,7 +2,7 @@
 // signal watches — never for the rest of /api.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { api, json, seedAgent } from "../helpers/api";
+import { api, json, refused, seedAgent } from "../helpers/api";
 import { freshStorageEachTest } from "../helpers/fresh";
 import { seedChannel, sms } from "../helpers/twilio";
 
@@ -42,13 +42,16 @@ describe("agent keys", () => {
 
   it("answers 404 for an unknown agent or key, and 400 for a bad body", async () => {
     const { a, b } = await twoAgents();
-    expect((await api("POST", "/api/agents/ag_nope/keys", {})).status).toBe(404);
-    expect((await api("GET", "/api/agents/ag_nope/keys")).status).toBe(404);
-    expect((await api("DELETE", `/api/agents/${a.id}/keys/key_nope`)).status).toBe(404);
+    await refused(api("POST", "/api/agents/ag_nope/keys", {}), 404, "not_found");
+    await refused(api("GET", "/api/agents/ag_nope/keys"), 404, "not_found");
+    await refused(api("DELETE", `/api/agents/${a.id}/keys/key_nope`), 404, "not_found");
     const bKey = await keyFor(b.id);
-    expect((await api("DELETE", `/api/agents/${a.id}/keys/${bKey.id}`)).status).toBe(404);
-    expect((await api("POST", `/api/agents/${a.id}/keys`, { name: "" })).status).toBe(400);
-    expect((await api("POST", `/api/agents/${a.id}/keys`, { name: "x", extra: 1 })).status).toBe(400);
+    // b's key, deleted through a's path: refused, and it still works.
+    await refused(api("DELETE", `/api/agents/${a.id}/keys/${bKey.id}`), 404, "not_found");
+    expect((await api("POST", "/api/signals/watches", { timeout_s: 60 }, bearer(bKey.key))).status).toBe(201);
+    await refused(api("POST", `/api/agents/${a.id}/keys`, { name: "" }), 400, "validation_error", ["name"]);
+    await refused(api("POST", `/api/agents/${a.id}/keys`, { name: "x", extra: 1 }), 400, "validation_error");
+    expect(await json(api("GET", `/api/agents/${a.id}/keys`))).toEqual([]);
   });
 
   it("is refused everywhere under /api except the signals API", async () => {
@@ -94,6 +97,7 @@ describe("agent keys", () => {
     const { agent } = await seedAgent();
     const res = await api("POST", "/api/signals/watches", { agent_id: agent.id, timeout_s: 60 });
     expect(res.status).toBe(201);
+    expect(await res.json()).toMatchObject({ agent_id: agent.id, status: "waiting" });
   });
 });
 

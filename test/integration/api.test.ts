@@ -1,6 +1,6 @@
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { BASE, api, json } from "../helpers/api";
+import { BASE, api, json, refused } from "../helpers/api";
 import { freshStorageEachTest } from "../helpers/fresh";
 
 freshStorageEachTest();
@@ -74,10 +74,11 @@ describe("agents", () => {
   });
 
   it("rejects an unknown space, a bad handle and a bad model", async () => {
-    expect((await api("POST", "/api/agents", { name: "A", space_id: "sp_missing" })).status).toBe(400);
+    await refused(api("POST", "/api/agents", { name: "A", space_id: "sp_missing" }), 400, "validation_error", ["space_id"]);
     const space = await json(api("POST", "/api/spaces", { name: "Home" }));
-    expect((await api("POST", "/api/agents", { name: "A", space_id: space.id, handle: "Bad Handle" })).status).toBe(400);
-    expect((await api("POST", "/api/agents", { name: "A", space_id: space.id, model: "gpt-4" })).status).toBe(400);
+    await refused(api("POST", "/api/agents", { name: "A", space_id: space.id, handle: "Bad Handle" }), 400, "validation_error", ["handle"]);
+    await refused(api("POST", "/api/agents", { name: "A", space_id: space.id, model: "gpt-4" }), 400, "validation_error", ["model"]);
+    expect(await json(api("GET", "/api/agents"))).toEqual([]);
   });
 });
 

@@ -7,7 +7,7 @@ import { describe, expect, it, vi } from "vitest";
 import { api, json } from "../helpers/api";
 import { scriptFake } from "../helpers/fake-openai";
 import { outbound, settledTurns } from "../helpers/turns";
-import { fakeState, injectFault, messageSid, pair, seedChannel, seedSentMessage, sms, statusCallback } from "../helpers/twilio";
+import { fakeState, heldSend, injectFault, messageSid, pair, releaseHeld, seedChannel, seedSentMessage, sms, statusCallback } from "../helpers/twilio";
 
 const OWNER = "+15557770002";
 const FROM = "+15550001111";
@@ -110,19 +110,30 @@ describe("evictions", () => {
 });
 
 describe("no status callback lost", () => {
-  it("callbacks that arrive before Twilio's answer to the send are applied", async () => {
+  // The app learns the SID from Twilio's answer; callbacks for it can come first. The emulator holds the answer
+  // (a gate), the callbacks go in, then the answer says "queued": only the held callbacks can make it "delivered".
+  it("callbacks that arrive out of order before Twilio's answer to the send are held, then applied", async () => {
     const { channel, account } = await connected();
-    await injectFault(account.sid, { match: "Messages.json", method: "POST", callbacks_first: ["sent", "delivered"] });
+    await injectFault(account.sid, { match: "Messages.json", method: "POST", hold: true });
     await sms(channel, account.token, OWNER, "hello");
+    const sid = await heldSend(account.sid, OWNER);
+    for (const status of ["delivered", "sent"]) expect((await statusCallback(channel, account.token, sid, status)).status).toBe(200);
+    expect(await releaseHeld(account.sid)).toBe(1);
     const { reply } = await oneReply(channel.id, account.sid);
     expect(reply.status).toBe("delivered");
   });
 
   it("callbacks before an answer that then fails with 504 are applied to the adopted message", async () => {
     const { channel, account } = await connected();
-    await injectFault(account.sid, { match: "Messages.json", method: "POST", after: true, status: 504, callbacks_first: ["sent", "delivered"] });
+    await injectFault(account.sid, { match: "Messages.json", method: "POST", hold: true, after: true, status: 504 });
     await sms(channel, account.token, OWNER, "hello");
-    const { reply } = await oneReply(channel.id, account.sid);
+    const sid = await heldSend(account.sid, OWNER);
+    for (const status of ["sent", "delivered"]) expect((await statusCallback(channel, account.token, sid, status)).status).toBe(200);
+    expect(await releaseHeld(account.sid)).toBe(1);
+    // Twilio's list still says "queued" (the callbacks went to the app, not through the emulator).
+    expect((await accepted(account.sid))[0]).toMatchObject({ sid, status: "queued" });
+    const { reply, turn } = await oneReply(channel.id, account.sid);
+    expect(turn.attempts).toBeGreaterThan(1);
     expect(reply.status).toBe("delivered");
   });
 

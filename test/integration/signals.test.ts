@@ -2,7 +2,7 @@
 import { abortAllDurableObjects, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { BASE, api, call, json } from "../helpers/api";
+import { BASE, api, call, json, refused } from "../helpers/api";
 import { documentedFrame } from "../helpers/contract";
 import { fakeState, messageSid, seedChannel, sms } from "../helpers/twilio";
 import { freshStorageEachTest } from "../helpers/fresh";
@@ -177,11 +177,12 @@ describe("watches", () => {
 
   it("validate input and 404 unknown watches", async () => {
     const { channel, agent } = await signalChannel();
-    expect((await watch({ agent_id: agent.id, channel_id: channel.id, timeout_s: 0 })).status).toBe(400);
-    expect((await watch({ agent_id: agent.id, channel_id: channel.id, regex: "code(?=\\d)" })).status).toBe(400);
-    expect((await watch({ agent_id: "ag_missing" })).status).toBe(400);
-    expect((await watch({ agent_id: agent.id, channel_id: "ch_missing" })).status).toBe(400);
-    expect((await api("GET", "/api/signals/watches/wt_missing")).status).toBe(404);
+    await refused(watch({ agent_id: agent.id, channel_id: channel.id, timeout_s: 0 }), 400, "validation_error", ["timeout_s"]);
+    await refused(watch({ agent_id: agent.id, channel_id: channel.id, regex: "code(?=\\d)" }), 400, "validation_error", ["regex"]);
+    await refused(watch({ agent_id: "ag_missing" }), 400, "validation_error", ["agent_id"]);
+    await refused(watch({ agent_id: agent.id, channel_id: "ch_missing" }), 400, "validation_error", ["channel_id"]);
+    await refused(api("GET", "/api/signals/watches/wt_missing"), 404, "not_found");
+    expect(await json(api("GET", `/api/signals/watches?channel_id=${channel.id}`))).toEqual([]);
   });
 
   it("a sender the agent may not receive still feeds a watch on a message-mode channel", async () => {

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { api, json } from "../helpers/api";
 import { scriptFake } from "../helpers/fake-openai";
 import { outbound, settledTurns } from "../helpers/turns";
-import { fakeState, injectFault, messageSid, pair, seedChannel, sms, statusCallback } from "../helpers/twilio";
+import { fakeState, heldSend, injectFault, messageSid, pair, releaseHeld, seedChannel, sms, statusCallback } from "../helpers/twilio";
 
 const OWNER = "+15557770001";
 
@@ -98,11 +98,18 @@ describe("status callbacks", () => {
     if (final !== "delivered") expect(after.error_code).toBe("30003");
   });
 
-  it("keeps a callback that arrives before the SID is known", async () => {
+  it("keeps a callback that arrives before the SID is known, and applies it when the send learns the SID", async () => {
     const { channel, account } = await connected();
-    // Not yet sent anywhere: the callback is held and applied when the send records this SID.
-    const res = await statusCallback(channel, account.token, "SM" + "f".repeat(32), "delivered");
-    expect(res.status).toBe(200);
+    // Twilio has the message but its answer (with the SID) is held: the callback names a SID the app does not know.
+    await injectFault(account.sid, { match: "Messages.json", method: "POST", hold: true });
+    await sms(channel, account.token, OWNER, "ping");
+    const sid = await heldSend(account.sid, OWNER);
+    expect((await statusCallback(channel, account.token, sid, "delivered")).status).toBe(200);
+    expect((await outbound(channel.id)).map((m) => m.twilio_sid)).not.toContain(sid);
+    await releaseHeld(account.sid);
+    const [turn] = await settledTurns(channel.id);
+    expect(turn.status).toBe("completed");
+    expect((await outbound(channel.id))[0]).toMatchObject({ twilio_sid: sid, status: "delivered" });
   });
 });
 
@@ -156,11 +163,13 @@ describe("agent failures", () => {
     expect(await posts(account.sid)).toHaveLength(0);
   }, 30_000);
 
-  it("reports an agent whose model needs a missing binding", async () => {
+  // Workers AI is remote-only: locally (npm start, and here) its binding is a stub that refuses every call.
+  it("reports an agent whose model's binding cannot run locally, and sends nothing", async () => {
     const { channel, account } = await connected("workers-ai:@cf/meta/llama-3.1-8b-instruct");
     await sms(channel, account.token, OWNER, "hi");
     const [turn] = await settledTurns(channel.id);
-    expect(turn.status).toBe("failed");
+    expect(turn).toMatchObject({ status: "failed", error: expect.stringContaining("Binding AI needs to be run remotely") });
+    expect(await posts(account.sid)).toHaveLength(0);
   });
 });
 

@@ -99,9 +99,11 @@ describe("inbound webhook: one strict form", () => {
     expect(JSON.parse(row!.meta)).toMatchObject({ num_media: 2 });
   });
 
-  it("accepts a Body of exactly Twilio's 1600 characters", async () => {
+  it("accepts a Body of exactly Twilio's 1600 characters, and stores all of it", async () => {
     const { channel, account } = await seedChannel();
     expect((await sms(channel, account.token, OWNER, "x".repeat(1600))).status).toBe(200);
+    const row = await env.DB.prepare("SELECT body FROM messages WHERE channel_id = ? AND direction = 'inbound'").bind(channel.id).first<{ body: string }>();
+    expect(row!.body).toBe("x".repeat(1600));
   });
 });
 
@@ -119,9 +121,15 @@ describe("status callback: one strict form", () => {
     await rejected(await signedPost(`/webhooks/twilio/sms/${channel.id}/status`, form, account.token), field);
   });
 
-  it("accepts Twilio's callback", async () => {
+  it("accepts Twilio's callback, and applies its status and error code to the reply", async () => {
     const { channel, account } = await seedChannel();
-    expect((await statusCallback(channel, account.token, `SM${"b".repeat(32)}`, "undelivered", "30003")).status).toBe(200);
+    await pair(channel, account.token, OWNER);
+    await sms(channel, account.token, OWNER, "hello");
+    await settledTurns(channel.id);
+    const [sent] = (await fakeState(account.sid)).messages;
+    expect((await statusCallback(channel, account.token, sent!.sid, "undelivered", "30003")).status).toBe(200);
+    const row = await env.DB.prepare("SELECT status, error_code FROM messages WHERE twilio_sid = ?").bind(sent!.sid).first();
+    expect(row).toEqual({ status: "undelivered", error_code: "30003" });
   });
 });
 

@@ -1,7 +1,7 @@
 import { abortAllDurableObjects, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { api, json, call } from "../helpers/api";
+import { api, json, call, refused } from "../helpers/api";
 import { messageSid, pair, seedChannel, signedPost, sms, smsForm } from "../helpers/twilio";
 
 const OWNER = "+15557770001";
@@ -38,15 +38,16 @@ describe("inbound webhook: trust and framing", () => {
     const path = `/webhooks/twilio/sms/${channel.id}`;
     const res = await signedPost(path, smsForm(channel, OWNER, "x"), account.token, { signUrl: `https://textgate.example:443${path}` });
     expect(res.status).toBe(200);
+    expect((await messages(channel.id)).map((m) => m.body)).toEqual(["x"]);
   });
 
   it("404s an unknown channel, 415s a non-form body, 400s a form without MessageSid", async () => {
     const { channel, account } = await seedChannel();
-    expect((await signedPost("/webhooks/twilio/sms/ch_unknown", smsForm(channel, OWNER, "x"), account.token)).status).toBe(404);
-    const notForm = await fetchWorker(`/webhooks/twilio/sms/${channel.id}`, { "content-type": "application/json" }, "{}");
-    expect(notForm.status).toBe(415);
+    await refused(signedPost("/webhooks/twilio/sms/ch_unknown", smsForm(channel, OWNER, "x"), account.token), 404, "not_found");
+    await refused(fetchWorker(`/webhooks/twilio/sms/${channel.id}`, { "content-type": "application/json" }, "{}"), 415, "unsupported_media_type");
     const { MessageSid: _m, SmsSid: _s, ...noSid } = smsForm(channel, OWNER, "x");
-    expect((await signedPost(`/webhooks/twilio/sms/${channel.id}`, noSid, account.token)).status).toBe(400);
+    expect((await refused(signedPost(`/webhooks/twilio/sms/${channel.id}`, noSid, account.token), 400, "invalid_webhook")).message).toMatch(/MessageSid/);
+    expect(await messages(channel.id)).toEqual([]);
   });
 
   it("verifies status callbacks the same way", async () => {
