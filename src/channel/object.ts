@@ -139,8 +139,7 @@ export class ChannelObject extends DurableObject<Env> {
   /** Runs the Twilio registration again (after a failure, or after credentials changed). */
   async connectTwilio(channelId: string): Promise<Result<ChannelView>> {
     if (!(await this.#state.load(channelId))) return notFound();
-    await this.#state.register();
-    this.#health.invalidate();
+    await this.#health.changing(() => this.#state.register());
     return this.#changed();
   }
 
@@ -178,10 +177,7 @@ export class ChannelObject extends DurableObject<Env> {
       if (!moved) return numberInUse(this.#state, next.accountSid ?? row.accountSid, next.fromNumber ?? row.fromNumber, channelId);
       this.#state.adopt(moved, patch.authToken);
     } else if (Object.keys(next).length) this.#state.adopt(await this.#state.update(next), patch.authToken);
-    if (reRegister) {
-      await this.#state.register();
-      this.#health.invalidate();
-    }
+    if (reRegister) await this.#health.changing(() => this.#state.register());
     return this.#changed();
   }
 
@@ -218,15 +214,17 @@ export class ChannelObject extends DurableObject<Env> {
    */
   async disconnect(channelId: string): Promise<Result<ChannelView & { sms_url_left?: { found: string; message: string } }>> {
     if (!(await this.#state.load(channelId))) return notFound();
-    const released = await releaseNumber(this.#state);
-    this.#health.invalidate();
-    const unreachable = released.status === "unreachable";
-    await this.#state.update({
-      status: "disconnected",
-      pairingCode: null,
-      pairingExpiresAt: null,
-      errorCode: unreachable ? "sms_url_not_cleared" : null,
-      errorMessage: unreachable ? "Twilio could not be reached to clear the number's SMS URL; clear it in the Twilio console." : null,
+    const released = await this.#health.changing(async () => {
+      const released = await releaseNumber(this.#state);
+      const unreachable = released.status === "unreachable";
+      await this.#state.update({
+        status: "disconnected",
+        pairingCode: null,
+        pairingExpiresAt: null,
+        errorCode: unreachable ? "sms_url_not_cleared" : null,
+        errorMessage: unreachable ? "Twilio could not be reached to clear the number's SMS URL; clear it in the Twilio console." : null,
+      });
+      return released;
     });
     const view = await this.#changed();
     if (!view.ok || released.status !== "left_alone") return view;
