@@ -305,12 +305,16 @@ export class ChannelObject extends DurableObject<Env> {
     return false;
   }
 
-  /** A signed form naming another account or number was not sent for this channel, whatever its signature says. */
-  #notForThisChannel(form: { accountSid: string; to?: string }): InboundOutcome | null {
+  /**
+   * A signed form naming another account or number was not sent for this channel, whatever its signature says. A
+   * text to another number of the channel's Messaging Service is (the service may post all its numbers' texts here).
+   */
+  #notForThisChannel(form: { accountSid: string; to?: string; messagingServiceSid?: string | null }): InboundOutcome | null {
     const row = this.#state.row;
     // Twilio writes SIDs in lowercase hex; a channel configured with uppercase hex is still the same account.
     if (form.accountSid.toLowerCase() !== row.accountSid.toLowerCase()) return invalidWebhook({ field: "AccountSid", message: "AccountSid: is not this channel's Twilio account" });
-    if (form.to !== undefined && form.to !== row.fromNumber) return invalidWebhook({ field: "To", message: "To: is not this channel's number" });
+    const viaService = !!form.messagingServiceSid && form.messagingServiceSid.toLowerCase() === row.messagingServiceSid?.toLowerCase();
+    if (form.to !== undefined && form.to !== row.fromNumber && !viaService) return invalidWebhook({ field: "To", message: "To: is not this channel's number or a number of its Messaging Service" });
     return null;
   }
 

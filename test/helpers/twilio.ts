@@ -139,9 +139,9 @@ export async function pair(channel: any, token: string, phone: string) {
   return json(api("GET", `/api/channels/${channel.id}`));
 }
 
-/** Sends a Twilio status callback for an outbound message, signed like Twilio's. */
-export function statusCallback(channel: { id: string; config: { account_sid: string } }, token: string, sid: string, status: string, errorCode?: string) {
-  const params: Record<string, string> = { MessageSid: sid, SmsSid: sid, AccountSid: channel.config.account_sid, MessageStatus: status, SmsStatus: status, ApiVersion: "2010-04-01" };
+/** Sends a Twilio status callback for an outbound message, signed like Twilio's (`extra`: more of Twilio's fields). */
+export function statusCallback(channel: { id: string; config: { account_sid: string } }, token: string, sid: string, status: string, errorCode?: string, extra: Record<string, string> = {}) {
+  const params: Record<string, string> = { ...extra, MessageSid: sid, SmsSid: sid, AccountSid: channel.config.account_sid, MessageStatus: status, SmsStatus: status, ApiVersion: "2010-04-01" };
   if (errorCode) params.ErrorCode = errorCode;
   return signedPost(`/webhooks/twilio/sms/${channel.id}/status`, params, token);
 }

@@ -9,10 +9,10 @@ import { injectFault, pair, seedChannel, sms } from "../helpers/twilio";
 const OWNER = "+15557770081";
 const HOSTILE = `<img src=x onerror="alert(1)"><script>alert(2)</script>`;
 
-async function refusedWith(fault: { code?: unknown; message?: string; body?: unknown }) {
+async function refusedWith(fault: { code: unknown; message: string }) {
   const { account, channel } = await seedChannel();
   await pair(channel, account.token, OWNER);
-  await injectFault(account.sid, { match: "Messages.json", method: "POST", status: 400, body: fault.body ?? { code: fault.code, message: fault.message, more_info: "javascript:alert(3)", status: 400 } });
+  await injectFault(account.sid, { match: "Messages.json", method: "POST", status: 400, body: JSON.stringify({ code: fault.code, message: fault.message, more_info: "javascript:alert(3)", status: 400 }) });
   await sms(channel, account.token, OWNER, "hello");
   const [turn] = await settledTurns(channel.id);
   expect(turn.status).toBe("failed");

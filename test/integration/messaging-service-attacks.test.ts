@@ -5,10 +5,10 @@
 // a pool number that the service posts to this channel's webhook is taken, not refused.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { api, seedAgent } from "../helpers/api";
+import { api, json, seedAgent } from "../helpers/api";
 import { scriptFake } from "../helpers/fake-openai";
 import { outbound, settledTurns } from "../helpers/turns";
-import { fakeAccount, fakeService, fakeState, injectFault, pair, sms, type FakeAccount } from "../helpers/twilio";
+import { changeServiceElsewhere, fakeAccount, fakeService, fakeState, injectFault, pair, signedPost, sms, smsForm, statusCallback, type FakeAccount } from "../helpers/twilio";
 
 const OWNER = "+15557770091";
 const A_NUMBER = "+15550009101";
@@ -38,6 +38,11 @@ async function answers(text: string) {
   return `confirm? ${script.marker}`;
 }
 
+/** A text to `number` as Twilio posts it to the channel's webhook: a number in a service names it (MessagingServiceSid). */
+function textPool(channel: any, token: string, number: string, body: string, service: string | null) {
+  return signedPost(`/webhooks/twilio/sms/${channel.id}`, { ...smsForm(channel, OWNER, body), To: number, ...(service ? { MessagingServiceSid: service } : {}) }, token);
+}
+
 const toOwner = async (sid: string) => (await fakeState(sid)).messages.filter((m) => m.to === OWNER);
 
 describe("two channels of one account sending through one Messaging Service", () => {
@@ -63,5 +68,66 @@ describe("two channels of one account sending through one Messaging Service", ()
     const [replyA] = await outbound(a.id);
     expect(replyA.twilio_sid).toBe(sent[1]!.sid);
     expect(replyA.twilio_sid).not.toBe(fromB!.sid);
+  });
+});
+
+describe("a service whose Sender Pool has several numbers", () => {
+  it("a text to a pool number that the service posts to this channel's webhook is taken (Twilio names the service); the reply goes out through it", async () => {
+    const account = await fakeAccount([{ phone_number: A_NUMBER }, { phone_number: POOL_NUMBER }]);
+    const svc = await fakeService(account.sid, { numbers: [A_NUMBER, POOL_NUMBER] });
+    const a = await serviceChannel(account, A_NUMBER, svc.sid);
+    // The owner chooses "Send a webhook" with the channel's URL: the diagnostic says texts to its numbers come here.
+    await changeServiceElsewhere(account.sid, svc.sid, { use_inbound_webhook_on_number: false, inbound_request_url: a.webhook_url, inbound_method: "POST" });
+
+    const text = await answers("got it");
+    const res = await textPool(a, account.token, POOL_NUMBER, text, svc.sid);
+    expect(res.status, await res.clone().text()).toBe(200);
+    const [turn] = await settledTurns(a.id);
+    expect(turn.status).toBe("completed");
+    const inbound = (await json<any[]>(api("GET", `/api/channels/${a.id}/messages`))).find((m) => m.body === text);
+    expect(inbound).toMatchObject({ direction: "inbound", to: POOL_NUMBER, status: "received" });
+    const [reply] = await outbound(a.id);
+    expect(reply).toMatchObject({ body: "got it", to: OWNER });
+  });
+
+  it("a text to a number outside the channel's service is still refused", async () => {
+    const account = await fakeAccount([{ phone_number: A_NUMBER }, { phone_number: B_NUMBER }, { phone_number: POOL_NUMBER }]);
+    const mine = await fakeService(account.sid, { numbers: [A_NUMBER] });
+    const other = await fakeService(account.sid, { numbers: [POOL_NUMBER] });
+    const a = await serviceChannel(account, A_NUMBER, mine.sid);
+    const refused = await textPool(a, account.token, POOL_NUMBER, "hello", other.sid);
+    expect(refused.status).toBe(400);
+    expect((await refused.json<any>()).error).toMatchObject({ code: "invalid_webhook", details: { field: "To" } });
+    // A number in no service whose SmsUrl points here, too (a number the channel had before a PATCH, say).
+    expect((await textPool(a, account.token, B_NUMBER, "hello", null)).status).toBe(400);
+  });
+});
+
+describe("status callbacks for a reply sent from a pool number", () => {
+  it("apply, though their From is not the channel's number", async () => {
+    const account = await fakeAccount([{ phone_number: A_NUMBER }, { phone_number: POOL_NUMBER }]);
+    const svc = await fakeService(account.sid, { numbers: [POOL_NUMBER] });
+    const a = await serviceChannel(account, A_NUMBER, svc.sid);
+    await sms(a, account.token, OWNER, await answers("fine"));
+    await settledTurns(a.id);
+    const [reply] = await outbound(a.id);
+    expect(reply.from).toBe(POOL_NUMBER);
+    const res = await statusCallback(a, account.token, reply.twilio_sid, "delivered", undefined, { From: POOL_NUMBER, To: OWNER, MessagingServiceSid: svc.sid });
+    expect(res.status).toBe(200);
+    expect((await outbound(a.id))[0].status).toBe("delivered");
+  });
+});
+
+describe("the emulator's inbound texts to a number in a Messaging Service", () => {
+  it("go where the service says: its inbound URL, nowhere when it has none and does not defer, else the number's SmsUrl", async () => {
+    const account = await fakeAccount([{ phone_number: A_NUMBER }]);
+    const svc = await fakeService(account.sid, { numbers: [A_NUMBER], use_inbound_webhook_on_number: false, inbound_request_url: null });
+    const text = async (body: string) => (await fetch(`${env.TWILIO_API_BASE}/__fake/accounts/${account.sid}/inbound`, { method: "POST", body: JSON.stringify({ from: OWNER, to: A_NUMBER, body }) })).json<any>();
+    expect(await text("a")).toMatchObject({ status: 0, body: expect.stringContaining("Twilio drops the text") });
+    // The service's URL here is the emulator's own, which answers an unknown path with 404: the text was posted there.
+    await changeServiceElsewhere(account.sid, svc.sid, { inbound_request_url: `${env.TWILIO_API_BASE}/service-inbound` });
+    expect(await text("b")).toMatchObject({ status: 404, body: expect.stringContaining("/service-inbound was not found") });
+    await changeServiceElsewhere(account.sid, svc.sid, { use_inbound_webhook_on_number: true });
+    expect(await text("c")).toMatchObject({ status: 0, body: expect.stringContaining("no SmsUrl") });
   });
 });
