@@ -177,7 +177,10 @@ export class ChannelObject extends DurableObject<Env> {
       if (!moved) return numberInUse(this.#state, next.accountSid ?? row.accountSid, next.fromNumber ?? row.fromNumber, channelId);
       this.#state.adopt(moved, patch.authToken);
     } else if (Object.keys(next).length) this.#state.adopt(await this.#state.update(next), patch.authToken);
+    // The number left behind (same account: the new credentials can read it) no longer sends its texts here.
+    const left = moves && row.numberSid && row.accountSid.toLowerCase() === this.#state.row.accountSid.toLowerCase() ? row.numberSid : null;
     if (reRegister) await this.#health.changing(() => this.#state.register());
+    if (left && left !== this.#state.row.numberSid) await releaseNumber(this.#state, left);
     return this.#changed();
   }
 
