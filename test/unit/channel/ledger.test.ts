@@ -256,6 +256,21 @@ describe("another channel's reply through the same Messaging Service", () => {
   });
 });
 
+describe("the channel's Messaging Service changed (PATCH) while its reply is undecided", () => {
+  for (const now of [null, `MG${"6".repeat(32)}`]) {
+    it(`to ${now ?? "none"}: the reply is reconciled against the service it went through, not sent again`, async () => {
+      await withStorage(async (sql) => {
+        const h = harness(sql);
+        h.twilio.sendFaults = ["accept_then_504"];
+        expect((await deliverReply(h.deps(), h.intent("turn_1", "OK", SERVICE))).status).toBe("retry");
+        const out = await h.settle("turn_1", "OK", 8, now);
+        expect(h.twilio.accepted).toHaveLength(1);
+        expect(out).toEqual({ status: "sent", messageId: "msg_turn_1", sid: h.twilio.accepted[0]!.sid });
+      });
+    });
+  }
+});
+
 describe("status callbacks in the ledger", () => {
   it("a callback before the SID is known is held durably and applied when the send's answer records it", async () => {
     await withStorage(async (sql) => {
