@@ -173,6 +173,8 @@ export class ChannelObject extends DurableObject<Env> {
     const moves = (patch.accountSid && patch.accountSid !== row.accountSid) || (patch.fromNumber && patch.fromNumber !== row.fromNumber);
     const reRegister = moves || patch.authToken !== undefined || service;
     if (moves) {
+      // The number registered so far is not the new one: until registration succeeds, the channel has none.
+      next.numberSid = null;
       const moved = await this.#state.updateClaimingNumber(next);
       if (!moved) return numberInUse(this.#state, next.accountSid ?? row.accountSid, next.fromNumber ?? row.fromNumber, channelId);
       this.#state.adopt(moved, patch.authToken);

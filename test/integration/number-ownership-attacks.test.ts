@@ -53,4 +53,16 @@ describe("a channel moved to another number", () => {
     expect(await smsUrlOf(account, N1)).toBe(channel.webhook_url);
     expect(await smsUrlOf(account, N2)).toBe("https://other.example/sms");
   });
+
+  it("lets go of the old number even when the new one cannot be registered, and checks the new one from then on", async () => {
+    const account = await fakeAccount([{ phone_number: N1 }, { phone_number: N2, sms: false }]);
+    const { space, agent } = await seedAgent();
+    const channel = await json(api("POST", "/api/channels", { provider: "twilio_sms", space_id: space.id, agent_id: agent.id, config: { account_sid: account.sid, auth_token: account.token, from_number: N1 } }));
+    const moved = await json(api("PATCH", `/api/channels/${channel.id}`, { config: { from_number: N2 } }));
+    expect(moved).toMatchObject({ status: "failed", error: { code: "not_sms_capable" } });
+    expect(await smsUrlOf(account, N1)).toBe("");
+    const reads = (await fakeState(account.sid)).requests.length;
+    await api("GET", `/api/channels/${channel.id}/diagnostics`);
+    expect((await fakeState(account.sid)).requests.slice(reads)).toContainEqual({ method: "GET", path: "IncomingPhoneNumbers.json", form: {} });
+  });
 });
