@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { api, json, seedAgent } from "../helpers/api";
 import { scriptFake } from "../helpers/fake-openai";
 import { outbound, settledTurns } from "../helpers/turns";
-import { changeServiceElsewhere, fakeAccount, fakeService, fakeState, injectFault, pair, signedPost, sms, smsForm, statusCallback, type FakeAccount } from "../helpers/twilio";
+import { changeServiceElsewhere, createChannel, fakeAccount, fakeService, fakeState, injectFault, pair, signedPost, sms, smsForm, statusCallback, type FakeAccount } from "../helpers/twilio";
 
 const OWNER = "+15557770091";
 const A_NUMBER = "+15550009101";
@@ -17,14 +17,9 @@ const POOL_NUMBER = "+15550009103";
 
 /** A channel on `account`'s `number` sending through `service`, whose agent answers from the fake model. */
 async function serviceChannel(account: FakeAccount, number: string, service: string | null) {
-  const { space, agent } = await seedAgent();
-  await env.DB.prepare("UPDATE agents SET model = ? WHERE id = ?").bind("openai:gpt-test", agent.id).run();
-  const res = await api("POST", "/api/channels", {
-    provider: "twilio_sms",
-    space_id: space.id,
-    agent_id: agent.id,
-    config: { account_sid: account.sid, auth_token: account.token, from_number: number, messaging_service_sid: service },
-  });
+  const on = await seedAgent();
+  await env.DB.prepare("UPDATE agents SET model = ? WHERE id = ?").bind("openai:gpt-test", on.agent.id).run();
+  const res = await createChannel(account, number, on, { messaging_service_sid: service });
   expect(res.status).toBe(201);
   const channel = await res.json<any>();
   expect(channel.status).toBe("pairing");

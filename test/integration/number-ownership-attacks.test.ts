@@ -3,15 +3,15 @@
 // number it leaves (its SmsUrl pointed here: texts to it were refused, and deleting the channel never cleared it).
 import { describe, expect, it } from "vitest";
 import { api, json, seedAgent } from "../helpers/api";
-import { changeNumberElsewhere, fakeAccount, fakeState, type FakeAccount } from "../helpers/twilio";
+import { changeNumberElsewhere, createChannel, fakeAccount, fakeState, type FakeAccount } from "../helpers/twilio";
 
 const N1 = "+15550004441";
 const N2 = "+15550004442";
 
 async function setup() {
   const account = await fakeAccount([{ phone_number: N1 }, { phone_number: N2 }]);
-  const { space, agent } = await seedAgent();
-  const create = (number: string) => api("POST", "/api/channels", { provider: "twilio_sms", space_id: space.id, agent_id: agent.id, config: { account_sid: account.sid, auth_token: account.token, from_number: number } });
+  const on = await seedAgent();
+  const create = (number: string) => createChannel(account, number, on);
   return { account, create };
 }
 const smsUrlOf = async (account: FakeAccount, number: string) => (await fakeState(account.sid)).numbers.find((n) => n.phone_number === number)!.sms_url;
@@ -56,8 +56,7 @@ describe("a channel moved to another number", () => {
 
   it("lets go of the old number even when the new one cannot be registered, and checks the new one from then on", async () => {
     const account = await fakeAccount([{ phone_number: N1 }, { phone_number: N2, sms: false }]);
-    const { space, agent } = await seedAgent();
-    const channel = await json(api("POST", "/api/channels", { provider: "twilio_sms", space_id: space.id, agent_id: agent.id, config: { account_sid: account.sid, auth_token: account.token, from_number: N1 } }));
+    const channel = await json(createChannel(account, N1, await seedAgent()));
     const moved = await json(api("PATCH", `/api/channels/${channel.id}`, { config: { from_number: N2 } }));
     expect(moved).toMatchObject({ status: "failed", error: { code: "not_sms_capable" } });
     expect(await smsUrlOf(account, N1)).toBe("");
