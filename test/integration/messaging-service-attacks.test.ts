@@ -119,9 +119,9 @@ describe("the emulator's inbound texts to a number in a Messaging Service", () =
     const svc = await fakeService(account.sid, { numbers: [A_NUMBER], use_inbound_webhook_on_number: false, inbound_request_url: null });
     const text = async (body: string) => (await fetch(`${env.TWILIO_API_BASE}/__fake/accounts/${account.sid}/inbound`, { method: "POST", body: JSON.stringify({ from: OWNER, to: A_NUMBER, body }) })).json<any>();
     expect(await text("a")).toMatchObject({ status: 0, body: expect.stringContaining("Twilio drops the text") });
-    // The service's URL here is the emulator's own, which answers an unknown path with 404: the text was posted there.
-    await changeServiceElsewhere(account.sid, svc.sid, { inbound_request_url: `${env.TWILIO_API_BASE}/service-inbound` });
-    expect(await text("b")).toMatchObject({ status: 404, body: expect.stringContaining("/service-inbound was not found") });
+    // The service's URL here is one of the emulator's own control routes, which refuses a form (400): the text went there.
+    await changeServiceElsewhere(account.sid, svc.sid, { inbound_request_url: `${env.TWILIO_API_BASE}/__fake/accounts` });
+    expect(await text("b")).toMatchObject({ status: 400, body: expect.stringContaining("control routes take a JSON body") });
     await changeServiceElsewhere(account.sid, svc.sid, { use_inbound_webhook_on_number: true });
     expect(await text("c")).toMatchObject({ status: 0, body: expect.stringContaining("no SmsUrl") });
   });
