@@ -107,3 +107,13 @@ export function pickSender(state: EmulatorState, acct: Account, serviceSid: stri
   if (!capable) return { ok: false, status: 400, code: 21703, message: "The Messaging Service does not have a phone number available to send a message." };
   return { ok: true, from: capable, serviceSid: s.sid };
 }
+
+/**
+ * Where Twilio takes a text to `phone` when a service of the account holds it: to the service's inbound URL, or
+ * (`defer`) to the number's own SmsUrl. Either way the webhook names the service (MessagingServiceSid).
+ */
+export function inboundRoute(state: EmulatorState, accountSid: string, phone: string): { sid: string; defer: boolean; url: string | null } | null {
+  const s = [...state.services.values()].find((x) => x.account_sid === accountSid && x.numbers.includes(phone));
+  if (!s) return null;
+  return { sid: s.sid, defer: s.use_inbound_webhook_on_number, url: s.use_inbound_webhook_on_number ? null : s.inbound_request_url };
+}

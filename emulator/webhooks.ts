@@ -2,6 +2,7 @@
 // a number's SmsUrl, and status callbacks for the messages the app sent.
 import { randomBytes } from "node:crypto";
 import twilioWebhooks from "twilio/lib/webhooks/webhooks.js";
+import { inboundRoute } from "./messaging-services.ts";
 import { type Account, type EmulatedMessage, type EmulatorState, hex } from "./state.ts";
 
 export interface InboundResult {
@@ -22,19 +23,27 @@ export async function postSigned(url: string, token: string, params: Record<stri
   return { status: res.status, body: await res.text() };
 }
 
-/** Texts the account's number (`to`, or its first) from `from`, as Twilio would: a signed webhook to its SmsUrl. */
+/**
+ * Texts the account's number (`to`, or its first) from `from`, as Twilio would: a signed webhook to its SmsUrl, or,
+ * when a Messaging Service holds the number and does not defer to it, to the service's inbound URL (or nowhere).
+ */
 export async function sendInbound(state: EmulatorState, sid: string, msg: { from: string; to?: string; body: string }): Promise<InboundResult> {
   const acct = state.accounts.get(sid);
   if (!acct) throw new Error(`no emulator account ${sid}`);
   const number = acct.numbers.find((n) => n.phone_number === (msg.to ?? acct.numbers[0]?.phone_number));
-  if (number?.sms_application_sid) return { status: 0, body: `the number's texts go to TwiML App ${number.sms_application_sid}, not its SmsUrl`, message_sid: "" };
-  if (!number?.sms_url) return { status: 0, body: "the number has no SmsUrl: add a channel for it first", message_sid: "" };
+  const service = number ? inboundRoute(state, acct.sid, number.phone_number) : null;
+  const taken = service && !service.defer;
+  if (taken && !service.url) return { status: 0, body: `Messaging Service ${service.sid} has no inbound URL and does not defer to the number's webhook: Twilio drops the text`, message_sid: "" };
+  if (!taken && number?.sms_application_sid) return { status: 0, body: `the number's texts go to TwiML App ${number.sms_application_sid}, not its SmsUrl`, message_sid: "" };
+  const url = taken ? service.url : number?.sms_url;
+  if (!number || !url) return { status: 0, body: "the number has no SmsUrl: add a channel for it first", message_sid: "" };
   const messageSid = `SM${hex(16)}`;
-  const params = {
+  const params: Record<string, string> = {
     ToCountry: "US", SmsMessageSid: messageSid, NumMedia: "0", SmsSid: messageSid, SmsStatus: "received", Body: msg.body, To: number.phone_number,
     NumSegments: "1", MessageSid: messageSid, AccountSid: acct.sid, From: msg.from, ApiVersion: "2010-04-01",
   };
-  return { ...(await postSigned(number.sms_url, acct.token, params)), message_sid: messageSid };
+  if (service) params.MessagingServiceSid = service.sid;
+  return { ...(await postSigned(url, acct.token, params)), message_sid: messageSid };
 }
 
 /** Moves `m` to `status` and posts its StatusCallback, if it has one. */

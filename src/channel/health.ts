@@ -48,7 +48,14 @@ const storedReport: z.ZodType<HealthReport> = z.object({
 export class HealthDesk {
   readonly #sql: SqlStorage;
   readonly #state: ChannelState;
-  #running: Promise<HealthReport> | null = null;
+  #running: { generation: number; report: Promise<HealthReport> } | null = null;
+  /**
+   * Bumped whenever what the checks look at may have changed (a registration, a refused webhook). A run that began
+   * under an older generation, or while a change was under way, answers its own caller but is neither kept nor
+   * shown on the channel: it may have read the number before "Point it back" repaired it.
+   */
+  #generation = 0;
+  #changing = 0;
   /** False once the failures table is known to be empty, so a verified webhook costs no write. */
   #mayHaveFailures = true;
   /** Told when a check changed what the channel shows (its error). */
@@ -71,16 +78,36 @@ export class HealthDesk {
       const parsed = storedReport.safeParse(JSON.parse(last.report));
       if (parsed.success) return parsed.data;
     }
-    this.#running ??= this.#run(now).finally(() => (this.#running = null));
-    return this.#running;
+    if (this.#running?.generation !== this.#generation) {
+      const generation = this.#generation;
+      const report = this.#run(now, generation).finally(() => {
+        if (this.#running?.report === report) this.#running = null;
+      });
+      this.#running = { generation, report };
+    }
+    return this.#running.report;
   }
 
   /** Something the checks look at changed (registration, a refused webhook): the next request checks again. */
   invalidate() {
+    this.#generation++;
     this.#sql.exec(`DELETE FROM health_report`);
   }
 
-  async #run(now: number): Promise<HealthReport> {
+  /** Runs a change to the number (registration, release): checks overlapping it are not kept; the next one runs anew. */
+  async changing<T>(work: () => Promise<T>): Promise<T> {
+    this.#changing++;
+    this.invalidate();
+    try {
+      return await work();
+    } finally {
+      this.#changing--;
+      this.invalidate();
+    }
+  }
+
+  async #run(now: number, generation: number): Promise<HealthReport> {
+    const overlapped = this.#changing > 0;
     const row = this.#state.row;
     const hook = this.#state.webhookUrl();
     const facts: ChannelFacts = { channelId: row.id, accountSid: row.accountSid, fromNumber: row.fromNumber, status: row.status, webhookUrl: hook, statusCallbackUrl: hook && `${hook}/status` };
@@ -103,6 +130,7 @@ export class HealthDesk {
       inboundCheck(lastIn),
     ];
     const report: HealthReport = { checked_at: new Date(now).toISOString(), checks };
+    if (overlapped || generation !== this.#generation) return report;
     this.#sql.exec(`INSERT INTO health_report (id, checked_at, report) VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET checked_at = excluded.checked_at, report = excluded.report`, now, JSON.stringify(report));
     await this.#showOnChannel(checks, read.ok);
     return report;

@@ -22,9 +22,11 @@ export function numberInUseFailure(holder: { id: string; handle: string } | unde
   });
 }
 
-/** Clears the SmsUrl this channel set, after reading the number: one pointing elsewhere is left as it is. */
-export async function releaseNumber(state: ChannelState): Promise<NumberRelease> {
-  const sid = state.row.numberSid;
+/**
+ * Clears the SmsUrl this channel set, after reading the number: one pointing elsewhere is left as it is. `sid`: the
+ * number let go of (by default the channel's own; a channel moved to another number lets go of the one it left).
+ */
+export async function releaseNumber(state: ChannelState, sid = state.row.numberSid): Promise<NumberRelease> {
   if (!sid) return { status: "cleared" };
   const ours = state.webhookUrl();
   try {

@@ -139,8 +139,7 @@ export class ChannelObject extends DurableObject<Env> {
   /** Runs the Twilio registration again (after a failure, or after credentials changed). */
   async connectTwilio(channelId: string): Promise<Result<ChannelView>> {
     if (!(await this.#state.load(channelId))) return notFound();
-    await this.#state.register();
-    this.#health.invalidate();
+    await this.#health.changing(() => this.#state.register());
     return this.#changed();
   }
 
@@ -174,14 +173,16 @@ export class ChannelObject extends DurableObject<Env> {
     const moves = (patch.accountSid && patch.accountSid !== row.accountSid) || (patch.fromNumber && patch.fromNumber !== row.fromNumber);
     const reRegister = moves || patch.authToken !== undefined || service;
     if (moves) {
+      // The number registered so far is not the new one: until registration succeeds, the channel has none.
+      next.numberSid = null;
       const moved = await this.#state.updateClaimingNumber(next);
       if (!moved) return numberInUse(this.#state, next.accountSid ?? row.accountSid, next.fromNumber ?? row.fromNumber, channelId);
       this.#state.adopt(moved, patch.authToken);
     } else if (Object.keys(next).length) this.#state.adopt(await this.#state.update(next), patch.authToken);
-    if (reRegister) {
-      await this.#state.register();
-      this.#health.invalidate();
-    }
+    // The number left behind (same account: the new credentials can read it) no longer sends its texts here.
+    const left = moves && row.numberSid && row.accountSid.toLowerCase() === this.#state.row.accountSid.toLowerCase() ? row.numberSid : null;
+    if (reRegister) await this.#health.changing(() => this.#state.register());
+    if (left && left !== this.#state.row.numberSid) await releaseNumber(this.#state, left);
     return this.#changed();
   }
 
@@ -218,15 +219,17 @@ export class ChannelObject extends DurableObject<Env> {
    */
   async disconnect(channelId: string): Promise<Result<ChannelView & { sms_url_left?: { found: string; message: string } }>> {
     if (!(await this.#state.load(channelId))) return notFound();
-    const released = await releaseNumber(this.#state);
-    this.#health.invalidate();
-    const unreachable = released.status === "unreachable";
-    await this.#state.update({
-      status: "disconnected",
-      pairingCode: null,
-      pairingExpiresAt: null,
-      errorCode: unreachable ? "sms_url_not_cleared" : null,
-      errorMessage: unreachable ? "Twilio could not be reached to clear the number's SMS URL; clear it in the Twilio console." : null,
+    const released = await this.#health.changing(async () => {
+      const released = await releaseNumber(this.#state);
+      const unreachable = released.status === "unreachable";
+      await this.#state.update({
+        status: "disconnected",
+        pairingCode: null,
+        pairingExpiresAt: null,
+        errorCode: unreachable ? "sms_url_not_cleared" : null,
+        errorMessage: unreachable ? "Twilio could not be reached to clear the number's SMS URL; clear it in the Twilio console." : null,
+      });
+      return released;
     });
     const view = await this.#changed();
     if (!view.ok || released.status !== "left_alone") return view;
@@ -307,12 +310,16 @@ export class ChannelObject extends DurableObject<Env> {
     return false;
   }
 
-  /** A signed form naming another account or number was not sent for this channel, whatever its signature says. */
-  #notForThisChannel(form: { accountSid: string; to?: string }): InboundOutcome | null {
+  /**
+   * A signed form naming another account or number was not sent for this channel, whatever its signature says. A
+   * text to another number of the channel's Messaging Service is (the service may post all its numbers' texts here).
+   */
+  #notForThisChannel(form: { accountSid: string; to?: string; messagingServiceSid?: string | null }): InboundOutcome | null {
     const row = this.#state.row;
     // Twilio writes SIDs in lowercase hex; a channel configured with uppercase hex is still the same account.
     if (form.accountSid.toLowerCase() !== row.accountSid.toLowerCase()) return invalidWebhook({ field: "AccountSid", message: "AccountSid: is not this channel's Twilio account" });
-    if (form.to !== undefined && form.to !== row.fromNumber) return invalidWebhook({ field: "To", message: "To: is not this channel's number" });
+    const viaService = !!form.messagingServiceSid && form.messagingServiceSid.toLowerCase() === row.messagingServiceSid?.toLowerCase();
+    if (form.to !== undefined && form.to !== row.fromNumber && !viaService) return invalidWebhook({ field: "To", message: "To: is not this channel's number or a number of its Messaging Service" });
     return null;
   }
 

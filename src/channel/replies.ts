@@ -19,6 +19,8 @@ export interface ReplyDeps {
   /** Writes the ledger row's state to D1 (the queryable copy). */
   copy: (row: OutboxRow) => Promise<unknown>;
   optedOut: (address: string) => Promise<boolean>;
+  /** Which of these listed SIDs another channel already holds (of the same account, e.g. through a shared service). */
+  heldElsewhere: (sids: string[]) => Promise<Set<string>>;
   now: () => number;
   statusCallbackUrl: string | null;
   /**
@@ -58,7 +60,9 @@ export async function deliverReply(deps: ReplyDeps, intent: { id: string; turnId
       ledger.noteError(row.id, `could not check Twilio for an earlier send: ${why}`, deps.now());
       return { status: "retry", delaySeconds: RETRY_S.listing, reason: `could not check Twilio for an earlier send: ${why}` };
     }
-    const found = adoptable(ledger, row, listed.value.messages);
+    const candidates = adoptable(ledger, row, listed.value.messages);
+    const elsewhere = await deps.heldElsewhere(candidates.map((m) => m.sid));
+    const found = candidates.find((m) => !elsewhere.has(m.sid));
     if (found) return settleSent(deps, ledger.recordSid(row.id, found.sid, found.status, deps.now(), found.from));
     const wait = row.answered ? 0 : (row.last_attempt_at ?? 0) + deps.settleMs - deps.now();
     if (wait > 0) return { status: "retry", delaySeconds: Math.ceil(wait / 1000), reason: "waiting for Twilio to finish an unanswered attempt before sending again" };
@@ -102,17 +106,17 @@ function isRefusal(f: TwilioFailure): f is Extract<TwilioFailure, { status: numb
 }
 
 /**
- * The one listed message that can be this attempt's: created at or after the attempt began (less the clock skew),
+ * The listed messages that can be this attempt's: created at or after the attempt began (less the clock skew),
  * same To and Body, from the same sender (the number, or any number of the same Messaging Service), and not already
- * another reply's. Oldest first, so the earliest attempt is the one kept.
+ * another reply's here. Oldest first, so the earliest attempt is the one kept (once another channel's are left out).
  */
-function adoptable(ledger: Ledger, row: OutboxRow, listed: ListedMessage[]): ListedMessage | undefined {
+function adoptable(ledger: Ledger, row: OutboxRow, listed: ListedMessage[]): ListedMessage[] {
   const since = row.attempt_started_at! - CLOCK_SKEW_MS;
   const service = row.service_sid?.toLowerCase();
   const sameSender = (m: ListedMessage) => (service ? m.messaging_service_sid?.toLowerCase() === service : m.from === row.from_addr);
   return listed
     .filter((m) => m.created >= since && m.to === row.to_addr && sameSender(m) && m.body === row.body && !ledger.sidTaken(m.sid, row.id))
-    .sort((a, b) => a.created - b.created)[0];
+    .sort((a, b) => a.created - b.created);
 }
 
 async function settleSent(deps: ReplyDeps, row: OutboxRow): Promise<DeliverOutcome> {

@@ -2,7 +2,7 @@
 // the consumer what the turn needs, sends the turn's single reply, and closes the turn — after which the next
 // turn of that conversation is put back on the Queue.
 import type { MessageRow } from "../db/schema";
-import { conversationHistory, copyOutbound, getAgent, getMessage, getTurn, isOptedOut, messageBySid, outboundForTurn, raiseLegacyStatus, updateTurn } from "../db/turns";
+import { conversationHistory, copyOutbound, getAgent, getMessage, getTurn, isOptedOut, messageBySid, outboundForTurn, raiseLegacyStatus, sidsHeldElsewhere, updateTurn } from "../db/turns";
 import { countSegments } from "../domain/sms";
 import { newId } from "../lib/crypto";
 import { turnJob } from "../queue/job";
@@ -134,6 +134,7 @@ export class TurnDesk {
       twilio: () => state.client(),
       copy: (row) => this.#copy(row),
       optedOut: (address) => isOptedOut(state.db, state.row.id, address),
+      heldElsewhere: (sids) => sidsHeldElsewhere(state.db, state.row.id, state.row.accountSid, sids),
       now: this.now,
       statusCallbackUrl: hook && `${hook}/status`,
       settleMs: settleMs(state.env),

@@ -1,8 +1,8 @@
 // Agent turns, their outbound replies, conversation history and sender opt-outs in D1.
-import { and, desc, eq, ne, or, sql, type SQL } from "drizzle-orm";
+import { and, desc, eq, inArray, ne, or, sql, type SQL } from "drizzle-orm";
 import type { Db } from "./client";
 import { STATUS_RANKS } from "../domain/twilio/status";
-import { agents, messages, senders, turns, type MessageRow, type TurnRow } from "./schema";
+import { agents, channels, messages, senders, turns, type MessageRow, type TurnRow } from "./schema";
 
 /** The statement that creates a turn (once: a redone inbound message re-creates nothing). */
 export function createTurn(db: Db, t: { id: string; channelId: string; agentId: string; sender: string; inboundMessageId: string }) {
@@ -69,6 +69,22 @@ export async function copyOutbound(db: Db, m: OutboundCopy): Promise<MessageRow 
     })
     .returning()
     .get();
+}
+
+/**
+ * Which of `sids` another channel of the same Twilio account already holds as its message. Channels of one account
+ * can send through one Messaging Service, whose sender is any pool number, so a message listed To a phone through
+ * that service may be another channel's reply. (Read through the (channel_id, twilio_sid) index, channel by channel.)
+ */
+export async function sidsHeldElsewhere(db: Db, channelId: string, accountSid: string, sids: string[]): Promise<Set<string>> {
+  if (!sids.length) return new Set();
+  const siblings = db.select({ id: channels.id }).from(channels).where(and(sql`lower(${channels.accountSid}) = lower(${accountSid})`, ne(channels.id, channelId)));
+  const rows = await db
+    .select({ sid: messages.twilioSid })
+    .from(messages)
+    .where(and(inArray(messages.channelId, siblings), inArray(messages.twilioSid, sids)))
+    .all();
+  return new Set(rows.flatMap((r) => (r.sid ? [r.sid] : [])));
 }
 
 /** A status for an outbound row the ledger does not hold (sent before it existed): applied only upwards. */

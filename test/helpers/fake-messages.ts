@@ -22,8 +22,10 @@ export class FakeMessages implements MessagesApi {
   ) {}
 
   /** A message someone sent earlier, dated on Twilio's clock. */
-  seed(m: { to: string; from: string; body: string; createdAt: number }) {
-    this.accepted.push({ sid: this.#sid(), to: m.to, from: m.from, body: m.body, status: "delivered", direction: "outbound-api", date_created: new Date(m.createdAt).toUTCString(), created: m.createdAt, error_code: null, statusCallback: null });
+  seed(m: { to: string; from: string; body: string; createdAt: number; serviceSid?: string }): string {
+    const sid = this.#sid();
+    this.accepted.push({ sid, to: m.to, from: m.from, body: m.body, status: "delivered", direction: "outbound-api", date_created: new Date(m.createdAt).toUTCString(), created: m.createdAt, error_code: null, messaging_service_sid: m.serviceSid ?? null, statusCallback: null });
+    return sid;
   }
 
   async sendMessage(p: SendParams): Promise<TwilioResult<TwilioMessage>> {

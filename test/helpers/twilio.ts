@@ -113,6 +113,11 @@ export function sms(channel: { id: string; config: { account_sid: string; from_n
   return signedPost(`/webhooks/twilio/sms/${channel.id}`, smsForm(channel, from, body, sid), token);
 }
 
+/** POST /api/channels for `account`'s `number`, with more config (messaging_service_sid, say) when given. */
+export function createChannel(account: { sid: string; token: string }, number: string, on: { space: { id: string }; agent: { id: string } }, config: Record<string, unknown> = {}) {
+  return api("POST", "/api/channels", { provider: "twilio_sms", space_id: on.space.id, agent_id: on.agent.id, config: { account_sid: account.sid, auth_token: account.token, from_number: number, ...config } });
+}
+
 /** A space, agent, fake account and a channel registered against it (status pairing). */
 export async function seedChannel(
   opts: { numbers?: { phone_number: string; sms?: boolean }[]; dispatch_mode?: "message" | "signal"; handle?: string; service?: (account: FakeAccount) => Promise<string> } = {},
@@ -139,9 +144,9 @@ export async function pair(channel: any, token: string, phone: string) {
   return json(api("GET", `/api/channels/${channel.id}`));
 }
 
-/** Sends a Twilio status callback for an outbound message, signed like Twilio's. */
-export function statusCallback(channel: { id: string; config: { account_sid: string } }, token: string, sid: string, status: string, errorCode?: string) {
-  const params: Record<string, string> = { MessageSid: sid, SmsSid: sid, AccountSid: channel.config.account_sid, MessageStatus: status, SmsStatus: status, ApiVersion: "2010-04-01" };
+/** Sends a Twilio status callback for an outbound message, signed like Twilio's (`extra`: more of Twilio's fields). */
+export function statusCallback(channel: { id: string; config: { account_sid: string } }, token: string, sid: string, status: string, errorCode?: string, extra: Record<string, string> = {}) {
+  const params: Record<string, string> = { ...extra, MessageSid: sid, SmsSid: sid, AccountSid: channel.config.account_sid, MessageStatus: status, SmsStatus: status, ApiVersion: "2010-04-01" };
   if (errorCode) params.ErrorCode = errorCode;
   return signedPost(`/webhooks/twilio/sms/${channel.id}/status`, params, token);
 }

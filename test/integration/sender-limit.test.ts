@@ -107,3 +107,60 @@ describe("MAX_TURNS_PER_SENDER_PER_HOUR", () => {
     expect(all.every((m) => m.status === "signal")).toBe(true);
   }, 30_000);
 });
+
+// Attacks around the limit (red team): the sender's earlier turns are written into the object's count directly (29 or
+// 30 of 30), so each test needs only the texts around the limit.
+/** A connected channel whose owner already started `n` turns at `at` (what 29 earlier texts would have left). */
+async function nearTheLimit(n: number, at: number) {
+  const seeded = await connected();
+  await runInDurableObject(objectOf(seeded.channel.id), (_o, state) => {
+    for (let i = 0; i < n; i++) state.storage.sql.exec(`INSERT INTO sender_turns (sid, sender, at) VALUES (?, ?, ?)`, messageSid(), OWNER, at);
+  });
+  return seeded;
+}
+
+describe("the last place under the limit", () => {
+  it("goes to one of five texts arriving together; a copy of that text is the same turn, not another", async () => {
+    const t0 = Date.now();
+    clock.now = () => t0;
+    const { account, channel } = await nearTheLimit(29, t0 - 60_000);
+    const sids = Array.from({ length: 5 }, () => messageSid());
+    const res = await Promise.all([...sids.map((sid, i) => sms(channel, account.token, OWNER, `q${i}`, sid)), ...sids.map((sid, i) => sms(channel, account.token, OWNER, `q${i}`, sid))]);
+    expect(res.map((r) => r.status)).toEqual(Array(10).fill(200));
+    const mine = (await inbound(channel.id)).filter((m) => sids.includes(m.twilio_sid));
+    expect(mine).toHaveLength(5);
+    expect(mine.filter((m) => m.status === "received" && m.turn_id)).toHaveLength(1);
+    expect(mine.filter((m) => m.status === "dropped" && m.drop_reason === "rate_limited")).toHaveLength(4);
+  });
+});
+
+describe("at the limit", () => {
+  it("HELP and STOP are still keywords (Twilio answers them), not rate_limited, and do not count", async () => {
+    const t0 = Date.now();
+    clock.now = () => t0;
+    const { account, channel } = await nearTheLimit(30, t0 - 60_000);
+    for (const word of ["HELP", "STOP"]) expect((await sms(channel, account.token, OWNER, word)).status).toBe(200);
+    const words = (await inbound(channel.id)).filter((m) => m.body === "HELP" || m.body === "STOP");
+    expect(words.map((m) => [m.status, m.drop_reason])).toEqual([
+      ["keyword", null],
+      ["keyword", null],
+    ]);
+    const counted = await runInDurableObject(objectOf(channel.id), (_o, state) => state.storage.sql.exec(`SELECT count(*) AS n FROM sender_turns`).one().n);
+    expect(counted).toBe(30);
+  });
+
+  it("a clock that goes back keeps the limit (the turns are not forgotten), and the hour is counted from them again once it is right", async () => {
+    const t0 = Date.now();
+    clock.now = () => t0;
+    const { account, channel } = await nearTheLimit(30, t0 - 60_000);
+    clock.now = () => t0 - 2 * HOUR;
+    const back = messageSid();
+    await sms(channel, account.token, OWNER, "behind", back);
+    clock.now = () => t0 + HOUR;
+    const later = messageSid();
+    await sms(channel, account.token, OWNER, "right again", later);
+    const all = await inbound(channel.id);
+    expect(all.find((m) => m.twilio_sid === back)).toMatchObject({ status: "dropped", drop_reason: "rate_limited" });
+    expect(all.find((m) => m.twilio_sid === later)).toMatchObject({ status: "received", turn_id: expect.any(String) });
+  });
+});

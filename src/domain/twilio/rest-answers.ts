@@ -54,8 +54,19 @@ export const MessagingServiceAnswer = z.object({
 });
 export type MessagingService = z.output<typeof MessagingServiceAnswer>;
 
-/** Twilio's error body {code, message, more_info, status}; any part may be missing (a proxy's error page has none). */
-export const ErrorAnswer = z.object({ code: z.number().optional().catch(undefined), message: z.string().optional().catch(undefined), more_info: z.string().optional().catch(undefined) });
+/** Twilio's error messages are a sentence: a longer one (a proxy's page, say) is cut before it is stored or shown. */
+const MAX_ERROR_CHARS = 500;
+const sentence = z.string().transform((s) => (s.length > MAX_ERROR_CHARS ? `${s.slice(0, MAX_ERROR_CHARS)}…` : s));
+
+/**
+ * Twilio's error body {code, message, more_info, status}; any part may be missing (a proxy's error page has none).
+ * Its codes are whole numbers of up to six digits: anything else (a fraction, 1e21) is no code.
+ */
+export const ErrorAnswer = z.object({
+  code: z.number().int().positive().lt(1_000_000).optional().catch(undefined),
+  message: sentence.optional().catch(undefined),
+  more_info: sentence.optional().catch(undefined),
+});
 
 /** Where an answer differs from what textgate reads, in a line (the first few problems). */
 export function answerProblem(error: z.ZodError): string {

@@ -10,6 +10,7 @@ import type { FormParams } from "./signature";
 /** Message SIDs: SM (SMS) or MM (MMS) and 32 lowercase hex digits, as Twilio issues them. */
 export const MESSAGE_SID = /^(SM|MM)[0-9a-f]{32}$/;
 const ACCOUNT_SID = /^AC[0-9a-f]{32}$/;
+const SERVICE_SID = /^MG[0-9a-f]{32}$/;
 /** Twilio's limit on a message body (https://www.twilio.com/docs/messaging/api/message-resource): 1600 characters. */
 export const MAX_BODY_CHARS = 1600;
 /** An MMS carries at most 10 media. */
@@ -90,6 +91,8 @@ export const InboundFields = z
     Body: z.string().refine((b) => codePoints(b) <= MAX_BODY_CHARS, `must be at most ${MAX_BODY_CHARS} characters (Twilio's limit)`),
     NumMedia: count(MAX_MEDIA),
     NumSegments: count(MAX_SEGMENTS).optional(),
+    /** Present when the number is in a Messaging Service: texts to any of its numbers may be posted here. */
+    MessagingServiceSid: z.string().regex(SERVICE_SID, "must be MG followed by 32 lowercase hex digits").optional(),
     SmsStatus: status.optional(),
     ApiVersion: apiVersion.optional(),
   })
@@ -134,7 +137,16 @@ const SingleValued = z
 const sidOf = (f: Sids) => (f.MessageSid ?? f.SmsSid ?? f.SmsMessageSid)!;
 
 /** An inbound SMS or MMS webhook (POST to the number's SmsUrl), reduced to the fields textgate uses. */
-export const InboundForm = SingleValued.pipe(InboundFields).transform((f) => ({ sid: sidOf(f), accountSid: f.AccountSid, from: f.From, to: f.To, body: f.Body, numMedia: f.NumMedia }));
+export const InboundForm = SingleValued.pipe(InboundFields).transform((f) => ({
+  sid: sidOf(f),
+  accountSid: f.AccountSid,
+  from: f.From,
+  to: f.To,
+  body: f.Body,
+  numMedia: f.NumMedia,
+  /** The Messaging Service of the number texted, when it is in one. */
+  messagingServiceSid: f.MessagingServiceSid ?? null,
+}));
 export type InboundForm = z.output<typeof InboundForm>;
 
 /** A status callback for a message we sent (POST to the StatusCallback we gave). */

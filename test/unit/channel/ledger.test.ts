@@ -28,6 +28,8 @@ function harness(sql: SqlStorage, opts: { skewMs?: number } = {}) {
   let now = T0;
   const twilio = new FakeMessages(() => now + (opts.skewMs ?? 0), { [SERVICE]: [POOL] });
   const copies: OutboxRow[] = [];
+  /** SIDs another channel of the account holds (its replies through a shared Messaging Service). */
+  const elsewhere = new Set<string>();
   const deps = (crashAt?: DeliverStep): ReplyDeps => {
     // A fresh Ledger per call: nothing survives in memory between attempts, as after an eviction.
     const ledger = new Ledger(sql);
@@ -37,6 +39,7 @@ function harness(sql: SqlStorage, opts: { skewMs?: number } = {}) {
       twilio: async () => twilio,
       copy: async (row) => void copies.push(row),
       optedOut: async () => false,
+      heldElsewhere: async (sids) => new Set(sids.filter((sid) => elsewhere.has(sid))),
       now: () => now,
       statusCallbackUrl: "https://textgate.example/status",
       settleMs: 15_000,
@@ -55,7 +58,7 @@ function harness(sql: SqlStorage, opts: { skewMs?: number } = {}) {
     }
     throw new Error("never settled");
   }
-  return { twilio, deps, intent, settle, copies, tick: (ms: number) => (now += ms), ledger: () => new Ledger(sql) };
+  return { twilio, deps, intent, settle, copies, elsewhere, tick: (ms: number) => (now += ms), ledger: () => new Ledger(sql) };
 }
 
 describe("one accepted message per turn, whatever fails between the attempt and its record", () => {
@@ -226,6 +229,46 @@ describe("through a Messaging Service (Twilio picks the sender from its pool)", 
       expect(out).toMatchObject({ status: "sent", sid: h.twilio.accepted[1]!.sid });
     });
   });
+});
+
+describe("another channel's reply through the same Messaging Service", () => {
+  it("is not adopted, even when it is the only listed match: this turn's reply is sent", async () => {
+    await withStorage(async (sql) => {
+      const h = harness(sql);
+      h.twilio.sendFaults = ["reset"];
+      await deliverReply(h.deps(), h.intent("turn_1", "OK", SERVICE));
+      h.elsewhere.add(h.twilio.seed({ to: TO, from: POOL, body: "OK", createdAt: T0 + 1000, serviceSid: SERVICE }));
+      const out = await h.settle("turn_1", "OK", 8, SERVICE);
+      expect(h.twilio.accepted).toHaveLength(2);
+      expect(out).toMatchObject({ status: "sent", sid: h.twilio.accepted[1]!.sid });
+    });
+  });
+
+  it("is passed over for this attempt's own message when both are listed", async () => {
+    await withStorage(async (sql) => {
+      const h = harness(sql);
+      h.elsewhere.add(h.twilio.seed({ to: TO, from: POOL, body: "OK", createdAt: T0 - 30_000, serviceSid: SERVICE }));
+      h.twilio.sendFaults = ["accept_then_504"];
+      const out = await h.settle("turn_1", "OK", 8, SERVICE);
+      expect(h.twilio.accepted).toHaveLength(2);
+      expect(out).toMatchObject({ status: "sent", sid: h.twilio.accepted[1]!.sid });
+    });
+  });
+});
+
+describe("the channel's Messaging Service changed (PATCH) while its reply is undecided", () => {
+  for (const now of [null, `MG${"6".repeat(32)}`]) {
+    it(`to ${now ?? "none"}: the reply is reconciled against the service it went through, not sent again`, async () => {
+      await withStorage(async (sql) => {
+        const h = harness(sql);
+        h.twilio.sendFaults = ["accept_then_504"];
+        expect((await deliverReply(h.deps(), h.intent("turn_1", "OK", SERVICE))).status).toBe("retry");
+        const out = await h.settle("turn_1", "OK", 8, now);
+        expect(h.twilio.accepted).toHaveLength(1);
+        expect(out).toEqual({ status: "sent", messageId: "msg_turn_1", sid: h.twilio.accepted[0]!.sid });
+      });
+    });
+  }
 });
 
 describe("status callbacks in the ledger", () => {

@@ -9,7 +9,12 @@ const failure = (r: ReturnType<typeof parseInboundForm> | ReturnType<typeof pars
 
 describe("inbound form", () => {
   it("takes an MMS SID and returns the fields we use", () => {
-    expect(parseInboundForm(base)).toEqual({ ok: true, form: { sid: SID, accountSid: base.AccountSid, from: base.From, to: base.To, body: "hi", numMedia: 0 } });
+    expect(parseInboundForm(base)).toEqual({ ok: true, form: { sid: SID, accountSid: base.AccountSid, from: base.From, to: base.To, body: "hi", numMedia: 0, messagingServiceSid: null } });
+  });
+
+  it("returns the Messaging Service of a number in one", () => {
+    const service = `MG${"0123456789abcdef".repeat(2)}`;
+    expect(parseInboundForm({ ...base, MessagingServiceSid: service })).toMatchObject({ ok: true, form: { messagingServiceSid: service } });
   });
 
   it("takes the inbound form the local emulator sends (emulator/twilio.ts)", () => {
@@ -35,6 +40,7 @@ describe("inbound form", () => {
     ["a media URL that is not https", { NumMedia: "1", MediaUrl0: "http://api.twilio.com/m", MediaContentType0: "image/png" }, "MediaUrl0"],
     ["a non-canonical media index", { NumMedia: "1", MediaUrl0: "https://a/m", MediaContentType0: "image/png", MediaUrl00: "https://a/n" }, "MediaUrl00"],
     ["an ApiVersion that swallowed the Body", { Body: undefined, ApiVersion: "2010-04-01Bodyhi" }, "Body"],
+    ["a MessagingServiceSid that is not MG and 32 hex digits", { MessagingServiceSid: `MG${"a".repeat(31)}` }, "MessagingServiceSid"],
   ])("refuses %s", (_what, change, field) => {
     const form = Object.fromEntries(Object.entries({ ...base, ...change }).filter(([, v]) => v !== undefined)) as Record<string, string>;
     expect(failure(parseInboundForm(form))).toBe(field);
