@@ -11,6 +11,7 @@ import { channelRoutes } from "./routes/channels";
 import { mcpRoutes } from "./routes/mcp";
 import { policyRoutes } from "./routes/policies";
 import { referenceRoutes } from "./routes/reference";
+import { replyPageRoutes } from "./routes/reply-page";
 import { signalRoutes } from "./routes/signals";
 import { spaceRoutes } from "./routes/spaces";
 import { uiRoutes } from "./routes/ui";
@@ -57,6 +58,7 @@ app.route("/api/policies", policyRoutes);
 app.route("/api/signals", signalRoutes);
 app.route("/webhooks", webhookRoutes);
 app.route("/mcp", mcpRoutes);
+app.route("/r", replyPageRoutes);
 app.route("/", uiRoutes);
 
 app.notFound((c) => c.json(new AppError(404, "not_found", `No route for ${c.req.method} ${new URL(c.req.url).pathname}`).toJSON(), 404));

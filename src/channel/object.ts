@@ -25,6 +25,7 @@ import { InboundDesk, type InboundOutcome } from "./inbound";
 import { Ledger } from "./ledger";
 import { TurnLiveness } from "./liveness";
 import { LocalStore } from "./local-store";
+import { ReplyPages, type ReplyPage } from "./reply-pages";
 import { numberInUse, releaseNumber } from "./number-claim";
 import type { DeliverOutcome } from "./replies";
 import { Schedule } from "./schedule";
@@ -65,6 +66,7 @@ export class ChannelObject extends DurableObject<Env> {
   readonly #turns: TurnDesk;
   readonly #schedule: Schedule;
   readonly #health: HealthDesk;
+  readonly #pages: ReplyPages;
   readonly #inflight = new Map<string, Promise<InboundOutcome>>();
 
   constructor(ctx: DurableObjectState, env: Env) {
@@ -84,8 +86,9 @@ export class ChannelObject extends DurableObject<Env> {
     const limits = new SenderLimit(ctx.storage.sql);
     this.#inbound = new InboundDesk(this.#state, this.#local, this.#watches, this.#router, liveness, limits);
     const ledger = new Ledger(ctx.storage.sql);
-    this.#turns = new TurnDesk(this.#state, this.#local, ledger);
-    registerUpkeep({ env, schedule: this.#schedule, state: this.#state, local: this.#local, ledger, limits, watches: this.#watches, liveness });
+    this.#pages = new ReplyPages(ctx.storage.sql);
+    this.#turns = new TurnDesk(this.#state, this.#local, ledger, this.#pages);
+    registerUpkeep({ env, schedule: this.#schedule, state: this.#state, local: this.#local, ledger, limits, pages: this.#pages, watches: this.#watches, liveness });
     this.#health = new HealthDesk(ctx.storage.sql, this.#state);
     this.#health.onChanged = () => this.#emitChannel();
     registerHealth(this.#schedule, this.#state, this.#health);
@@ -93,6 +96,7 @@ export class ChannelObject extends DurableObject<Env> {
       this.#local.migrate();
       ledger.migrate();
       limits.migrate();
+      this.#pages.migrate();
       this.#health.migrate();
       this.#watches.store.migrate();
       this.#schedule.migrate();
@@ -332,12 +336,18 @@ export class ChannelObject extends DurableObject<Env> {
   }
 
   /** Sends the turn's one SMS (at most one, whatever is retried) and closes the turn when that is settled. */
-  async deliverReply(channelId: string, turnId: string, body: string, info: { steps?: number; toolCalls?: string[] } = {}): Promise<DeliverOutcome> {
+  async deliverReply(channelId: string, turnId: string, stepTexts: string[], info: { steps?: number; toolCalls?: string[] } = {}): Promise<DeliverOutcome> {
     if (!(await this.#state.load(channelId))) return { status: "failed", messageId: null, reason: "channel not found" };
-    const outcome = await this.#turns.deliver(turnId, body, info);
+    const outcome = await this.#turns.deliver(turnId, stepTexts, info);
     if (outcome.status === "retry") this.#turns.release(turnId);
     else await this.#emitMessage(outcome.messageId);
     return outcome;
+  }
+
+  /** The whole text of a reply that was cut, by its link's key; null when there is none (or it expired). */
+  async replyPage(channelId: string, key: string): Promise<ReplyPage | null> {
+    if (!(await this.#state.load(channelId))) return null;
+    return this.#pages.get(key, Date.now());
   }
 
   /** Records an agent error. `final` ends the turn as failed (and lets the conversation's next turn run). */

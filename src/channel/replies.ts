@@ -28,6 +28,11 @@ export interface ReplyDeps {
    * an empty list proves nothing, so the send waits instead of going again.
    */
   settleMs: number;
+  /**
+   * Called once, synchronously, right after the reply is first recorded: what must exist before the reply can go
+   * out (its full-reply page) is written in the same step, so no crash can leave one without the other.
+   */
+  recorded?: (row: OutboxRow) => void;
   /** Called after each step's durable write; a test hook throws here to play a crash at that point. */
   step?: (name: DeliverStep) => void | Promise<void>;
 }
@@ -42,7 +47,11 @@ const RETRY_S = { ambiguous: 10, listing: 30 } as const;
 
 export async function deliverReply(deps: ReplyDeps, intent: { id: string; turnId: string; to: string; from: string; serviceSid?: string | null; body: string }): Promise<DeliverOutcome> {
   const { ledger } = deps;
-  let row = ledger.forTurn(intent.turnId) ?? ledger.record(intent, deps.now());
+  let row = ledger.forTurn(intent.turnId);
+  if (!row) {
+    row = ledger.record(intent, deps.now());
+    deps.recorded?.(row);
+  }
   await deps.copy(row);
   await deps.step?.("recorded");
   if (row.state === "sent") return { status: "sent", messageId: row.id, sid: row.sid! };

@@ -3,11 +3,14 @@
 // turn of that conversation is put back on the Queue.
 import type { MessageRow } from "../db/schema";
 import { conversationHistory, copyOutbound, getAgent, getMessage, getTurn, isOptedOut, messageBySid, outboundForTurn, raiseLegacyStatus, sidsHeldElsewhere, updateTurn } from "../db/turns";
-import { countSegments } from "../domain/sms";
+import { composeTurnBody, countSegments } from "../domain/sms";
+import { externalUrl, maxReplySegments, required, retentionMs } from "../lib/config";
 import { newId } from "../lib/crypto";
+import { replyPageKey, replyPageUrl } from "../lib/reply-link";
 import { turnJob } from "../queue/job";
 import type { Ledger, OutboxRow } from "./ledger";
 import type { LocalStore } from "./local-store";
+import type { ReplyPages } from "./reply-pages";
 import { deliverReply, type DeliverOutcome, type ReplyDeps } from "./replies";
 import type { ChannelState } from "./state";
 
@@ -40,6 +43,7 @@ export class TurnDesk {
     readonly state: ChannelState,
     readonly local: LocalStore,
     readonly ledger: Ledger,
+    readonly pages: ReplyPages,
     readonly now: () => number = Date.now,
   ) {}
 
@@ -69,39 +73,60 @@ export class TurnDesk {
     };
   }
 
-  /** Sends the turn's one SMS (at most one, whatever is retried) and closes the turn when that is settled. */
-  deliver(turnId: string, body: string, info: { steps?: number; toolCalls?: string[] }): Promise<DeliverOutcome> {
+  /**
+   * Sends the turn's one SMS (at most one, whatever is retried) and closes the turn when that is settled. The body
+   * is composed here from the agent's step texts, once: after the ledger holds it, every attempt sends that body.
+   */
+  deliver(turnId: string, stepTexts: string[], info: { steps?: number; toolCalls?: string[] }): Promise<DeliverOutcome> {
     // Two deliveries of one job at once share the same send.
     let work = this.#delivering.get(turnId);
     if (!work) {
-      work = this.#deliver(turnId, body, info).finally(() => this.#delivering.delete(turnId));
+      work = this.#deliver(turnId, stepTexts, info).finally(() => this.#delivering.delete(turnId));
       this.#delivering.set(turnId, work);
     }
     return work;
   }
 
-  async #deliver(turnId: string, body: string, info: { steps?: number; toolCalls?: string[] }): Promise<DeliverOutcome> {
+  async #deliver(turnId: string, stepTexts: string[], info: { steps?: number; toolCalls?: string[] }): Promise<DeliverOutcome> {
     const { state } = this;
     const turn = await getTurn(state.db, turnId);
     if (!turn) return { status: "failed", messageId: null, reason: "turn not found" };
+    const existing = this.ledger.forTurn(turnId) ?? (await this.#legacyReply(turnId));
+    const composed = existing ? null : await this.#compose(turnId, stepTexts);
+    const body = existing?.body ?? composed!.body;
     if (!body.trim()) {
       await this.end(turnId, { status: "completed", error: "the agent produced no text, so no SMS was sent" });
       return { status: "failed", messageId: null, reason: "empty reply" };
     }
-    const existing = this.ledger.forTurn(turnId) ?? (await this.#legacyReply(turnId));
-    const outcome = await deliverReply(this.#replyDeps(), {
+    const deps = this.#replyDeps();
+    const page = composed?.page;
+    if (page) deps.recorded = () => this.pages.save({ key: page.key, turnId, text: page.text }, this.now(), retentionMs(state.env));
+    const outcome = await deliverReply(deps, {
       id: existing?.id ?? newId("msg"),
       turnId,
       to: turn.sender,
       from: state.row.fromNumber,
       serviceSid: state.row.messagingServiceSid,
-      body: existing?.body ?? body,
+      body,
     });
     const facts = { steps: info.steps ?? null, toolCalls: info.toolCalls ? JSON.stringify(info.toolCalls) : null };
     if (outcome.status === "sent") await this.end(turnId, { status: "completed", replyMessageId: outcome.messageId, ...facts });
     else if (outcome.status === "failed") await this.end(turnId, { status: "failed", error: outcome.reason, replyMessageId: outcome.messageId, ...facts });
     else await updateTurn(state.db, turnId, { error: outcome.reason });
     return outcome;
+  }
+
+  /**
+   * The SMS body for the agent's step texts. One that does not fit ends with a link to its full-reply page, whose
+   * key derives from the turn: composed again after a crash, the body and its link come out the same.
+   */
+  async #compose(turnId: string, stepTexts: string[]): Promise<{ body: string; page: { key: string; text: string } | null }> {
+    const { env, row } = this.state;
+    const ext = externalUrl(env);
+    const key = ext.ok ? await replyPageKey(required(env, "ENCRYPTION_KEY"), row.id, turnId) : null;
+    const link = ext.ok && key ? replyPageUrl(ext.url, row.id, key) : undefined;
+    const composed = composeTurnBody(stepTexts, { maxSegments: maxReplySegments(env), link });
+    return { body: composed.body, page: key && composed.full !== undefined ? { key, text: composed.full } : null };
   }
 
   /**

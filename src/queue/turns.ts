@@ -9,7 +9,6 @@ import { runTurn } from "../agent/run";
 import { builtinTools } from "../agent/tools";
 import { channelStub } from "../channel/client";
 import type { TurnStart } from "../channel/object";
-import { composeTurnBody } from "../domain/sms";
 import { TurnJob, backoff } from "./job";
 
 export { backoff } from "./job";
@@ -34,9 +33,10 @@ export async function handleTurnMessage(msg: Message<unknown>, env: Env, deps: T
   // the channel object's liveness check sends a new job once the lease has run out; so this copy can go.
   if (start.status !== "run") return msg.ack();
 
-  let body = start.pendingReply;
+  // A reply the ledger already holds is sent as it is; the channel object composes a new one from the step texts.
+  let stepTexts = start.pendingReply === null ? null : [start.pendingReply];
   let info: { steps?: number; toolCalls?: string[] } = {};
-  if (body === null) {
+  if (stepTexts === null) {
     // The turn's budget, from its lease: every await_signal wait shares it, and the model is cut off at its end.
     const now = deps.now ?? (() => new Date());
     const budget = { deadline: start.deadline, now: () => Date.now() };
@@ -51,7 +51,7 @@ export async function handleTurnMessage(msg: Message<unknown>, env: Env, deps: T
         tools: builtinTools({ now, extra: { await_signal: awaitSignalTool(env, start.agent.id, budget), ...deps.tools?.(env, start) } }),
         abortSignal: outOfTime.signal,
       });
-      body = composeTurnBody(result.stepTexts).body;
+      stepTexts = result.stepTexts;
       info = { steps: result.steps, toolCalls: result.toolCalls.map((c) => c.name) };
     } catch (err) {
       const final = err instanceof AgentConfigError || !(err instanceof ModelError ? err : toModelError(err)).retryable;
@@ -62,7 +62,7 @@ export async function handleTurnMessage(msg: Message<unknown>, env: Env, deps: T
       clearTimeout(timer);
     }
   }
-  const outcome = await stub.deliverReply(channelId, turnId, body, info);
+  const outcome = await stub.deliverReply(channelId, turnId, stepTexts, info);
   if (outcome.status === "retry") return msg.retry({ delaySeconds: backoff(env, msg.attempts, outcome.delaySeconds) });
   msg.ack();
 }
