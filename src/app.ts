@@ -9,6 +9,7 @@ import { requireAdmin } from "./routes/auth";
 import { agentRoutes } from "./routes/agents";
 import { channelRoutes } from "./routes/channels";
 import { mcpRoutes } from "./routes/mcp";
+import { mediaRoutes } from "./routes/media";
 import { policyRoutes } from "./routes/policies";
 import { referenceRoutes } from "./routes/reference";
 import { replyPageRoutes } from "./routes/reply-page";
@@ -33,6 +34,7 @@ app.get(
 // Public: the reference describes the API and exposes no data. Built from this app's own route table.
 app.route("/api", referenceRoutes(() => app.routes));
 app.use("/api/signals/*", agentKeyAuth);
+app.use("/api/media/*", agentKeyAuth);
 // Refuse early, naming the setting, rather than failing deep inside a channel object.
 const requireSecrets = createMiddleware<{ Bindings: Env }>(async (c, next) => {
   required(c.env, "ENCRYPTION_KEY");
@@ -56,6 +58,7 @@ app.route("/api/agents", agentKeyRoutes);
 app.route("/api/channels", channelRoutes);
 app.route("/api/policies", policyRoutes);
 app.route("/api/signals", signalRoutes);
+app.route("/api/media", mediaRoutes);
 app.route("/webhooks", webhookRoutes);
 app.route("/mcp", mcpRoutes);
 app.route("/r", replyPageRoutes);

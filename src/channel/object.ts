@@ -5,7 +5,7 @@ import { DurableObject } from "cloudflare:workers";
 import { deleteChannelRows, getChannel, removePaired } from "../db/channels";
 import { channelWithNumber, insertChannelIfNumberFree } from "../db/numbers";
 import { createDb } from "../db/client";
-import { messageView, noteSignalWatch } from "../db/messages";
+import { messageViews, noteSignalWatch } from "../db/messages";
 import type { ChannelRow } from "../db/schema";
 import { getMessage } from "../db/turns";
 import { markWatchSettled } from "../db/watches";
@@ -25,6 +25,7 @@ import { InboundDesk, type InboundOutcome } from "./inbound";
 import { Ledger } from "./ledger";
 import { TurnLiveness } from "./liveness";
 import { LocalStore } from "./local-store";
+import { channelMedia, type MediaDesk } from "./media-desk";
 import { ReplyPages, type ReplyPage } from "./reply-pages";
 import { numberInUse, releaseNumber } from "./number-claim";
 import type { DeliverOutcome } from "./replies";
@@ -67,6 +68,7 @@ export class ChannelObject extends DurableObject<Env> {
   readonly #schedule: Schedule;
   readonly #health: HealthDesk;
   readonly #pages: ReplyPages;
+  readonly #media: MediaDesk;
   readonly #inflight = new Map<string, Promise<InboundOutcome>>();
 
   constructor(ctx: DurableObjectState, env: Env) {
@@ -83,12 +85,13 @@ export class ChannelObject extends DurableObject<Env> {
     this.#state = new ChannelState(env, createDb(env.DB), this.#local);
     const liveness = new TurnLiveness(env, this.#local, this.#schedule);
     this.#router = new SignalRouter(env, this.#watches, this.#state);
+    this.#media = channelMedia(ctx.storage.sql, this.#state, this.#schedule);
     const limits = new SenderLimit(ctx.storage.sql);
-    this.#inbound = new InboundDesk(this.#state, this.#local, this.#watches, this.#router, liveness, limits);
+    this.#inbound = new InboundDesk(this.#state, this.#local, this.#watches, this.#router, liveness, limits, this.#media);
     const ledger = new Ledger(ctx.storage.sql);
     this.#pages = new ReplyPages(ctx.storage.sql);
-    this.#turns = new TurnDesk(this.#state, this.#local, ledger, this.#pages);
-    registerUpkeep({ env, schedule: this.#schedule, state: this.#state, local: this.#local, ledger, limits, pages: this.#pages, watches: this.#watches, liveness });
+    this.#turns = new TurnDesk(this.#state, this.#local, ledger, this.#pages, this.#media);
+    registerUpkeep({ env, schedule: this.#schedule, state: this.#state, local: this.#local, ledger, limits, pages: this.#pages, media: this.#media, watches: this.#watches, liveness });
     this.#health = new HealthDesk(ctx.storage.sql, this.#state);
     this.#health.onChanged = () => this.#emitChannel();
     registerHealth(this.#schedule, this.#state, this.#health);
@@ -97,6 +100,7 @@ export class ChannelObject extends DurableObject<Env> {
       ledger.migrate();
       limits.migrate();
       this.#pages.migrate();
+      this.#media.store.migrate();
       this.#health.migrate();
       this.#watches.store.migrate();
       this.#schedule.migrate();
@@ -247,6 +251,8 @@ export class ChannelObject extends DurableObject<Env> {
     // Waiters (long-polls, WebSockets) learn now that their watch is over, before its storage goes.
     const now = Date.now();
     for (const w of this.#watches.store.waiting()) this.#watches.settle(w.id, "cancelled", null, now);
+    // The bytes first: once the records are gone, nothing would say which objects were this channel's.
+    await this.#media.removeAll(channelId);
     await deleteChannelRows(this.#state.db, channelId);
     await this.ctx.storage.deleteAll();
     this.#state.forget();
@@ -271,7 +277,7 @@ export class ChannelObject extends DurableObject<Env> {
     // Concurrent copies of one webhook share a single handling; later copies find the row processed.
     const running = this.#inflight.get(m.sid);
     if (running) return running.then((r) => (r.status === "accepted" ? { ...r, duplicate: true } : r));
-    const handling = this.#inbound.handle({ sid: m.sid, from: m.from, to: m.to, body: m.body, numMedia: m.numMedia });
+    const handling = this.#inbound.handle({ sid: m.sid, from: m.from, to: m.to, body: m.body, numMedia: m.numMedia, media: m.media });
     this.#inflight.set(m.sid, handling);
     try {
       const outcome = await handling;
@@ -297,7 +303,7 @@ export class ChannelObject extends DurableObject<Env> {
     if (foreign) return foreign;
     const { sid, status, errorCode } = parsed.form;
     const updated = await this.#turns.applyStatus(sid, status, errorCode);
-    if (updated) this.#broadcast({ type: "message", message: messageView(updated) });
+    if (updated && this.ctx.getWebSockets("events").length) this.#broadcast({ type: "message", message: (await messageViews(this.#state.db, [updated]))[0] });
     return { status: "accepted", messageId: updated?.id ?? sid, disposition: updated ? updated.status : "held", duplicate: false };
   }
 
@@ -478,7 +484,7 @@ export class ChannelObject extends DurableObject<Env> {
   async #emitMessage(id: string | null | undefined) {
     if (!id || !this.ctx.getWebSockets("events").length) return;
     const m = await getMessage(this.#state.db, id);
-    if (m) this.#broadcast({ type: "message", message: messageView(m) });
+    if (m) this.#broadcast({ type: "message", message: (await messageViews(this.#state.db, [m]))[0] });
   }
 
   /** After a change to the channel: tell live subscribers, and answer with the new view. */

@@ -10,6 +10,7 @@ import { replyPageKey, replyPageUrl } from "../lib/reply-link";
 import { turnJob } from "../queue/job";
 import type { Ledger, OutboxRow } from "./ledger";
 import type { LocalStore } from "./local-store";
+import type { MediaDesk } from "./media-desk";
 import type { ReplyPages } from "./reply-pages";
 import { deliverReply, type DeliverOutcome, type ReplyDeps } from "./replies";
 import type { ChannelState } from "./state";
@@ -23,12 +24,22 @@ export type TurnStart =
       channel: { id: string; handle: string; spaceId: string };
       agent: { id: string; handle: string; instructions: string; model: string | null };
       userText: string;
+      /** The message's media (an MMS), as stored when the turn began: the consumer reads the pictures from R2. */
+      media: TurnMedia[];
       history: { role: "user" | "assistant"; content: string }[];
       /** A reply composed by an earlier attempt that has not reached Twilio yet: send it, don't re-run the agent. */
       pendingReply: string | null;
       /** Epoch ms by which the turn must be over, every wait in it included: its lease ends soon after. */
       deadline: number;
     };
+
+export type TurnMedia = { id: string; content_type: string; size: number | null; status: string; reason: string | null; r2_key: string };
+
+/**
+ * How long a turn waits for its message's media that are still downloading (those due now; not ones waiting out a
+ * retry's backoff). Downloads start the moment the webhook is answered, so this is seldom waited out.
+ */
+export const MEDIA_WAIT_MS = 15_000;
 
 /** TWILIO_SEND_SETTLE_S: how long an unanswered send may still be processed by Twilio (default 15 s). */
 function settleMs(env: Env): number {
@@ -44,6 +55,7 @@ export class TurnDesk {
     readonly local: LocalStore,
     readonly ledger: Ledger,
     readonly pages: ReplyPages,
+    readonly media: MediaDesk,
     readonly now: () => number = Date.now,
   ) {}
 
@@ -60,6 +72,7 @@ export class TurnDesk {
     await updateTurn(state.db, turnId, { status: "running", attempts: attempt });
     // A reply the ledger already holds is this turn's one reply: deliver it, whatever state it is in.
     const pending = this.ledger.forTurn(turnId);
+    const media = pending || !this.media.store.ofMessage(inbound.id).length ? [] : await this.media.waitFor(inbound.id, MEDIA_WAIT_MS);
     const row = state.row;
     return {
       status: "run",
@@ -67,6 +80,7 @@ export class TurnDesk {
       channel: { id: row.id, handle: row.handle, spaceId: row.spaceId },
       agent: { id: agent.id, handle: agent.handle, instructions: agent.instructions, model: agent.model },
       userText: inbound.body,
+      media: media.map((m) => ({ id: m.id, content_type: m.content_type, size: m.size, status: m.status, reason: m.reason, r2_key: m.r2_key })),
       history: await conversationHistory(state.db, row.id, turn.sender, inbound.id),
       pendingReply: pending?.body ?? null,
       deadline: decision.deadline,

@@ -3,6 +3,7 @@
 // the channel object, which sends it at most once. Retryable failures go back on the Queue with backoff; the
 // dead-letter consumer marks turns that exhausted their retries as failed, so nothing is dropped silently.
 import { awaitSignalTool } from "../agent/await-signal";
+import { mediaForModel } from "../agent/media";
 import { AgentConfigError, ModelError, toModelError } from "../agent/errors";
 import { resolveModel } from "../agent/models";
 import { runTurn } from "../agent/run";
@@ -43,11 +44,13 @@ export async function handleTurnMessage(msg: Message<unknown>, env: Env, deps: T
     const outOfTime = new AbortController();
     const timer = setTimeout(() => outOfTime.abort(new Error("the turn ran out of time")), Math.max(0, start.deadline - budget.now()));
     try {
+      const media = await mediaForModel(start.media, env.MEDIA);
       const result = await runTurn({
         model: resolveModel(start.agent.model, env),
         instructions: start.agent.instructions || "You are a helpful assistant replying by SMS. Be concise.",
         history: start.history,
-        userText: start.userText,
+        userText: media.note ? `${start.userText}\n\n${media.note}`.trim() : start.userText,
+        images: media.images,
         tools: builtinTools({ now, extra: { await_signal: awaitSignalTool(env, start.agent.id, budget), ...deps.tools?.(env, start) } }),
         abortSignal: outOfTime.signal,
       });

@@ -5,6 +5,7 @@ import { z } from "zod";
 import { ACCOUNT_SID, E164, MESSAGING_SERVICE_SID } from "../../domain/phone";
 import { agentName, spaceName } from "../names";
 import { component, Id, Time } from "./common";
+import { Media } from "./media";
 import { Watch } from "./signals";
 
 export const SID_WORDS = "An Account SID is AC followed by 32 characters from 0-9 and a-f, as the Twilio Console shows it";
@@ -147,6 +148,7 @@ export const Message = component(
     segments: z.number().int().nullable(),
     turn_id: z.string().nullable(),
     meta: z.record(z.string(), z.unknown()).nullable(),
+    media: z.array(Media).describe("Its media (an MMS), in order."),
     created_at: Time,
     updated_at: Time,
   }),
