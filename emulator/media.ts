@@ -110,6 +110,14 @@ export function emulatorMedia(baseUrl: () => string) {
   return { add, api, cdn, fetches, has: (sid: string) => items.has(sid) };
 }
 
+/** The CDN paths (no auth) of an inbound message's media, from its webhook fields: what the phone page shows. */
+export function cdnPaths(params: Record<string, string>): string[] {
+  return Object.keys(params)
+    .filter((k) => /^MediaUrl\d+$/.test(k))
+    .sort((a, b) => Number(a.slice(8)) - Number(b.slice(8)))
+    .map((k) => `/__cdn/${params[k]!.split("/Media/")[1]}`);
+}
+
 /** Twilio's checks on the MediaUrl values of a Messages create: an error body, or null. */
 export function refuseMediaUrls(urls: string[]) {
   const error = (code: number, message: string) => ({ code, message, more_info: `https://www.twilio.com/docs/errors/${code}`, status: 400 });
