@@ -9,7 +9,7 @@ import { requireAdmin } from "./routes/auth";
 import { agentRoutes } from "./routes/agents";
 import { channelRoutes } from "./routes/channels";
 import { mcpRoutes } from "./routes/mcp";
-import { mediaRoutes } from "./routes/media";
+import { mediaRoutes, signedMediaRoutes } from "./routes/media";
 import { policyRoutes } from "./routes/policies";
 import { referenceRoutes } from "./routes/reference";
 import { replyPageRoutes } from "./routes/reply-page";
@@ -62,6 +62,7 @@ app.route("/api/media", mediaRoutes);
 app.route("/webhooks", webhookRoutes);
 app.route("/mcp", mcpRoutes);
 app.route("/r", replyPageRoutes);
+app.route("/m", signedMediaRoutes);
 app.route("/", uiRoutes);
 
 app.notFound((c) => c.json(new AppError(404, "not_found", `No route for ${c.req.method} ${new URL(c.req.url).pathname}`).toJSON(), 404));

@@ -3,10 +3,11 @@
 // auth, redirects checked hop by hop (src/domain/media) — into R2. A transient failure (the network, Twilio's 5xx,
 // R2) is retried with backoff up to MAX_ATTEMPTS; a refusal is recorded with its reason. The message itself never
 // waits for its media: its turn waits a little (waitFor), then runs with what is stored by then.
-import { fetchMedia, refuseMediaHop, sendsCredentials, type Fetched } from "../domain/media";
+import { fetchMedia, parseAllowedUrls, refuseMediaHop, sendsCredentials, type Fetched, type UrlPrefix } from "../domain/media";
 import { mediaCopy } from "../db/media";
 import { clock } from "../lib/clock";
 import { twilioApiBase } from "../lib/config";
+import { attachMedia, type AttachOutcome, type AttachRequest } from "./attachments";
 import { d1Copy, MediaStore, type MediaRecord } from "./media-store";
 import type { Schedule } from "./schedule";
 import type { ChannelState } from "./state";
@@ -19,11 +20,13 @@ const BACKOFF_MS = [10_000, 30_000, 120_000, 600_000, 1_800_000];
 export interface MediaDeps {
   store: MediaStore;
   schedule: Schedule;
-  bucket: Pick<R2Bucket, "put" | "delete" | "list">;
+  bucket: Pick<R2Bucket, "get" | "put" | "delete" | "list">;
   /** The channel's Twilio credentials and API base (TWILIO_API_BASE). */
   twilio: () => Promise<{ accountSid: string; authToken: string; apiBase: string }>;
   /** Writes a record's current state to D1. */
   copy: (r: MediaRecord) => Promise<unknown>;
+  /** MEDIA_ALLOWED_URLS, parsed: where attach_media may fetch from. */
+  allowed: () => UrlPrefix[];
   now: () => number;
   fetch?: typeof fetch;
 }
@@ -121,6 +124,28 @@ export class MediaDesk {
     return at;
   }
 
+  /** attach_media for a turn whose reply is not recorded yet (the turn desk checks that). */
+  attach(turnId: string, req: AttachRequest): Promise<AttachOutcome> {
+    const { store, bucket, copy, allowed, now, fetch } = this.#d;
+    return attachMedia({ store, bucket, copy, allowed, now, fetch }, turnId, req);
+  }
+
+  /** A turn runs again from the start: what an earlier run attached to a reply it never recorded goes. */
+  async dropUnsent(turnId: string) {
+    const dropped = this.#d.store.dropUnsent(turnId);
+    if (dropped.length) await this.#d.bucket.delete(dropped.map((r) => r.r2_key));
+  }
+
+  /** The turn's reply is recorded: its attachments become that message's (synchronous, in the recording step). */
+  assign(turnId: string, messageId: string): MediaRecord[] {
+    return this.#d.store.assignMessage(turnId, messageId, this.#d.now());
+  }
+
+  /** Copies records to D1 (after a synchronous change such as assign). */
+  async copyAll(records: MediaRecord[]) {
+    for (const r of records) await this.#d.copy(r);
+  }
+
   /** The storage sweep: items past retention lose their bytes, then their records (D1's go by the Cron Trigger). */
   async sweep(now: number, keepMs: number) {
     const old = this.#d.store.olderThan(now - keepMs, 500);
@@ -149,6 +174,7 @@ export function channelMedia(sql: SqlStorage, state: ChannelState, schedule: Sch
     bucket: env.MEDIA,
     twilio: async () => ({ accountSid: state.row.accountSid, authToken: await state.token(), apiBase: twilioApiBase(env) }),
     copy: (r) => state.writes.write([mediaCopy(state.db, env.DB, d1Copy(state.row.id, r))]),
+    allowed: () => parseAllowedUrls(env.MEDIA_ALLOWED_URLS).prefixes,
     now: () => clock.now(),
   });
   schedule.on(MEDIA_FETCH, async (id, channelId) => (channelId && (await state.load(channelId)) ? desk.download(id) : null));

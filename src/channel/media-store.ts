@@ -69,6 +69,45 @@ export class MediaStore {
     return this.ofMessage(messageId);
   }
 
+  /** Where an item of this channel is kept in R2. */
+  keyFor(id: string): string {
+    return mediaKey(this.#channelId(), id);
+  }
+
+  /** An item attached to a turn's reply, already stored under its own key (outbound; its message is the reply). */
+  addOutbound(turnId: string, m: { id: string; sourceUrl: string | null; contentType: string; size: number }, now: number): MediaRecord {
+    const idx = this.ofTurn(turnId).length;
+    return this.#sql
+      .exec<MediaRecord>(
+        `INSERT INTO media (id, turn_id, direction, idx, source_url, content_type, size, status, r2_key, created_at, updated_at) VALUES (?, ?, 'outbound', ?, ?, ?, ?, 'stored', ?, ?, ?) RETURNING *`,
+        m.id,
+        turnId,
+        idx,
+        m.sourceUrl,
+        m.contentType,
+        m.size,
+        this.keyFor(m.id),
+        now,
+        now,
+      )
+      .one();
+  }
+
+  /** A turn's attachments, in the order they were attached. */
+  ofTurn(turnId: string): MediaRecord[] {
+    return this.#sql.exec<MediaRecord>(`SELECT * FROM media WHERE turn_id = ? AND direction = 'outbound' ORDER BY idx`, turnId).toArray();
+  }
+
+  /** The reply is recorded: its attachments belong to its message from now on. */
+  assignMessage(turnId: string, messageId: string, now: number): MediaRecord[] {
+    return this.#sql.exec<MediaRecord>(`UPDATE media SET message_id = ?, updated_at = ? WHERE turn_id = ? AND direction = 'outbound' RETURNING *`, messageId, now, turnId).toArray();
+  }
+
+  /** A new run of a turn starts over: attachments of a run whose reply was never recorded are dropped. */
+  dropUnsent(turnId: string): MediaRecord[] {
+    return this.#sql.exec<MediaRecord>(`DELETE FROM media WHERE turn_id = ? AND direction = 'outbound' AND message_id IS NULL RETURNING *`, turnId).toArray();
+  }
+
   get(id: string): MediaRecord | null {
     return this.#sql.exec<MediaRecord>(`SELECT * FROM media WHERE id = ?`, id).toArray()[0] ?? null;
   }

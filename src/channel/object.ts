@@ -20,6 +20,7 @@ import { required } from "../lib/config";
 import { seal } from "../lib/crypto";
 import { fail, ok, type Result } from "../lib/result";
 import type { WatchView } from "../signals/types";
+import type { AttachOutcome, AttachRequest } from "./attachments";
 import { HealthDesk, registerHealth } from "./health";
 import { InboundDesk, type InboundOutcome } from "./inbound";
 import { Ledger } from "./ledger";
@@ -348,6 +349,12 @@ export class ChannelObject extends DurableObject<Env> {
     if (outcome.status === "retry") this.#turns.release(turnId);
     else await this.#emitMessage(outcome.messageId);
     return outcome;
+  }
+
+  /** attach_media: a picture or file for the turn's reply (refused, with the reason, once the reply is recorded). */
+  async attachMedia(channelId: string, turnId: string, req: AttachRequest): Promise<AttachOutcome> {
+    if (!(await this.#state.load(channelId))) return { status: "refused", reason: "channel not found" };
+    return this.#turns.attach(turnId, req);
   }
 
   /** The whole text of a reply that was cut, by its link's key; null when there is none (or it expired). */

@@ -6,11 +6,14 @@ import { conversationHistory, copyOutbound, getAgent, getMessage, getTurn, isOpt
 import { composeTurnBody, countSegments } from "../domain/sms";
 import { externalUrl, maxReplySegments, required, retentionMs } from "../lib/config";
 import { newId } from "../lib/crypto";
+import { mediaLink } from "../lib/media-link";
 import { replyPageKey, replyPageUrl } from "../lib/reply-link";
 import { turnJob } from "../queue/job";
 import type { Ledger, OutboxRow } from "./ledger";
 import type { LocalStore } from "./local-store";
+import type { AttachOutcome, AttachRequest } from "./attachments";
 import type { MediaDesk } from "./media-desk";
+import type { MediaRecord } from "./media-store";
 import type { ReplyPages } from "./reply-pages";
 import { deliverReply, type DeliverOutcome, type ReplyDeps } from "./replies";
 import type { ChannelState } from "./state";
@@ -72,6 +75,8 @@ export class TurnDesk {
     await updateTurn(state.db, turnId, { status: "running", attempts: attempt });
     // A reply the ledger already holds is this turn's one reply: deliver it, whatever state it is in.
     const pending = this.ledger.forTurn(turnId);
+    // Otherwise the agent runs from the start, attaching afresh what it wants to send.
+    if (!pending) await this.media.dropUnsent(turnId);
     const media = pending || !this.media.store.ofMessage(inbound.id).length ? [] : await this.media.waitFor(inbound.id, MEDIA_WAIT_MS);
     const row = state.row;
     return {
@@ -108,13 +113,18 @@ export class TurnDesk {
     const existing = this.ledger.forTurn(turnId) ?? (await this.#legacyReply(turnId));
     const composed = existing ? null : await this.#compose(turnId, stepTexts);
     const body = existing?.body ?? composed!.body;
-    if (!body.trim()) {
+    if (!body.trim() && !existing?.media_urls && !composed?.mediaUrls.length) {
       await this.end(turnId, { status: "completed", error: "the agent produced no text, so no SMS was sent" });
       return { status: "failed", messageId: null, reason: "empty reply" };
     }
     const deps = this.#replyDeps();
     const page = composed?.page;
-    if (page) deps.recorded = () => this.pages.save({ key: page.key, turnId, text: page.text }, this.now(), retentionMs(state.env));
+    let attached: MediaRecord[] = [];
+    // What must exist before the reply can go out is written in the step that records it.
+    deps.recorded = (row) => {
+      if (page) this.pages.save({ key: page.key, turnId, text: page.text }, this.now(), retentionMs(state.env));
+      attached = this.media.assign(turnId, row.id);
+    };
     const outcome = await deliverReply(deps, {
       id: existing?.id ?? newId("msg"),
       turnId,
@@ -122,7 +132,9 @@ export class TurnDesk {
       from: state.row.fromNumber,
       serviceSid: state.row.messagingServiceSid,
       body,
+      mediaUrls: composed?.mediaUrls,
     });
+    await this.media.copyAll(attached);
     const facts = { steps: info.steps ?? null, toolCalls: info.toolCalls ? JSON.stringify(info.toolCalls) : null };
     if (outcome.status === "sent") await this.end(turnId, { status: "completed", replyMessageId: outcome.messageId, ...facts });
     else if (outcome.status === "failed") await this.end(turnId, { status: "failed", error: outcome.reason, replyMessageId: outcome.messageId, ...facts });
@@ -134,13 +146,23 @@ export class TurnDesk {
    * The SMS body for the agent's step texts. One that does not fit ends with a link to its full-reply page, whose
    * key derives from the turn: composed again after a crash, the body and its link come out the same.
    */
-  async #compose(turnId: string, stepTexts: string[]): Promise<{ body: string; page: { key: string; text: string } | null }> {
+  async #compose(turnId: string, stepTexts: string[]): Promise<{ body: string; page: { key: string; text: string } | null; mediaUrls: string[] }> {
     const { env, row } = this.state;
     const ext = externalUrl(env);
-    const key = ext.ok ? await replyPageKey(required(env, "ENCRYPTION_KEY"), row.id, turnId) : null;
-    const link = ext.ok && key ? replyPageUrl(ext.url, row.id, key) : undefined;
-    const composed = composeTurnBody(stepTexts, { maxSegments: maxReplySegments(env), link });
-    return { body: composed.body, page: key && composed.full !== undefined ? { key, text: composed.full } : null };
+    if (!ext.ok) return { body: composeTurnBody(stepTexts, { maxSegments: maxReplySegments(env) }).body, page: null, mediaUrls: [] };
+    const secret = required(env, "ENCRYPTION_KEY");
+    const key = await replyPageKey(secret, row.id, turnId);
+    const composed = composeTurnBody(stepTexts, { maxSegments: maxReplySegments(env), link: replyPageUrl(ext.url, row.id, key) });
+    // Twilio fetches an MMS's media by these signed links; made once, they are fixed in the ledger with the body.
+    const mediaUrls = await Promise.all(this.media.store.ofTurn(turnId).map((m) => mediaLink(secret, ext.url, m.id, this.now())));
+    return { body: composed.body, page: composed.full !== undefined ? { key, text: composed.full } : null, mediaUrls };
+  }
+
+  /** attach_media: only while the turn runs and before its reply is recorded (after that the MMS is fixed). */
+  async attach(turnId: string, req: AttachRequest): Promise<AttachOutcome> {
+    if (this.ledger.forTurn(turnId)) return { status: "refused", reason: "this turn's reply is already recorded; nothing more can be attached to it" };
+    if (this.local.slot(turnId)?.state !== "running") return { status: "refused", reason: "this turn is not running" };
+    return this.media.attach(turnId, req);
   }
 
   /**
@@ -182,8 +204,9 @@ export class TurnDesk {
 
   /** The D1 copy of a ledger row, written from the ledger's current state (never moving a status down). */
   async #copy(row: OutboxRow): Promise<MessageRow | undefined> {
-    const seg = countSegments(row.body);
     const current = this.ledger.forTurn(row.turn_id) ?? row;
+    // An MMS is one message whatever its text: Twilio bills it as MMS, not by segments.
+    const seg = current.media_urls ? { encoding: "MMS", segments: 1 } : countSegments(current.body);
     return copyOutbound(this.state.db, {
       id: current.id,
       channelId: this.state.row.id,

@@ -2,6 +2,7 @@
 // conversation, in order), runs the agent's tool loop, folds every step's text into one SMS body and hands it to
 // the channel object, which sends it at most once. Retryable failures go back on the Queue with backoff; the
 // dead-letter consumer marks turns that exhausted their retries as failed, so nothing is dropped silently.
+import { attachMediaTool } from "../agent/attach-media";
 import { awaitSignalTool } from "../agent/await-signal";
 import { mediaForModel } from "../agent/media";
 import { AgentConfigError, ModelError, toModelError } from "../agent/errors";
@@ -51,7 +52,10 @@ export async function handleTurnMessage(msg: Message<unknown>, env: Env, deps: T
         history: start.history,
         userText: media.note ? `${start.userText}\n\n${media.note}`.trim() : start.userText,
         images: media.images,
-        tools: builtinTools({ now, extra: { await_signal: awaitSignalTool(env, start.agent.id, budget), ...deps.tools?.(env, start) } }),
+        tools: builtinTools({
+          now,
+          extra: { await_signal: awaitSignalTool(env, start.agent.id, budget), attach_media: attachMediaTool(env, { channelId, turnId }), ...deps.tools?.(env, start) },
+        }),
         abortSignal: outOfTime.signal,
       });
       stepTexts = result.stepTexts;

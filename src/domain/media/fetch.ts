@@ -24,9 +24,12 @@ export interface HopPolicy {
   timeoutMs?: number;
 }
 
-/** `declaredType`: what the sender said the item is (MediaContentTypeN); refused before any request if not allowed. */
-export async function fetchMedia(source: string, declaredType: string, policy: HopPolicy): Promise<Fetched> {
-  if (!allowedType(declaredType)) return { status: "refused_type", reason: `${bareType(declaredType) || "no type"} is not a media type textgate keeps` };
+/**
+ * `declaredType`: what the sender said the item is (MediaContentTypeN); refused before any request if not allowed.
+ * Null when nobody said (a URL an agent attached): then what is served must be an allowed type.
+ */
+export async function fetchMedia(source: string, declaredType: string | null, policy: HopPolicy): Promise<Fetched> {
+  if (declaredType !== null && !allowedType(declaredType)) return { status: "refused_type", reason: `${bareType(declaredType) || "no type"} is not a media type textgate keeps` };
   const maxBytes = policy.maxBytes ?? MAX_MEDIA_BYTES;
   const doFetch = policy.fetch ?? ((input, init) => fetch(input, init));
   let url: URL;
@@ -66,13 +69,13 @@ export async function fetchMedia(source: string, declaredType: string, policy: H
   }
 }
 
-async function readBody(res: Response, declaredType: string, maxBytes: number): Promise<Fetched> {
+async function readBody(res: Response, declaredType: string | null, maxBytes: number): Promise<Fetched> {
   const served = bareType(res.headers.get("content-type"));
   // A CDN that does not know the type says octet-stream; then the sender's declared type stands.
   const contentType = served && served !== "application/octet-stream" ? served : bareType(declaredType);
   if (!allowedType(contentType)) {
     await res.body?.cancel();
-    return { status: "refused_type", reason: `${contentType} is not a media type textgate keeps` };
+    return { status: "refused_type", reason: `${contentType || "no type"} is not a media type textgate keeps` };
   }
   const tooBig = { status: "too_big" as const, reason: `larger than ${humanSize(maxBytes)}` };
   if (Number(res.headers.get("content-length") ?? 0) > maxBytes) {

@@ -29,6 +29,7 @@ async function withDesk(fn: (h: { desk: MediaDesk; schedule: Schedule; copies: M
         }
         return env.MEDIA.put(...args);
       }) as R2Bucket["put"],
+      get: env.MEDIA.get.bind(env.MEDIA),
       delete: env.MEDIA.delete.bind(env.MEDIA),
       list: env.MEDIA.list.bind(env.MEDIA),
     };
@@ -40,6 +41,7 @@ async function withDesk(fn: (h: { desk: MediaDesk; schedule: Schedule; copies: M
       bucket,
       twilio: async () => ({ accountSid: "AC1", authToken: "token", apiBase: API }),
       copy: async (r) => void copies.push(r),
+      allowed: () => [],
       now: () => now,
       fetch: (async () => new Response(BYTES, { headers: { "content-type": "image/png" } })) as typeof fetch,
     });
