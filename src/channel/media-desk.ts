@@ -6,13 +6,16 @@
 import { fetchMedia, parseAllowedUrls, refuseMediaHop, sendsCredentials, type Fetched, type UrlPrefix } from "../domain/media";
 import { mediaCopy } from "../db/media";
 import { clock } from "../lib/clock";
-import { twilioApiBase } from "../lib/config";
+import { mediaDeleteFromTwilio, twilioApiBase } from "../lib/config";
 import { attachMedia, type AttachOutcome, type AttachRequest } from "./attachments";
 import { d1Copy, MediaStore, type MediaRecord } from "./media-store";
 import type { Schedule } from "./schedule";
 import type { ChannelState } from "./state";
 
 export const MEDIA_FETCH = "media_fetch";
+/** Deleting Twilio's copy of a stored inbound item (MEDIA_DELETE_FROM_TWILIO). */
+export const MEDIA_FORGET = "media_forget";
+const FORGET_TRIES = 5;
 /** Attempts per item before it is given up as failed; the waits between them (≈ 45 minutes in all). */
 export const MAX_ATTEMPTS = 6;
 const BACKOFF_MS = [10_000, 30_000, 120_000, 600_000, 1_800_000];
@@ -27,6 +30,8 @@ export interface MediaDeps {
   copy: (r: MediaRecord) => Promise<unknown>;
   /** MEDIA_ALLOWED_URLS, parsed: where attach_media may fetch from. */
   allowed: () => UrlPrefix[];
+  /** MEDIA_DELETE_FROM_TWILIO: once an inbound item is stored here, delete Twilio's copy. */
+  forgetAtTwilio: () => boolean;
   now: () => number;
   fetch?: typeof fetch;
 }
@@ -107,7 +112,36 @@ export class MediaDesk {
       return this.#later(rec, `could not be stored: ${err instanceof Error ? err.message : String(err)}`);
     }
     await copy(store.settle(id, { status: "stored", reason: null, size: got.bytes.byteLength, contentType: got.contentType }, this.#d.now()));
+    if (this.#d.forgetAtTwilio()) await this.#d.schedule.schedule(MEDIA_FORGET, id, this.#d.now(), store.channelId);
     return null;
+  }
+
+  /**
+   * Deletes Twilio's copy of a stored inbound item: DELETE on its Media resource, with the credentials, and only on
+   * Twilio's API host (or the configured API base). Gone already (404) counts as deleted; a transient failure is
+   * tried again later, up to FORGET_TRIES times; the outcome is kept on the record.
+   */
+  async forget(id: string): Promise<number | null> {
+    const { store } = this.#d;
+    const rec = store.get(id);
+    if (!rec || rec.direction !== "inbound" || rec.status !== "stored" || !rec.source_url || rec.twilio_copy) return null;
+    const twilio = await this.#d.twilio();
+    const url = new URL(`${rec.source_url}.json`);
+    if (!sendsCredentials(url, twilio.apiBase)) {
+      store.forgetAttempt(id, `not deleted: ${url.origin} is not Twilio's API`);
+      return null;
+    }
+    const doFetch = this.#d.fetch ?? ((input, init) => fetch(input, init));
+    const headers = { authorization: `Basic ${btoa(`${twilio.accountSid}:${twilio.authToken}`)}` };
+    const status = await doFetch(url.href, { method: "DELETE", headers, redirect: "manual", signal: AbortSignal.timeout(10_000) }).then(
+      async (res) => (await res.body?.cancel(), res.status),
+      () => 0,
+    );
+    const transient = status === 0 || status === 429 || status >= 500;
+    const last = rec.forget_tries + 1 >= FORGET_TRIES;
+    const outcome = status === 204 || status === 200 || status === 404 ? "deleted" : transient && !last ? null : `not deleted: ${status ? `HTTP ${status}` : "Twilio could not be reached"}`;
+    store.forgetAttempt(id, outcome);
+    return outcome ? null : this.#d.now() + BACKOFF_MS[rec.forget_tries]!;
   }
 
   /** A transient failure: tried again after a backoff, or given up after the last attempt. */
@@ -175,8 +209,10 @@ export function channelMedia(sql: SqlStorage, state: ChannelState, schedule: Sch
     twilio: async () => ({ accountSid: state.row.accountSid, authToken: await state.token(), apiBase: twilioApiBase(env) }),
     copy: (r) => state.writes.write([mediaCopy(state.db, env.DB, d1Copy(state.row.id, r))]),
     allowed: () => parseAllowedUrls(env.MEDIA_ALLOWED_URLS).prefixes,
+    forgetAtTwilio: () => mediaDeleteFromTwilio(env),
     now: () => clock.now(),
   });
   schedule.on(MEDIA_FETCH, async (id, channelId) => (channelId && (await state.load(channelId)) ? desk.download(id) : null));
+  schedule.on(MEDIA_FORGET, async (id, channelId) => (channelId && (await state.load(channelId)) ? desk.forget(id) : null));
   return desk;
 }

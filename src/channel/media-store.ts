@@ -23,6 +23,9 @@ export type MediaRecord = {
   /** When the next download attempt is due (null: now). */
   next_at: number | null;
   r2_key: string;
+  /** Twilio's copy of an inbound item (MEDIA_DELETE_FROM_TWILIO): null while kept, "deleted", or why it was not. */
+  twilio_copy: string | null;
+  forget_tries: number;
   created_at: number;
   updated_at: number;
 };
@@ -43,7 +46,7 @@ export class MediaStore {
     this.#sql.exec(
       `CREATE TABLE IF NOT EXISTS media (id TEXT PRIMARY KEY, message_id TEXT, turn_id TEXT, direction TEXT NOT NULL, idx INTEGER NOT NULL, source_url TEXT,
         content_type TEXT NOT NULL, size INTEGER, status TEXT NOT NULL, reason TEXT, attempts INTEGER NOT NULL DEFAULT 0, next_at INTEGER, r2_key TEXT NOT NULL,
-        created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL)`,
+        twilio_copy TEXT, forget_tries INTEGER NOT NULL DEFAULT 0, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL)`,
     );
     this.#sql.exec(`CREATE INDEX IF NOT EXISTS media_message ON media (message_id, idx)`);
     this.#sql.exec(`CREATE INDEX IF NOT EXISTS media_turn ON media (turn_id, idx)`);
@@ -67,6 +70,10 @@ export class MediaStore {
       );
     });
     return this.ofMessage(messageId);
+  }
+
+  get channelId(): string {
+    return this.#channelId();
   }
 
   /** Where an item of this channel is kept in R2. */
@@ -139,6 +146,11 @@ export class MediaStore {
   /** A transient failure: still pending, with why and when the next attempt is due. */
   retryAt(id: string, reason: string, at: number, now: number): MediaRecord {
     return this.#sql.exec<MediaRecord>(`UPDATE media SET reason = ?, next_at = ?, updated_at = ? WHERE id = ? RETURNING *`, reason, at, now, id).one();
+  }
+
+  /** An attempt to delete Twilio's copy: counted, and with its outcome once there is one ("deleted", or why not). */
+  forgetAttempt(id: string, outcome: string | null): MediaRecord {
+    return this.#sql.exec<MediaRecord>(`UPDATE media SET forget_tries = forget_tries + 1, twilio_copy = coalesce(?, twilio_copy) WHERE id = ? RETURNING *`, outcome, id).one();
   }
 
   /** Items older than `before`, a batch at a time (the sweep deletes their bytes, then them). */

@@ -86,3 +86,6 @@ export function maxReplySegments(env: Env): number | undefined {
   const n = Number(blank(env.MAX_REPLY_SEGMENTS));
   return Number.isInteger(n) && n > 0 ? n : undefined;
 }
+
+/** MEDIA_DELETE_FROM_TWILIO: "true" deletes Twilio's copy of an inbound MMS item once it is stored here. */
+export const mediaDeleteFromTwilio = (env: Env): boolean => blank(env.MEDIA_DELETE_FROM_TWILIO)?.toLowerCase() === "true";
