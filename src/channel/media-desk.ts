@@ -199,15 +199,21 @@ export class MediaDesk {
   }
 }
 
-/** The channel object's media desk, its downloads on the object's schedule (payload: the channel id, loaded first). */
-export function channelMedia(sql: SqlStorage, state: ChannelState, schedule: Schedule): MediaDesk {
+/**
+ * The channel object's media desk, its downloads on the object's schedule (payload: the channel id, loaded first).
+ * `changed` hears of each record written to D1, so live views can show a picture the moment it is stored.
+ */
+export function channelMedia(sql: SqlStorage, state: ChannelState, schedule: Schedule, changed: (r: MediaRecord) => void): MediaDesk {
   const { env } = state;
   const desk = new MediaDesk({
     store: new MediaStore(sql, () => state.row.id),
     schedule,
     bucket: env.MEDIA,
     twilio: async () => ({ accountSid: state.row.accountSid, authToken: await state.token(), apiBase: twilioApiBase(env) }),
-    copy: (r) => state.writes.write([mediaCopy(state.db, env.DB, d1Copy(state.row.id, r))]),
+    copy: async (r) => {
+      await state.writes.write([mediaCopy(state.db, env.DB, d1Copy(state.row.id, r))]);
+      changed(r);
+    },
     allowed: () => parseAllowedUrls(env.MEDIA_ALLOWED_URLS).prefixes,
     forgetAtTwilio: () => mediaDeleteFromTwilio(env),
     now: () => clock.now(),

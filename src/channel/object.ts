@@ -86,7 +86,7 @@ export class ChannelObject extends DurableObject<Env> {
     this.#state = new ChannelState(env, createDb(env.DB), this.#local);
     const liveness = new TurnLiveness(env, this.#local, this.#schedule);
     this.#router = new SignalRouter(env, this.#watches, this.#state);
-    this.#media = channelMedia(ctx.storage.sql, this.#state, this.#schedule);
+    this.#media = channelMedia(ctx.storage.sql, this.#state, this.#schedule, (r) => void this.#emitMessage(r.message_id).catch(() => {}));
     const limits = new SenderLimit(ctx.storage.sql);
     this.#inbound = new InboundDesk(this.#state, this.#local, this.#watches, this.#router, liveness, limits, this.#media);
     const ledger = new Ledger(ctx.storage.sql);
