@@ -1,7 +1,7 @@
 // GET /api/media/:id: the admin (token or UI session) and agent keys of the item's channel's agent get the bytes;
 // another agent's key gets the 404 a made-up id gets; no credentials get 401. What is served cannot run script.
 import { env, exports } from "cloudflare:workers";
-import { describe, expect, it, vi } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import { createDb } from "../../src/db/client";
 import { startSession } from "../../src/ui/session";
 import { api, BASE, json } from "../helpers/api";
@@ -33,8 +33,14 @@ async function withMedia() {
 }
 
 describe("GET /api/media/:id", () => {
+  // One channel for every test here: they only read.
+  let seeded: Awaited<ReturnType<typeof withMedia>>;
+  beforeAll(async () => {
+    seeded = await withMedia();
+  }, 20_000);
+
   it("serves the bytes to the admin token, with headers that keep a browser from running them", async () => {
-    const { picture } = await withMedia();
+    const { picture } = seeded;
     const res = await get(picture.url, bearer(env.ADMIN_TOKEN));
     expect(res.status).toBe(200);
     expect(new Uint8Array(await res.arrayBuffer())).toEqual(Uint8Array.from(atob(PNG_B64), (c) => c.charCodeAt(0)));
@@ -45,7 +51,7 @@ describe("GET /api/media/:id", () => {
   });
 
   it("serves an agent key of the channel's agent, and 404s another agent's key as it would a made-up id", async () => {
-    const { picture, agent, space } = await withMedia();
+    const { picture, agent, space } = seeded;
     expect((await get(picture.url, bearer(await keyFor(agent.id)))).status).toBe(200);
     const other = await json(api("POST", "/api/agents", { name: "Other", space_id: space.id }));
     const res = await get(picture.url, bearer(await keyFor(other.id)));
@@ -56,14 +62,14 @@ describe("GET /api/media/:id", () => {
   });
 
   it("refuses a request without credentials (401), or with a wrong key or a stale session", async () => {
-    const { picture } = await withMedia();
+    const { picture } = seeded;
     expect((await get(picture.url)).status).toBe(401);
     expect((await get(picture.url, bearer("tgk_" + "x".repeat(43)))).status).toBe(401);
     expect((await get(picture.url, { cookie: "textgate_session=1.abcdefghijklmnop.xyz" })).status).toBe(401);
   });
 
   it("serves the settings UI's session (the messages list shows thumbnails through it)", async () => {
-    const { picture } = await withMedia();
+    const { picture } = seeded;
     const session = await startSession(createDb(env.DB), env.ADMIN_TOKEN);
     const res = await get(picture.url, { cookie: `textgate_session=${session.value}` });
     expect(res.status).toBe(200);
@@ -71,7 +77,7 @@ describe("GET /api/media/:id", () => {
   });
 
   it("says why an item has no bytes: 409 with its status and reason", async () => {
-    const { refused } = await withMedia();
+    const { refused } = seeded;
     const res = await get(refused.url, bearer(env.ADMIN_TOKEN));
     expect(res.status).toBe(409);
     expect(await res.json()).toMatchObject({ error: { code: "media_not_stored", details: { status: "refused_type", reason: expect.stringContaining("application/x-msdownload") } } });

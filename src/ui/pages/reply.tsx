@@ -2,20 +2,15 @@
 // readable column on a phone. The text is the agent's, so it is only ever rendered as escaped text.
 import { raw } from "hono/html";
 import type { FC } from "hono/jsx";
+import { PageHead } from "../layout";
 
 const Page: FC<{ title: string; children?: unknown }> = ({ title, children }) => (
   <>
     {raw("<!DOCTYPE html>")}
     <html lang="en">
-      <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <meta name="color-scheme" content="light dark" />
+      <PageHead title={title} stylesheet="/ui/reply.css">
         <meta name="robots" content="noindex" />
-        <title>{title}</title>
-        <link rel="icon" href="data:," />
-        <link rel="stylesheet" href="/ui/reply.css" />
-      </head>
+      </PageHead>
       <body>
         <main>{children}</main>
       </body>
