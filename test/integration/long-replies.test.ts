@@ -1,9 +1,9 @@
 // A reply longer than one SMS keeps everything: one SMS cut at a word, ending "Full reply: <link>", and the link
 // opens the whole text. The link is fixed with the body in the delivery ledger, so every resend and every
 // reconciliation sees the very same body.
-import { env, exports } from "cloudflare:workers";
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { BASE } from "../helpers/api";
+import { BASE, call } from "../helpers/api";
 import { scriptFake } from "../helpers/fake-openai";
 import { settledTurns } from "../helpers/turns";
 import { fakeState, injectFault, pair, seedChannel, sms } from "../helpers/twilio";
@@ -22,7 +22,7 @@ async function connected() {
 const longText = () => Array.from({ length: 400 }, (_, i) => `word${i}`).join(" ").slice(0, 2500);
 
 const posts = async (sid: string) => (await fakeState(sid)).requests.filter((r) => r.method === "POST" && r.path === "Messages.json");
-const page = (path: string) => exports.default.fetch(new Request(`${BASE}${path}`));
+const page = (path: string) => call(new Request(`${BASE}${path}`, { headers: { accept: "text/html,application/xhtml+xml" } }));
 
 describe("long replies", () => {
   it("a 2 500-character reply goes as exactly one SMS ending in a link that opens the full text", async () => {
@@ -101,6 +101,10 @@ describe("long replies", () => {
       const res = await page(p);
       expect(res.status, p).toBe(404);
       expect(await res.text()).toContain("Reply not found");
+      // A client that is not a browser gets the API's error body.
+      const api = await call(new Request(`${BASE}${p}`));
+      expect(api.status).toBe(404);
+      expect(await api.json()).toMatchObject({ error: { code: "not_found" } });
     }
   });
 });

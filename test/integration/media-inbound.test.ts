@@ -3,9 +3,9 @@
 // behind a redirect to anywhere but Twilio are recorded with the reason, and the message is handled all the same.
 // The object's clock is moved with a fixed Date for retries, never slept on.
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
-import { env, exports } from "cloudflare:workers";
+import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { api, BASE, json } from "../helpers/api";
+import { api, BASE, call, json } from "../helpers/api";
 import { scriptFake } from "../helpers/fake-openai";
 import { settledTurns } from "../helpers/turns";
 import { fakeState, GIF_B64, injectFault, mms, pair, PNG_B64, seedChannel } from "../helpers/twilio";
@@ -184,7 +184,7 @@ describe("a signal-mode MMS", () => {
     expect(matched.signal.media).toEqual([{ id: expect.stringMatching(/^med_/), content_type: "image/png", url: `/api/media/${item.id}` }]);
     const key = (await json(api("POST", `/api/agents/${agent.id}/keys`, {}))).key;
     const res = await vi.waitFor(async () => {
-      const r = await exports.default.fetch(new Request(`${BASE}${item.url}`, { headers: { authorization: `Bearer ${key}` } }));
+      const r = await call(new Request(`${BASE}${item.url}`, { headers: { authorization: `Bearer ${key}` } }));
       if (r.status !== 200) throw new Error(`media answered ${r.status}`);
       return r;
     });

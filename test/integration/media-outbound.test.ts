@@ -1,9 +1,9 @@
 // attach_media: an agent sends a picture with its reply, which goes as the turn's one message, an MMS. Its MediaUrl
 // is a signed, expiring link to this deployment that Twilio fetches without credentials, fixed in the ledger with
 // the body, so a resend carries the same link. Only this channel's stored media, or URLs the owner allowed.
-import { env, exports } from "cloudflare:workers";
+import { env } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
-import { api, BASE, json } from "../helpers/api";
+import { api, BASE, call, json } from "../helpers/api";
 import { scriptFake, type FakeStep } from "../helpers/fake-openai";
 import { outbound, settledTurns } from "../helpers/turns";
 import { fakeState, injectFault, mms, pair, PNG_B64, seedChannel, sms } from "../helpers/twilio";
@@ -32,7 +32,7 @@ async function withPicture() {
 
 const attach = (args: Record<string, unknown>): FakeStep => ({ tool_calls: [{ name: "attach_media", arguments: args }] });
 const mmsPosts = async (sid: string) => (await fakeState(sid)).requests.filter((r) => r.method === "POST" && r.path === "Messages.json" && r.media_urls);
-const get = (url: string) => exports.default.fetch(new Request(url.replace("https://textgate.example", BASE)));
+const get = (url: string) => call(new Request(url.replace("https://textgate.example", BASE)));
 
 async function toolResults(script: Awaited<ReturnType<typeof scriptFake>>) {
   const requests = await script.requests();

@@ -1,15 +1,15 @@
 // GET /api/media/:id: the admin (token or UI session) and agent keys of the item's channel's agent get the bytes;
 // another agent's key gets the 404 a made-up id gets; no credentials get 401. What is served cannot run script.
-import { env, exports } from "cloudflare:workers";
+import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { createDb } from "../../src/db/client";
 import { startSession } from "../../src/ui/session";
-import { api, BASE, json } from "../helpers/api";
+import { api, BASE, call, json } from "../helpers/api";
 import { mms, pair, PNG_B64, seedChannel } from "../helpers/twilio";
 
 const OWNER = "+15557770152";
 
-const get = (path: string, headers: Record<string, string> = {}) => exports.default.fetch(new Request(`${BASE}${path}`, { headers }));
+const get = (path: string, headers: Record<string, string> = {}) => call(new Request(`${BASE}${path}`, { headers }));
 const bearer = (key: string) => ({ authorization: `Bearer ${key}` });
 const keyFor = async (agentId: string) => (await json(api("POST", `/api/agents/${agentId}/keys`, {}))).key as string;
 

@@ -225,6 +225,7 @@ export const channelExamples = {
     segments: null,
     turn_id: "turn_6d2h8k4n0q7s3v9x1z5b",
     meta: null,
+    media: [{ id: "med_6d2h8k4n0q7s3v9x1z5b0", content_type: "image/jpeg", size: 48213, status: "stored", reason: null, url: "/api/media/med_6d2h8k4n0q7s3v9x1z5b0" }],
     created_at: at,
     updated_at: at,
   },
