@@ -3,126 +3,113 @@
 // short-lived CDN path (/__cdn/{ME}?Expires=…), which serves the bytes to anyone holding the URL, as
 // mms.twiliocdn.com does. DELETE …/Media/{ME}.json removes an item (204). For tests an item can be made to
 // misbehave: a redirect to another place, more redirects than anyone should follow, another served type, or a
-// body sent without Content-Length.
-import type { IncomingMessage, ServerResponse } from "node:http";
-import { randomBytes } from "node:crypto";
+// body sent without Content-Length. Outbound, Twilio checks an MMS's MediaUrl values and fetches them.
+import { z } from "zod";
+import type { ApiContext } from "./api.ts";
+import type { ControlContext } from "./control.ts";
+import { type Reply, type Route, json, notFound, route } from "./http.ts";
+import { type Account, type EmulatedMedia, type EmulatorState, hex } from "./state.ts";
 
-export interface MediaInput {
-  content_type: string;
-  /** The bytes, base64; or `size` bytes of filler. */
-  data_b64?: string;
-  size?: number;
+export const MediaInput = z.object({
+  content_type: z.string().regex(/^[\w.+-]+\/[\w.+-]+$/, "a media type"),
+  /** The bytes, base64 (at most 7 000 000 characters: 5 MB); or `size` bytes of filler. */
+  data_b64: z.string().max(7_000_000, "at most 5 MB").optional(),
+  size: z.number().int().min(0).max(8 * 1024 * 1024).optional(),
   /** The API hop redirects here instead of to the CDN (e.g. http://10.0.0.1/…). */
-  redirect_to?: string;
+  redirect_to: z.string().optional(),
   /** CDN hops after the first (each redirects to the next): more than a client should follow. */
-  extra_redirects?: number;
+  extra_redirects: z.number().int().min(0).max(20).optional(),
   /** The type the CDN serves, when it differs from the declared one. */
-  serve_type?: string;
+  serve_type: z.string().optional(),
   /** Serve the body chunked, with no Content-Length to go by. */
-  chunked?: boolean;
-}
+  chunked: z.boolean().optional(),
+});
+export type MediaInput = z.infer<typeof MediaInput>;
 
-interface StoredMedia extends Omit<MediaInput, "data_b64" | "size"> {
-  sid: string;
-  accountSid: string;
-  messageSid: string;
-  bytes: Buffer;
-  fetches: number;
-}
-
-const hex = (n: number) => randomBytes(n).toString("hex");
-const API = /^Messages\/((?:SM|MM)[0-9a-f]{32})\/Media\/(ME[0-9a-f]{32})(\.json)?$/;
-
-export function emulatorMedia(baseUrl: () => string) {
-  const items = new Map<string, StoredMedia>();
-
-  /** Stores an inbound message's media; returns the webhook fields Twilio would send for them. */
-  function add(accountSid: string, messageSid: string, inputs: MediaInput[]): Record<string, string> {
-    const params: Record<string, string> = { NumMedia: String(inputs.length) };
-    inputs.forEach((input, i) => {
-      const sid = `ME${hex(16)}`;
-      const bytes = input.data_b64 !== undefined ? Buffer.from(input.data_b64, "base64") : Buffer.alloc(input.size ?? 1024, 0x5a);
-      const { data_b64: _d, size: _s, ...rest } = input;
-      items.set(sid, { ...rest, sid, accountSid, messageSid, bytes, fetches: 0 });
-      params[`MediaUrl${i}`] = `${baseUrl()}/2010-04-01/Accounts/${accountSid}/Messages/${messageSid}/Media/${sid}`;
-      params[`MediaContentType${i}`] = input.content_type;
-    });
-    return params;
-  }
-
-  /** An account's media routes (Basic auth already checked); false when `path` is not one. */
-  function api(req: IncomingMessage, res: ServerResponse, accountSid: string, path: string): boolean {
-    const m = API.exec(path);
-    if (!m) return false;
-    const item = items.get(m[2]!);
-    if (!item || item.accountSid !== accountSid || item.messageSid !== m[1]) {
-      res.writeHead(404, { "content-type": "application/json" });
-      res.end(JSON.stringify({ code: 20404, message: `The requested resource /2010-04-01/Accounts/${accountSid}/${path} was not found`, more_info: "https://www.twilio.com/docs/errors/20404", status: 404 }));
-      return true;
-    }
-    if (req.method === "DELETE" && m[3]) {
-      items.delete(item.sid);
-      res.writeHead(204).end();
-      return true;
-    }
-    if (req.method === "GET" && m[3]) {
-      res.writeHead(200, { "content-type": "application/json" });
-      res.end(JSON.stringify({ sid: item.sid, account_sid: accountSid, parent_sid: item.messageSid, content_type: item.content_type, uri: `/2010-04-01/Accounts/${accountSid}/${path}` }));
-      return true;
-    }
-    if (req.method !== "GET") return false;
-    item.fetches++;
-    res.writeHead(307, { location: item.redirect_to ?? cdnUrl(item.sid, 0) }).end();
-    return true;
-  }
-
-  const cdnUrl = (sid: string, hop: number) => `${baseUrl()}/__cdn/${sid}?Expires=${Math.floor(Date.now() / 1000) + 4 * 3600}&Hop=${hop}&Signature=${hex(8)}`;
-
-  /** The CDN: no auth, the URL is the credential. */
-  function cdn(req: IncomingMessage, res: ServerResponse, url: URL): boolean {
-    const m = /^\/__cdn\/(ME[0-9a-f]{32})$/.exec(url.pathname);
-    if (!m || req.method !== "GET") return false;
-    const item = items.get(m[1]!);
-    if (!item) {
-      res.writeHead(404, { "content-type": "text/plain" }).end("Not found");
-      return true;
-    }
-    const hop = Number(url.searchParams.get("Hop") ?? 0);
-    if (hop < (item.extra_redirects ?? 0)) {
-      res.writeHead(302, { location: cdnUrl(item.sid, hop + 1) }).end();
-      return true;
-    }
-    const type = item.serve_type ?? item.content_type;
-    if (item.chunked) {
-      res.writeHead(200, { "content-type": type, "transfer-encoding": "chunked" });
-      for (let at = 0; at < item.bytes.length; at += 64 * 1024) res.write(item.bytes.subarray(at, at + 64 * 1024));
-      res.end();
-    } else {
-      res.writeHead(200, { "content-type": type, "content-length": String(item.bytes.length) });
-      res.end(item.bytes);
-    }
-    return true;
-  }
-
-  /** How often an item was fetched through the API (tests count retries with it). */
-  const fetches = (sid: string) => items.get(sid)?.fetches ?? null;
-
-  return { add, api, cdn, fetches, has: (sid: string) => items.has(sid) };
+/** Stores an inbound message's media; returns the webhook fields Twilio sends for them (NumMedia, MediaUrlN, …). */
+export function addMedia(state: EmulatorState, acct: Account, messageSid: string, inputs: MediaInput[]): Record<string, string> {
+  const fields: Record<string, string> = { NumMedia: String(inputs.length) };
+  inputs.forEach(({ data_b64, size, ...rest }, i) => {
+    const sid = `ME${hex(16)}`;
+    const bytes = data_b64 ?? Buffer.alloc(size ?? 1024, 0x5a).toString("base64");
+    state.media.set(sid, { ...rest, sid, account_sid: acct.sid, message_sid: messageSid, data_b64: bytes });
+    fields[`MediaUrl${i}`] = `${state.baseUrl}/2010-04-01/Accounts/${acct.sid}/Messages/${messageSid}/Media/${sid}`;
+    fields[`MediaContentType${i}`] = rest.content_type;
+  });
+  state.changed();
+  return fields;
 }
 
 /** The CDN paths (no auth) of an inbound message's media, from its webhook fields: what the phone page shows. */
-export function cdnPaths(params: Record<string, string>): string[] {
-  return Object.keys(params)
+export function cdnPaths(fields: Record<string, string>): string[] {
+  return Object.keys(fields)
     .filter((k) => /^MediaUrl\d+$/.test(k))
     .sort((a, b) => Number(a.slice(8)) - Number(b.slice(8)))
-    .map((k) => `/__cdn/${params[k]!.split("/Media/")[1]}`);
+    .map((k) => `/__cdn/${fields[k]!.split("/Media/")[1]}`);
 }
 
-/** Twilio's checks on the MediaUrl values of a Messages create: an error body, or null. */
-export function refuseMediaUrls(urls: string[]) {
-  const error = (code: number, message: string) => ({ code, message, more_info: `https://www.twilio.com/docs/errors/${code}`, status: 400 });
-  if (urls.length > 10) return error(21623, "Number of media files exceeds allowed limit");
-  if (urls.some((u) => !/^https?:\/\/[^\s]+$/.test(u))) return error(21620, "Invalid media URL(s)");
+const cdnUrl = (state: EmulatorState, sid: string, hop: number) =>
+  `${state.baseUrl}/__cdn/${sid}?Expires=${Math.floor(Date.now() / 1000) + 4 * 3600}&Hop=${hop}&Signature=${hex(8)}`;
+
+const ITEM = "/2010-04-01/Accounts/:AccountSid/Messages/:MessageSid/Media/:Sid";
+
+/** The account's item the path names, or undefined (answered 404 as Twilio does). */
+const itemOf = (state: EmulatorState, acct: Account, p: Record<string, string>): EmulatedMedia | undefined => {
+  const item = state.media.get(p.Sid!);
+  return item && item.account_sid === acct.sid && item.message_sid === p.MessageSid ? item : undefined;
+};
+
+/** Twilio's Media resource routes (Basic auth already checked by api.ts). */
+export const mediaRoutes: Route<ApiContext>[] = [
+  route("GET", ITEM, ({ state, acct, url }, p) => {
+    const item = itemOf(state, acct, p);
+    if (!item) return notFound(url.pathname);
+    return { status: 307, body: undefined, headers: { location: item.redirect_to ?? cdnUrl(state, item.sid, 0) } };
+  }),
+  route("GET", `${ITEM}.json`, ({ state, acct, url }, p) => {
+    const item = itemOf(state, acct, p);
+    if (!item) return notFound(url.pathname);
+    return json(200, { sid: item.sid, account_sid: acct.sid, parent_sid: item.message_sid, content_type: item.content_type, uri: url.pathname });
+  }),
+  route("DELETE", `${ITEM}.json`, ({ state, acct, url }, p) => {
+    const item = itemOf(state, acct, p);
+    if (!item) return notFound(url.pathname);
+    state.media.delete(item.sid);
+    return { status: 204, body: undefined };
+  }),
+];
+
+/** The CDN: no auth, the URL is the credential. */
+export const cdnRoutes: Route<{ state: EmulatorState; url: URL }>[] = [
+  route("GET", "/__cdn/:Sid", ({ state, url }, { Sid }): Reply => {
+    const item = state.media.get(Sid!);
+    if (!item) return { status: 404, body: "Not found", headers: { "content-type": "text/plain" } };
+    const hop = Number(url.searchParams.get("Hop") ?? 0);
+    if (hop < (item.extra_redirects ?? 0)) return { status: 302, body: undefined, headers: { location: cdnUrl(state, item.sid, hop + 1) } };
+    const bytes = Buffer.from(item.data_b64, "base64");
+    const length: Record<string, string> = item.chunked ? { "transfer-encoding": "chunked" } : { "content-length": String(bytes.length) };
+    return { status: 200, body: bytes, headers: { "content-type": item.serve_type ?? item.content_type, ...length } };
+  }),
+];
+
+const AddMedia = z.object({ message_sid: z.string().regex(/^(SM|MM)[0-9a-f]{32}$/).optional(), media: z.array(MediaInput).max(10) });
+
+export const mediaControlRoutes: Route<ControlContext>[] = [
+  // Media for an inbound MMS a test posts itself: the webhook fields Twilio would send for them.
+  route("POST", "/__fake/accounts/:sid/media", ({ state, body }, { sid }) => {
+    const acct = state.accounts.get(sid!);
+    if (!acct) return json(404, { error: "no such emulator account" });
+    const parsed = AddMedia.safeParse(body);
+    if (!parsed.success) return json(400, { error: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ") });
+    const messageSid = parsed.data.message_sid ?? `MM${hex(16)}`;
+    return json(201, { message_sid: messageSid, params: addMedia(state, acct, messageSid, parsed.data.media) });
+  }),
+];
+
+/** Twilio's checks on the MediaUrl values of a Messages create: [code, message], or null. */
+export function refuseMediaUrls(urls: string[]): [number, string] | null {
+  if (urls.length > 10) return [21623, "Number of media files exceeds allowed limit"];
+  if (urls.some((u) => !/^https?:\/\/[^\s]+$/.test(u))) return [21620, "Invalid media URL(s)"];
   return null;
 }
 
