@@ -1,26 +1,27 @@
 // attach_media: an agent sends a picture with its reply, which goes as the turn's one message, an MMS. Its MediaUrl
 // is a signed, expiring link to this deployment that Twilio fetches without credentials, fixed in the ledger with
-// the body, so a resend carries the same link. Only this channel's stored media, or URLs the owner allowed.
+// the body, so a resend carries the same link. Only this channel's stored media, or URLs the owner allowed. Through a
+// Messaging Service the MMS goes the same way, with MessagingServiceSid instead of From.
 import { env } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
 import { api, BASE, call, json } from "../helpers/api";
 import { scriptFake, type FakeStep } from "../helpers/fake-openai";
 import { outbound, settledTurns } from "../helpers/turns";
-import { fakeState, injectFault, mms, pair, PNG_B64, seedChannel, sms } from "../helpers/twilio";
+import { fakeService, fakeState, injectFault, mms, pair, PNG_B64, seedChannel, sms } from "../helpers/twilio";
 
 const OWNER = "+15557770153";
 const png = () => Uint8Array.from(atob(PNG_B64), (c) => c.charCodeAt(0));
 
-async function connected() {
-  const seeded = await seedChannel();
+async function connected(opts: Parameters<typeof seedChannel>[0] = {}) {
+  const seeded = await seedChannel(opts);
   await env.DB.prepare("UPDATE agents SET model = 'openai:gpt-test' WHERE id = ?").bind(seeded.agent.id).run();
   await pair(seeded.channel, seeded.account.token, OWNER);
   return seeded;
 }
 
 /** A channel whose owner has texted a picture; returns its stored media id. */
-async function withPicture() {
-  const seeded = await connected();
+async function withPicture(opts: Parameters<typeof seedChannel>[0] = {}) {
+  const seeded = await connected(opts);
   const first = await scriptFake([{ text: "Got your picture." }]);
   await mms(seeded.channel, seeded.account.token, OWNER, `keep this ${first.marker}`, [{ content_type: "image/png", data_b64: PNG_B64 }]);
   await settledTurns(seeded.channel.id);
@@ -92,6 +93,22 @@ describe("attach_media", () => {
     expect(await toolResults(script)).toEqual([{ status: "refused", reason: `${picture.id} is not a stored media item of this channel` }]);
     const posts = (await fakeState(account.sid)).requests.filter((r) => r.method === "POST" && r.path === "Messages.json");
     expect(posts.map((p) => [p.form.Body, p.media_urls])).toEqual([["Sorry.", undefined]]);
+  });
+
+  it("through a Messaging Service: the MMS carries MessagingServiceSid and the MediaUrl, and Twilio's pool number sends it", { timeout: 15_000 }, async () => {
+    const [own, pool] = ["+15550005201", "+15550005202"];
+    const service = async (a: { sid: string }) => (await fakeService(a.sid, { numbers: [pool] })).sid;
+    const { channel, account, picture } = await withPicture({ numbers: [{ phone_number: own }, { phone_number: pool }], service });
+    const script = await scriptFake([attach({ media_id: picture.id }), { text: "From the pool." }]);
+    await sms(channel, account.token, OWNER, `send it ${script.marker}`);
+    expect((await settledTurns(channel.id, 2))[1]).toMatchObject({ status: "completed" });
+    const [post] = await mmsPosts(account.sid);
+    expect(post!.form).toEqual({ To: OWNER, MessagingServiceSid: channel.config.messaging_service_sid, Body: "From the pool.", MediaUrl: expect.any(String), StatusCallback: channel.status_callback_url });
+    expect(post!.media_urls).toEqual([expect.stringMatching(/^https:\/\/textgate\.example\/m\/med_/)]);
+    expect(new Uint8Array(await (await get(post!.media_urls![0]!)).arrayBuffer())).toEqual(png());
+    const sent = (await fakeState(account.sid)).messages.filter((m) => m.to === OWNER).at(-1);
+    expect(sent).toMatchObject({ from: pool, messaging_service_sid: channel.config.messaging_service_sid, media_urls: post!.media_urls });
+    expect((await outbound(channel.id)).at(-1)).toMatchObject({ from: pool, encoding: "MMS", media: [{ content_type: "image/png", status: "stored", size: png().length }] });
   });
 
   it("fixes the MediaUrl with the body before the first send: every resend carries the same link", { timeout: 15_000 }, async () => {
