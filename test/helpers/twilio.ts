@@ -20,7 +20,7 @@ export async function fakeAccount(numbers: { phone_number: string; sms?: boolean
 
 export async function fakeState(sid: string): Promise<{
   numbers: FakeAccount["numbers"];
-  messages: { sid: string; to: string; from: string; body: string; status: string; status_callback: string | null; messaging_service_sid: string | null; media_urls?: string[] }[];
+  messages: { sid: string; to: string; from: string; body: string; status: string; status_callback: string | null; messaging_service_sid: string | null; error_code?: number | null; media_urls?: string[] }[];
   requests: { method: string; path: string; form: Record<string, string>; media_urls?: string[] }[];
 }> {
   return (await fake(`/accounts/${sid}/state`)).json();

@@ -1,8 +1,9 @@
 // The Twilio emulator (product code: `npm start` runs it) serves media the way Twilio does — Basic auth on the API
 // path, a 307 to a short-lived CDN URL that needs none, DELETE to remove — and takes MediaUrl on Messages create
-// with Twilio's rules (Body or media, at most 10).
+// with Twilio's rules (Body or media, at most 10). In emulator mode (auto_status) it fetches an MMS's media before
+// it reports the message sent, and fails it with 11200 when it cannot, as Twilio does.
 import { env } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { fakeAccount, fakeState, PNG_B64 } from "../helpers/twilio";
 
 const basic = (sid: string, token: string) => ({ authorization: `Basic ${btoa(`${sid}:${token}`)}` });
@@ -51,5 +52,26 @@ describe("the emulator's media", () => {
     expect(await neither.json()).toMatchObject({ code: 21619 });
     const eleven = await create([...base, ["Body", "x"], ...Array.from({ length: 11 }, (_, i): [string, string] => ["MediaUrl", `https://tg.example/m/${i}`])]);
     expect(await eleven.json()).toMatchObject({ code: 21623, status: 400 });
+  });
+
+  it("in emulator mode, sends an MMS whose media it could fetch and fails one it could not with 11200", async () => {
+    const account = await (await fetch(`${env.TWILIO_API_BASE}/__fake/accounts`, { method: "POST", body: JSON.stringify({ numbers: [{ phone_number: "+15550001112" }], auto_status: true }) })).json<any>();
+    const made = await (await fetch(`${env.TWILIO_API_BASE}/__fake/accounts/${account.sid}/media`, { method: "POST", body: JSON.stringify({ media: [{ content_type: "image/png", data_b64: PNG_B64 }] }) })).json<any>();
+    const reachable = `${env.TWILIO_API_BASE}/__cdn/${made.params.MediaUrl0.split("/Media/")[1]}`;
+    const send = async (mediaUrl: string) => {
+      const res = await fetch(`${env.TWILIO_API_BASE}/2010-04-01/Accounts/${account.sid}/Messages.json`, {
+        method: "POST",
+        headers: { ...basic(account.sid, account.token), "content-type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams([["To", "+15557770100"], ["From", "+15550001112"], ["Body", "a picture"], ["MediaUrl", mediaUrl]]).toString(),
+      });
+      return (await res.json<any>()).sid as string;
+    };
+    const good = await send(reachable);
+    const bad = await send(`${env.TWILIO_API_BASE}/__cdn/ME${"0".repeat(32)}`);
+    await vi.waitFor(async () => {
+      const messages = (await fakeState(account.sid)).messages;
+      expect(messages.find((m) => m.sid === good)).toMatchObject({ status: "delivered" });
+      expect(messages.find((m) => m.sid === bad)).toMatchObject({ status: "failed", error_code: 11200 });
+    }, { timeout: 5_000 });
   });
 });
