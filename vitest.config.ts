@@ -46,6 +46,8 @@ export default defineConfig(async () => {
                   TWILIO_MESSAGING_API_BASE: twilio.url,
                   OPENAI_BASE_URL: `${openai.url}/v1`,
                   OPENAI_API_KEY: "test-openai-key",
+                  // attach_media by URL: the emulator's media CDN stands in for a site the owner allowed.
+                  MEDIA_ALLOWED_URLS: `${twilio.url}/__cdn/`,
                   TEST_MIGRATIONS: migrations,
                 },
                 // Deliver turn jobs as soon as they are sent instead of waiting up to a second to fill a batch.

@@ -1,6 +1,8 @@
 // The emulator's control routes under /__fake, for tests and scripts: create accounts, inject faults, read what
-// the app asked, text a number, change a number "elsewhere", move a message's status. Not part of Twilio's API.
+// the app asked, text a number (with media), change a number "elsewhere", move a message's status. Not part of
+// Twilio's API.
 import { type Reply, type Route, json, route } from "./http.ts";
+import { mediaControlRoutes } from "./media.ts";
 import { messageResource } from "./messages.ts";
 import { serviceControlRoutes } from "./messaging-services.ts";
 import type { EmulatorState, EmulatedMessage } from "./state.ts";
@@ -79,4 +81,5 @@ export const controlRoutes: Route<ControlContext>[] = [
   route("DELETE", "/__fake/unexpected", ({ state }): Reply => json(200, { unexpected: state.unexpected.splice(0) })),
 
   ...serviceControlRoutes,
+  ...mediaControlRoutes,
 ];

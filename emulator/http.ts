@@ -47,8 +47,10 @@ export const notFound = (pathname: string) => twilioError(404, 20404, `The reque
 
 export function write(req: IncomingMessage, res: ServerResponse, reply: Reply) {
   if (reply === "drop") return req.socket.destroy();
-  // A string body with its own content-type (the phone page's HTML) goes out as it is; anything else is JSON.
-  const raw = typeof reply.body === "string" && reply.headers?.["content-type"] !== undefined;
+  // No body (a redirect, a 204) is none; bytes (media) and a string with its own content-type (the phone page's
+  // HTML) go out as they are; anything else is JSON.
+  if (reply.body === undefined) return res.writeHead(reply.status, reply.headers).end();
+  const raw = Buffer.isBuffer(reply.body) || (typeof reply.body === "string" && reply.headers?.["content-type"] !== undefined);
   res.writeHead(reply.status, { "content-type": "application/json", ...reply.headers });
   res.end(raw ? reply.body : JSON.stringify(reply.body));
 }

@@ -2,9 +2,10 @@
 import { type Route, json, route, twilioError } from "./http.ts";
 import type { ApiContext } from "./api.ts";
 import { magicRefusal } from "./magic-numbers.ts";
+import { fetchMediaUrls, refuseMediaUrls } from "./media.ts";
 import { pickSender } from "./messaging-services.ts";
 import { type Account, type EmulatedMessage, type EmulatorState, hex } from "./state.ts";
-import { autoStatus } from "./webhooks.ts";
+import { autoStatus, sendStatus } from "./webhooks.ts";
 
 /** Message create parameters (twilio-oai, api_v2010 CreateMessageRequest). */
 const MESSAGE_CREATE_FIELDS = new Set([
@@ -15,15 +16,20 @@ const MESSAGE_CREATE_FIELDS = new Set([
 
 const BASE = "/2010-04-01/Accounts/:AccountSid/Messages";
 
-/** The Message resource as Twilio answers it. */
-export const messageResource = (acct: Account, m: EmulatedMessage) => ({ ...m, account_sid: acct.sid, error_message: null });
+/** The Message resource as Twilio answers it (num_media counts an MMS's media; their URLs are not in it). */
+export const messageResource = (acct: Account, { media_urls, ...m }: EmulatedMessage) => ({
+  ...m,
+  num_media: String(media_urls?.length ?? 0),
+  account_sid: acct.sid,
+  error_message: null,
+});
 
-export function createMessage(state: EmulatorState, acct: Account, form: Record<string, string>): EmulatedMessage {
+export function createMessage(state: EmulatorState, acct: Account, form: Record<string, string>, mediaUrls: string[] = []): EmulatedMessage {
   const msg: EmulatedMessage = {
-    sid: `SM${hex(16)}`,
+    sid: `${mediaUrls.length ? "MM" : "SM"}${hex(16)}`,
     to: form.To!,
     from: form.From!,
-    body: form.Body!,
+    body: form.Body ?? "",
     status: "queued",
     status_callback: form.StatusCallback ?? null,
     num_segments: "1",
@@ -32,10 +38,14 @@ export function createMessage(state: EmulatorState, acct: Account, form: Record<
     direction: "outbound-api",
     error_code: null,
     messaging_service_sid: form.MessagingServiceSid ?? null,
+    ...(mediaUrls.length ? { media_urls: mediaUrls } : {}),
   };
   acct.messages.push(msg);
   state.changed();
-  if (acct.autoStatus) autoStatus(state, acct, msg);
+  if (acct.autoStatus && mediaUrls.length) {
+    // Twilio fetches an MMS's media before sending it; media it cannot fetch fail the message (11200).
+    void fetchMediaUrls(mediaUrls).then((error) => (error ? void sendStatus(state, acct, msg, "failed", error) : autoStatus(state, acct, msg)));
+  } else if (acct.autoStatus) autoStatus(state, acct, msg);
   return msg;
 }
 
@@ -82,14 +92,17 @@ function listPage(acct: Account, url: URL) {
 export const messageRoutes: Route<ApiContext>[] = [
   route("GET", `${BASE}.json`, ({ acct, url }) => json(200, listPage(acct, url))),
 
-  route("POST", `${BASE}.json`, ({ state, acct, form, url, unexpected }) => {
+  route("POST", `${BASE}.json`, ({ state, acct, form, mediaUrls, url, unexpected }) => {
     // Only the parameters Twilio documents; anything else is our bug, said loudly.
     const unknown = Object.keys(form).filter((k) => !MESSAGE_CREATE_FIELDS.has(k));
     if (unknown.length) {
       unexpected(`POST ${url.pathname} with ${unknown.join(", ")}`);
       return twilioError(400, 20001, `Unknown parameters: ${unknown.join(", ")}`);
     }
-    if (!form.To || !form.Body || (!form.From && !form.MessagingServiceSid)) return twilioError(400, 21604, "A 'To' phone number, a 'From' or 'MessagingServiceSid', and 'Body' are required.");
+    const mediaRefused = refuseMediaUrls(mediaUrls);
+    if (mediaRefused) return twilioError(400, ...mediaRefused);
+    if (!form.To || (!form.From && !form.MessagingServiceSid)) return twilioError(400, 21604, "A 'To' phone number and a 'From' or 'MessagingServiceSid' are required.");
+    if (!form.Body && !mediaUrls.length) return twilioError(400, 21619, "A text message body or media urls must be specified.");
     if (form.From && !acct.numbers.some((n) => n.phone_number === form.From)) {
       return twilioError(400, 21606, `The From phone number ${form.From} is not a valid, SMS-capable inbound phone number or short code for your account.`);
     }
@@ -99,6 +112,6 @@ export const messageRoutes: Route<ApiContext>[] = [
     const refused = magicRefusal(form.To);
     if (refused) return twilioError(refused.status, refused.code, refused.message);
     const fields = sender?.ok ? { ...form, From: sender.from, MessagingServiceSid: sender.serviceSid } : form;
-    return json(201, messageResource(acct, createMessage(state, acct, fields)));
+    return json(201, messageResource(acct, createMessage(state, acct, fields, mediaUrls)));
   }),
 ];

@@ -1,16 +1,18 @@
 // The emulator's state file: under `npm start` its accounts, numbers (SmsUrl, SmsMethod, …), messages and phone
-// texts (and any Messaging Services) live in .wrangler/state/twilio-emulator.json, next to wrangler's own local state, so a restart changes
+// texts (and any Messaging Services and inbound media) live in .wrangler/state/twilio-emulator.json, next to wrangler's own local state, so a restart changes
 // nothing a user can see. Each change is written whole to a temporary file that is then renamed over the old one
 // (a crash leaves either the old state or the new, never half of one), and the file is kept bounded.
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
-import { type EmulatorState, MessageSchema, NumberSchema, PhoneTextSchema, ServiceSchema } from "./state.ts";
+import { type EmulatorState, MediaSchema, MessageSchema, NumberSchema, PhoneTextSchema, ServiceSchema } from "./state.ts";
 
 /** Kept per account and on the phone page; older ones are dropped first. */
 export const MAX_MESSAGES = 1000;
 export const MAX_PHONE_TEXTS = 1000;
 export const MAX_ACCOUNTS = 100;
+/** Inbound media bytes kept (the newest items that fit; one item of the largest size the app takes always does). */
+export const MAX_MEDIA_BYTES = 8 * 1024 * 1024;
 
 const FileSchema = z.object({
   version: z.literal(1),
@@ -19,6 +21,8 @@ const FileSchema = z.object({
   ),
   services: z.array(ServiceSchema),
   phone_texts: z.array(PhoneTextSchema),
+  /** Absent in files written before the emulator kept media. */
+  media: z.array(MediaSchema).default([]),
 });
 type StateFile = z.infer<typeof FileSchema>;
 
@@ -55,6 +59,7 @@ export function loadState(file: string, state: EmulatorState): void {
   }
   for (const s of parsed.data.services) state.services.set(s.sid.toLowerCase(), s);
   state.phoneTexts.push(...parsed.data.phone_texts);
+  for (const m of parsed.data.media) state.media.set(m.sid, m);
 }
 
 /** Drops the oldest messages, phone texts and accounts past the bounds, in memory too, so the file stays small. */
@@ -63,6 +68,12 @@ function trim(state: EmulatorState) {
   if (state.phoneTexts.length > MAX_PHONE_TEXTS) state.phoneTexts.splice(0, state.phoneTexts.length - MAX_PHONE_TEXTS);
   const extra = state.accounts.size - MAX_ACCOUNTS;
   if (extra > 0) for (const sid of [...state.accounts.keys()].slice(0, extra)) state.accounts.delete(sid);
+  // Media: the newest items within the byte budget, of accounts still kept.
+  let bytes = 0;
+  [...state.media.values()].reverse().forEach((m, newest) => {
+    bytes += Buffer.byteLength(m.data_b64, "base64");
+    if (!state.accounts.has(m.account_sid) || (newest > 0 && bytes > MAX_MEDIA_BYTES)) state.media.delete(m.sid);
+  });
 }
 
 function snapshot(state: EmulatorState): StateFile {
@@ -71,6 +82,7 @@ function snapshot(state: EmulatorState): StateFile {
     accounts: [...state.accounts.values()].map((a) => ({ sid: a.sid, token: a.token, auto_status: a.autoStatus, numbers: a.numbers, messages: a.messages })),
     services: [...state.services.values()],
     phone_texts: state.phoneTexts,
+    media: [...state.media.values()],
   };
 }
 

@@ -1,5 +1,6 @@
 // The emulator phone's page (served at GET /phone by phone.ts): one screen with the sender, the number it texts,
-// the conversation (which scrolls) and the text box. Plain HTML and a polling script, no build step.
+// the conversation (which scrolls, pictures shown) and the text box with a picture to attach. Plain HTML and a
+// polling script, no build step.
 
 export const DEFAULT_PHONE = "+15551230000";
 
@@ -23,7 +24,9 @@ export const PHONE_HTML = String.raw`<!DOCTYPE html>
   #thread li.inbound { align-self: flex-end; background: var(--me); color: var(--me-fg); }
   #thread li.outbound { align-self: flex-start; background: var(--them); border: 1px solid var(--line); }
   #thread small { display: block; opacity: .8; font-size: .75rem; margin-top: .15rem; } #thread li.bad small { color: var(--bad); font-weight: 700; opacity: 1; }
-  form.compose { display: flex; gap: .5rem; align-items: flex-end; } form.compose textarea { flex: 1; resize: none; }
+  form.compose { display: flex; gap: .5rem; align-items: flex-end; flex-wrap: wrap; } form.compose textarea { flex: 1; resize: none; }
+  #thread img { display: block; max-width: 100%; max-height: 14rem; border-radius: 10px; margin: .25rem 0; }
+  .attach { font-size: .85rem; display: flex; gap: .4rem; align-items: center; width: 100%; } .attach input { width: auto; padding: .2rem; }
   :focus-visible { outline: 3px solid #ffbf47; outline-offset: 2px; } .sr-only { position: absolute; left: -999px; }
 </style></head>
 <body><main>
@@ -39,15 +42,16 @@ export const PHONE_HTML = String.raw`<!DOCTYPE html>
   <ol id="thread" aria-label="Conversation" aria-live="polite"></ol>
   <form class="compose" id="compose">
     <label for="body" class="sr-only">Message</label>
-    <textarea id="body" rows="2" placeholder="Text message" required></textarea>
+    <textarea id="body" rows="2" placeholder="Text message"></textarea>
     <button type="submit" id="send">Send</button>
+    <label class="attach" for="attach">Attach a picture <input type="file" id="attach" accept="image/*"></label>
   </form>
   <p class="muted" id="error" role="alert"></p>
 </main>
 <script>
 (function () {
   var from = document.getElementById("from"), to = document.getElementById("to"), thread = document.getElementById("thread");
-  var hint = document.getElementById("hint"), error = document.getElementById("error"), body = document.getElementById("body");
+  var hint = document.getElementById("hint"), error = document.getElementById("error"), body = document.getElementById("body"), attach = document.getElementById("attach");
   from.value = localStorage.getItem("phone.from") || "${DEFAULT_PHONE}";
   from.addEventListener("change", function () { localStorage.setItem("phone.from", from.value.trim()); thread.textContent = ""; last = ""; tick(); });
   to.addEventListener("change", function () { localStorage.setItem("phone.to", to.value); thread.textContent = ""; last = ""; tick(); });
@@ -76,6 +80,12 @@ export const PHONE_HTML = String.raw`<!DOCTYPE html>
       li.setAttribute("data-direction", m.direction);
       li.setAttribute("data-status", m.status);
       li.textContent = m.body;
+      (m.media || []).forEach(function (src) {
+        var img = document.createElement("img");
+        img.src = src;
+        img.alt = "Picture";
+        li.appendChild(img);
+      });
       var small = document.createElement("small");
       small.textContent = m.status;
       li.appendChild(small);
@@ -87,14 +97,25 @@ export const PHONE_HTML = String.raw`<!DOCTYPE html>
     ev.preventDefault();
     error.textContent = "";
     var text = body.value;
-    if (!text.trim()) return;
-    var res = await fetch("/__fake/phone/send", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ from: from.value.trim(), to: to.value, body: text }) });
+    var file = attach.files && attach.files[0];
+    if (!text.trim() && !file) return;
+    var media = file ? [{ content_type: file.type || "application/octet-stream", data_b64: await base64(file) }] : [];
+    var res = await fetch("/__fake/phone/send", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ from: from.value.trim(), to: to.value, body: text, media: media }) });
     var r = await res.json();
     if (!res.ok) { error.textContent = r.error; return; }
     if (r.status !== 200) error.textContent = "textgate answered HTTP " + r.status + ": " + r.response;
     body.value = "";
+    attach.value = "";
     tick();
   });
+  function base64(file) {
+    return new Promise(function (resolve, reject) {
+      var reader = new FileReader();
+      reader.onload = function () { resolve(String(reader.result).split(",")[1] || ""); };
+      reader.onerror = function () { reject(reader.error); };
+      reader.readAsDataURL(file);
+    });
+  }
   body.addEventListener("keydown", function (ev) { if (ev.key === "Enter" && !ev.shiftKey) { ev.preventDefault(); document.getElementById("compose").requestSubmit(); } });
   tick();
   setInterval(tick, 1000);

@@ -1,5 +1,5 @@
-// What the Twilio emulator knows, in one place: accounts with their numbers and messages, Messaging Services, and the
-// texts sent from the phone page. Every route reads and changes these objects; the state file (persist.ts) saves the parts below
+// What the Twilio emulator knows, in one place: accounts with their numbers and messages, Messaging Services, the
+// media of inbound MMS, and the texts sent from the phone page. Every route reads and changes these objects; the state file (persist.ts) saves the parts below
 // that have a schema, so a restarted `npm start` still knows each number's SmsUrl. Requests and faults are test
 // instruments and are never saved.
 import { randomBytes } from "node:crypto";
@@ -35,6 +35,8 @@ export const MessageSchema = z.object({
   error_code: z.number().nullable(),
   /** The Messaging Service it was sent through (MessagingServiceSid), else null. */
   messaging_service_sid: z.string().nullable(),
+  /** An MMS's MediaUrl values, as the app sent them (Twilio fetches them); absent for an SMS. Not in Twilio's answer. */
+  media_urls: z.array(z.string()).optional(),
 });
 export type EmulatedMessage = z.infer<typeof MessageSchema>;
 
@@ -65,8 +67,25 @@ export const PhoneTextSchema = z.object({
   after: z.string().nullable(),
   status: z.number(),
   response: z.string(),
+  /** The attached pictures, as the emulator's CDN paths the page can show. */
+  media: z.array(z.string()).default([]),
 });
 export type PhoneText = z.infer<typeof PhoneTextSchema>;
+
+/** An inbound MMS's media item (media.ts), served with Basic auth and a redirect as Twilio serves it. */
+export const MediaSchema = z.object({
+  sid: z.string(),
+  account_sid: z.string(),
+  message_sid: z.string(),
+  content_type: z.string(),
+  data_b64: z.string(),
+  /** Test switches for an item that misbehaves: see MediaInput in media.ts. */
+  redirect_to: z.string().optional(),
+  extra_redirects: z.number().int().min(0).optional(),
+  serve_type: z.string().optional(),
+  chunked: z.boolean().optional(),
+});
+export type EmulatedMedia = z.infer<typeof MediaSchema>;
 
 export interface Fault {
   match: string;
@@ -95,7 +114,8 @@ export interface Account {
   autoStatus: boolean;
   numbers: EmulatedNumber[];
   messages: EmulatedMessage[];
-  requests: { method: string; path: string; form: Record<string, string> }[];
+  /** `media_urls`: a request's repeated MediaUrl values, which `form` (one value per name) cannot hold. */
+  requests: { method: string; path: string; form: Record<string, string>; media_urls?: string[] }[];
   faults: Fault[];
   /** Answers held by a `hold` fault, each waiting for its release. */
   held: (() => void)[];
@@ -122,6 +142,10 @@ export class EmulatorState {
   /** Messaging Services, keyed by the lowercase SID: Twilio answers a SID whatever the case of its hex. */
   readonly services = new Map<string, EmulatedService>();
   readonly phoneTexts: PhoneText[] = [];
+  /** Inbound media by SID (ME…), oldest first. */
+  readonly media = new Map<string, EmulatedMedia>();
+  /** Where the emulator listens (http://127.0.0.1:port): the origin of the MediaUrl values it hands out. */
+  baseUrl = "";
   /** Requests the emulator has no route for (or parameters Twilio would refuse): a test asserts this stays empty. */
   readonly unexpected: string[] = [];
   #onChange: () => void = () => {};

@@ -6,17 +6,19 @@
 // tests keep it in memory.
 //
 // Layout: state.ts (what it knows), api.ts (Twilio's APIs: auth, faults, the route table of numbers.ts,
-// messages.ts with magic-numbers.ts, and messaging-services.ts), webhooks.ts (what it sends the app), control.ts
-// (/__fake for tests), phone.ts (the /phone page), persist.ts (the state file).
+// messages.ts with magic-numbers.ts, messaging-services.ts and media.ts, whose CDN is served here too),
+// webhooks.ts (what it sends the app), control.ts (/__fake for tests), phone.ts (the /phone page), persist.ts
+// (the state file).
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { handleApi } from "./api.ts";
 import { controlRoutes } from "./control.ts";
 import { type Reply, json, match, readBody, write } from "./http.ts";
+import { cdnRoutes } from "./media.ts";
 import { loadState, persistTo } from "./persist.ts";
 import { phoneRoutes } from "./phone.ts";
 import { type Account, type AccountInput, EmulatorState } from "./state.ts";
-import { type InboundResult, sendInbound } from "./webhooks.ts";
+import { type InboundInput, type InboundResult, sendInbound } from "./webhooks.ts";
 
 export { postSigned } from "./webhooks.ts";
 export { EmulatorStateError } from "./persist.ts";
@@ -30,8 +32,8 @@ export interface FakeTwilio {
   addAccount(input: AccountInput): Account;
   /** The account as the state file left it (numbers keep their SmsUrl), or a new one. */
   ensureAccount(input: AccountInput & { sid: string }): Account;
-  /** Texts the account's number as `from` would: a signed webhook to the number's SmsUrl. */
-  sendInbound(sid: string, msg: { from: string; to?: string; body: string }): Promise<InboundResult>;
+  /** Texts the account's number as `from` would: a signed webhook to the number's SmsUrl (an MMS with `media`). */
+  sendInbound(sid: string, msg: InboundInput): Promise<InboundResult>;
   /** Stops listening and writes any unsaved state. */
   close(): Promise<void>;
 }
@@ -55,6 +57,8 @@ export async function startFakeTwilio(port = 0, opts: EmulatorOptions = {}): Pro
     const method = req.method ?? "GET";
     const phone = match(phoneRoutes, method, url.pathname);
     if (phone) return phone.route.handle({ state, url, raw }, phone.params);
+    const cdn = match(cdnRoutes, method, url.pathname);
+    if (cdn) return cdn.route.handle({ state, url }, cdn.params);
     if (url.pathname.startsWith("/__fake/")) {
       const control = match(controlRoutes, method, url.pathname);
       if (!control) return json(404, { error: "unknown control route" });
@@ -90,6 +94,7 @@ export async function startFakeTwilio(port = 0, opts: EmulatorOptions = {}): Pro
   });
   server.unref();
   const { port: bound } = server.address() as AddressInfo;
+  state.baseUrl = `http://127.0.0.1:${bound}`;
   return {
     url: `http://127.0.0.1:${bound}`,
     server,

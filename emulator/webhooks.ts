@@ -1,7 +1,8 @@
 // The webhooks the emulator sends to the app, signed as Twilio signs them (X-Twilio-Signature): an inbound text to
-// a number's SmsUrl, and status callbacks for the messages the app sent.
+// a number's SmsUrl (an MMS when it has media), and status callbacks for the messages the app sent.
 import { randomBytes } from "node:crypto";
 import twilioWebhooks from "twilio/lib/webhooks/webhooks.js";
+import { addMedia, cdnPaths, type MediaInput } from "./media.ts";
 import { inboundRoute } from "./messaging-services.ts";
 import { type Account, type EmulatedMessage, type EmulatorState, hex } from "./state.ts";
 
@@ -10,7 +11,11 @@ export interface InboundResult {
   status: number;
   body: string;
   message_sid: string;
+  /** The emulator's CDN paths of the text's media (the phone page shows them). */
+  media: string[];
 }
+
+export type InboundInput = { from: string; to?: string; body: string; media?: MediaInput[] };
 
 /** Posts a form to `url` signed with `token` exactly as Twilio does (X-Twilio-Signature). */
 export async function postSigned(url: string, token: string, params: Record<string, string>) {
@@ -26,24 +31,26 @@ export async function postSigned(url: string, token: string, params: Record<stri
 /**
  * Texts the account's number (`to`, or its first) from `from`, as Twilio would: a signed webhook to its SmsUrl, or,
  * when a Messaging Service holds the number and does not defer to it, to the service's inbound URL (or nowhere).
+ * With `media`, an MMS whose media the emulator serves (media.ts).
  */
-export async function sendInbound(state: EmulatorState, sid: string, msg: { from: string; to?: string; body: string }): Promise<InboundResult> {
+export async function sendInbound(state: EmulatorState, sid: string, msg: InboundInput): Promise<InboundResult> {
   const acct = state.accounts.get(sid);
   if (!acct) throw new Error(`no emulator account ${sid}`);
   const number = acct.numbers.find((n) => n.phone_number === (msg.to ?? acct.numbers[0]?.phone_number));
   const service = number ? inboundRoute(state, acct.sid, number.phone_number) : null;
   const taken = service && !service.defer;
-  if (taken && !service.url) return { status: 0, body: `Messaging Service ${service.sid} has no inbound URL and does not defer to the number's webhook: Twilio drops the text`, message_sid: "" };
-  if (!taken && number?.sms_application_sid) return { status: 0, body: `the number's texts go to TwiML App ${number.sms_application_sid}, not its SmsUrl`, message_sid: "" };
+  if (taken && !service.url) return { status: 0, body: `Messaging Service ${service.sid} has no inbound URL and does not defer to the number's webhook: Twilio drops the text`, message_sid: "", media: [] };
+  if (!taken && number?.sms_application_sid) return { status: 0, body: `the number's texts go to TwiML App ${number.sms_application_sid}, not its SmsUrl`, message_sid: "", media: [] };
   const url = taken ? service.url : number?.sms_url;
-  if (!number || !url) return { status: 0, body: "the number has no SmsUrl: add a channel for it first", message_sid: "" };
-  const messageSid = `SM${hex(16)}`;
+  if (!number || !url) return { status: 0, body: "the number has no SmsUrl: add a channel for it first", message_sid: "", media: [] };
+  const messageSid = `${msg.media?.length ? "MM" : "SM"}${hex(16)}`;
+  const media = msg.media?.length ? addMedia(state, acct, messageSid, msg.media) : {};
   const params: Record<string, string> = {
     ToCountry: "US", SmsMessageSid: messageSid, NumMedia: "0", SmsSid: messageSid, SmsStatus: "received", Body: msg.body, To: number.phone_number,
-    NumSegments: "1", MessageSid: messageSid, AccountSid: acct.sid, From: msg.from, ApiVersion: "2010-04-01",
+    NumSegments: "1", MessageSid: messageSid, AccountSid: acct.sid, From: msg.from, ApiVersion: "2010-04-01", ...media,
   };
   if (service) params.MessagingServiceSid = service.sid;
-  return { ...(await postSigned(url, acct.token, params)), message_sid: messageSid };
+  return { ...(await postSigned(url, acct.token, params)), message_sid: messageSid, media: cdnPaths(media) };
 }
 
 /** Moves `m` to `status` and posts its StatusCallback, if it has one. */

@@ -9,8 +9,10 @@ import { requireAdmin } from "./routes/auth";
 import { agentRoutes } from "./routes/agents";
 import { channelRoutes } from "./routes/channels";
 import { mcpRoutes } from "./routes/mcp";
+import { mediaRoutes, signedMediaRoutes } from "./routes/media";
 import { policyRoutes } from "./routes/policies";
 import { referenceRoutes } from "./routes/reference";
+import { replyPageRoutes } from "./routes/reply-page";
 import { signalRoutes } from "./routes/signals";
 import { spaceRoutes } from "./routes/spaces";
 import { uiRoutes } from "./routes/ui";
@@ -32,6 +34,7 @@ app.get(
 // Public: the reference describes the API and exposes no data. Built from this app's own route table.
 app.route("/api", referenceRoutes(() => app.routes));
 app.use("/api/signals/*", agentKeyAuth);
+app.use("/api/media/*", agentKeyAuth);
 // Refuse early, naming the setting, rather than failing deep inside a channel object.
 const requireSecrets = createMiddleware<{ Bindings: Env }>(async (c, next) => {
   required(c.env, "ENCRYPTION_KEY");
@@ -55,8 +58,11 @@ app.route("/api/agents", agentKeyRoutes);
 app.route("/api/channels", channelRoutes);
 app.route("/api/policies", policyRoutes);
 app.route("/api/signals", signalRoutes);
+app.route("/api/media", mediaRoutes);
 app.route("/webhooks", webhookRoutes);
 app.route("/mcp", mcpRoutes);
+app.route("/r", replyPageRoutes);
+app.route("/m", signedMediaRoutes);
 app.route("/", uiRoutes);
 
 app.notFound((c) => c.json(new AppError(404, "not_found", `No route for ${c.req.method} ${new URL(c.req.url).pathname}`).toJSON(), 404));

@@ -1,5 +1,6 @@
 // An offline, deterministic model ("builtin:echo") so a channel works, and the whole turn pipeline can be tested,
-// without any provider account. It exercises the tool loop: ask for current_time, then echo with the answer.
+// without any provider account. It exercises the tool loop: ask for current_time, then echo with the answer, and
+// says how many pictures it was given (an MMS), so media are visible offline too.
 import type {
   LanguageModelV4,
   LanguageModelV4CallOptions,
@@ -17,7 +18,8 @@ function splitAtLastUser(prompt: LanguageModelV4Prompt) {
   const index = prompt.findLastIndex((m) => m.role === "user");
   const last = prompt[index];
   const text = last?.role === "user" ? last.content.map((p) => (p.type === "text" ? p.text : "")).join("") : "";
-  return { text, after: prompt.slice(index + 1) };
+  const pictures = last?.role === "user" ? last.content.filter((p) => p.type === "file" && p.mediaType.startsWith("image")).length : 0;
+  return { text, pictures, after: prompt.slice(index + 1) };
 }
 
 function timeFromResult(after: LanguageModelV4Prompt): string | undefined {
@@ -36,7 +38,7 @@ function timeFromResult(after: LanguageModelV4Prompt): string | undefined {
 type Reply = { content: (LanguageModelV4Text | LanguageModelV4ToolCall)[]; finishReason: LanguageModelV4FinishReason };
 
 function respond(options: LanguageModelV4CallOptions): Reply {
-  const { text, after } = splitAtLastUser(options.prompt);
+  const { text, pictures, after } = splitAtLastUser(options.prompt);
   const offered = options.tools?.some((t) => t.type === "function" && t.name === TIME_TOOL) && options.toolChoice?.type !== "none";
   const time = timeFromResult(after);
   if (offered && time === undefined) {
@@ -50,7 +52,8 @@ function respond(options: LanguageModelV4CallOptions): Reply {
       finishReason: { unified: "tool-calls", raw: "tool_calls" },
     };
   }
-  const answer = time === undefined ? `Echo: ${text}` : `Echo: ${text} (it is ${time})`;
+  const seen = pictures ? ` I see ${pictures === 1 ? "1 picture" : `${pictures} pictures`}.` : "";
+  const answer = (time === undefined ? `Echo: ${text}` : `Echo: ${text} (it is ${time})`) + seen;
   return { content: [{ type: "text", text: answer }], finishReason: { unified: "stop", raw: "stop" } };
 }
 

@@ -1,6 +1,6 @@
 // One agent turn: the owner's text plus the channel's history in, every step's text out. The tool loop is
 // bounded by maxSteps so a model that keeps calling tools cannot run up cost; the caller sends the SMS.
-import { generateText, isStepCount, type LanguageModel, type ModelMessage, type ToolSet } from "ai";
+import { generateText, isStepCount, type ImagePart, type LanguageModel, type ModelMessage, type ToolSet } from "ai";
 import { toModelError } from "./errors";
 
 export interface TurnInput {
@@ -8,6 +8,8 @@ export interface TurnInput {
   instructions: string;
   history: { role: "user" | "assistant"; content: string }[];
   userText: string;
+  /** Pictures that came with the text (an MMS), given to the model beside it. */
+  images?: ImagePart[];
   tools: ToolSet;
   /** Model calls allowed in this turn, tool-calling ones included. */
   maxSteps?: number;
@@ -37,7 +39,7 @@ export const DEFAULT_MAX_STEPS = 5;
 export async function runTurn(input: TurnInput): Promise<TurnResult> {
   const messages: ModelMessage[] = [
     ...input.history.map((m): ModelMessage => ({ role: m.role, content: m.content })),
-    { role: "user", content: input.userText },
+    { role: "user", content: input.images?.length ? [{ type: "text", text: input.userText }, ...input.images] : input.userText },
   ];
   let result;
   try {

@@ -2,13 +2,16 @@
 // signal mode it feeds the watches; in message mode Cedar decides whether the agent receives it, and a received
 // message becomes an agent turn on the Queue. The MessageSid is recorded durably in the object first; the message
 // is written to D1 once, with its outcome, before Twilio gets its answer — that row marks the handling as done.
+// Its media (MMS) are recorded as pending with it and downloaded afterwards, on the object's schedule.
 import { addPaired } from "../db/channels";
+import { mediaCopy } from "../db/media";
 import { recordInbound } from "../db/messages";
 import { toD1 } from "../db/prebuilt";
 import type { MessageRow } from "../db/schema";
 import { createTurn, messageBySid, setOptOut } from "../db/turns";
 import { MAX_WRONG_TRIES, attemptPairing } from "../domain/pairing/pairing";
 import { describeDecision, type PolicyDecision } from "../domain/policy";
+import type { SignalMedia } from "../domain/signals";
 import { matchKeyword } from "../domain/twilio/keywords";
 import { clock } from "../lib/clock";
 import { maxTurnsPerSenderPerHour } from "../lib/config";
@@ -17,6 +20,8 @@ import { turnJob } from "../queue/job";
 import type { TurnLiveness } from "./liveness";
 import type { LocalStore } from "./local-store";
 import type { SenderLimit } from "./sender-limit";
+import type { MediaDesk } from "./media-desk";
+import { d1Copy } from "./media-store";
 import type { SignalRouter } from "./signal-router";
 import type { ChannelState } from "./state";
 import type { WatchDesk } from "./watch-desk";
@@ -33,6 +38,7 @@ export interface InboundSms {
   to: string;
   body: string;
   numMedia: number;
+  media: { url: string; contentType: string }[];
 }
 
 /** Bodies that may be a pairing code; other texts from unknown senders are not counted as wrong tries. */
@@ -50,6 +56,7 @@ export class InboundDesk {
     readonly router: SignalRouter,
     readonly liveness: TurnLiveness,
     readonly limit: SenderLimit,
+    readonly media: MediaDesk,
   ) {}
 
   /** Handles a MessageSid once: a retried or concurrent copy finds it recorded (and, when done, does nothing). */
@@ -81,20 +88,23 @@ export class InboundDesk {
       createdAt: claim.receivedAt,
       updatedAt: claim.receivedAt,
     };
-    const outcome = await this.#dispatch(msg);
+    // Recorded before anything else can fail, and due for download at once: the turn may want to see the picture.
+    const media = await this.media.receive(state.row.id, msg.id, m.media, claim.receivedAt);
+    const outcome = await this.#dispatch(msg, media.map((r) => ({ id: r.id, content_type: r.content_type })));
     const meta = { ...(m.numMedia ? { num_media: m.numMedia } : {}), ...outcome.meta };
     const record = recordInbound(state.env.DB, { ...msg, twilioSid: m.sid, status: outcome.status, dropReason: outcome.dropReason ?? null, turnId: outcome.turnId ?? null, meta });
+    const copies = media.map((r) => mediaCopy(state.db, state.env.DB, d1Copy(state.row.id, r)));
     if (outcome.turnId) {
       // The message and its turn land together; the job goes on the Queue only once both exist.
       const turn = createTurn(state.db, { id: outcome.turnId, channelId: msg.channelId, agentId: state.row.agentId, sender: msg.from, inboundMessageId: msg.id });
-      await state.writes.write([record, toD1(state.env.DB, turn)]);
+      await state.writes.write([record, ...copies, toD1(state.env.DB, turn)]);
       // The liveness check is scheduled before the job is sent: if the send is lost, the check sends it again.
       local.addTurn(outcome.turnId, msg.from, Date.now());
       await this.liveness.watch(msg.channelId, outcome.turnId, Date.now());
       await state.env.TURNS.send(turnJob(msg.channelId, outcome.turnId));
       local.markTurnEnqueued(m.sid, Date.now());
     } else {
-      await state.writes.write([record]);
+      await state.writes.write([record, ...copies]);
     }
     return { status: "accepted", messageId: msg.id, disposition: outcome.status, duplicate: !claim.fresh };
   }
@@ -104,7 +114,7 @@ export class InboundDesk {
     return !!row?.processedAt && !row.turnId;
   }
 
-  async #dispatch(msg: MessageRow): Promise<Outcome> {
+  async #dispatch(msg: MessageRow, media: SignalMedia[]): Promise<Outcome> {
     const { state } = this;
     const keyword = matchKeyword(msg.body);
     if (keyword) {
@@ -119,7 +129,7 @@ export class InboundDesk {
       if (attempt === "paired") return { status: "pairing" };
       pairingDrop = attempt;
     }
-    if (state.row.dispatchMode === "signal") return this.#signal(msg);
+    if (state.row.dispatchMode === "signal") return this.#signal(msg, media);
 
     // Cedar decides who the agent receives: paired senders by default, plus what user policies permit or forbid.
     const { engine, q, version } = await state.policyQuery("receive_message", msg.from, paired);
@@ -129,7 +139,7 @@ export class InboundDesk {
     if (accepted && !accepted.drop) return accepted;
     const dropReason = accepted?.drop?.reason ?? pairingDrop?.reason ?? (decision.reasons.length || decision.errors.length ? "policy_denied" : "not_paired");
     // Not for the agent, but it may still be the code a watch on this channel is waiting for.
-    const fed = this.desk.store.hasWaiting() ? await this.router.ingest(msg, false) : null;
+    const fed = this.desk.store.hasWaiting() ? await this.router.ingest(msg, false, media) : null;
     return { status: "dropped", dropReason, meta: { ...pairingDrop?.meta, ...accepted?.drop?.meta, policy, ...fed } };
   }
 
@@ -164,9 +174,9 @@ export class InboundDesk {
    * is decided for that watch's agent (the channel's own agent is not asked): the message is a signal whoever is
    * denied, goes to the oldest fitting watch whose agent is allowed, or stays free for a later allowed lookback.
    */
-  async #signal(msg: MessageRow): Promise<Outcome> {
+  async #signal(msg: MessageRow, media: SignalMedia[]): Promise<Outcome> {
     // The hub is asked only while a watch on "any signal-mode channel" may be waiting.
-    return { status: "signal", meta: await this.router.ingest(msg, await this.state.hubMayWait(Date.now())) };
+    return { status: "signal", meta: await this.router.ingest(msg, await this.state.hubMayWait(Date.now()), media) };
   }
 
   /**

@@ -18,6 +18,8 @@ export type OutboxRow = {
   /** The Messaging Service the reply goes through (MG…), or null: sent From the number. Fixed at intent. */
   service_sid: string | null;
   body: string;
+  /** JSON array of the MediaUrl values (an MMS), fixed with the body before the first send; null for an SMS. */
+  media_urls: string | null;
   state: OutboxState;
   /** When the first attempt that may have reached Twilio began: reconciliation looks for messages from then on. */
   attempt_started_at: number | null;
@@ -57,6 +59,8 @@ export class Ledger {
     // service_sid: added with Messaging Services; rows from before it were all sent From the number.
     const columns = new Set(this.#sql.exec<{ name: string }>(`PRAGMA table_info(outbox)`).toArray().map((c) => c.name));
     if (!columns.has("service_sid")) this.#sql.exec(`ALTER TABLE outbox ADD COLUMN service_sid TEXT`);
+    // media_urls: added with MMS replies; rows from before it were all plain SMS.
+    if (!columns.has("media_urls")) this.#sql.exec(`ALTER TABLE outbox ADD COLUMN media_urls TEXT`);
     this.#sql.exec(`CREATE TABLE IF NOT EXISTS held_status (sid TEXT NOT NULL, status TEXT NOT NULL, error_code TEXT, at INTEGER NOT NULL)`);
     this.#sql.exec(`CREATE INDEX IF NOT EXISTS held_status_sid ON held_status (sid)`);
   }
@@ -69,16 +73,17 @@ export class Ledger {
     return this.#sql.exec<OutboxRow>(`SELECT * FROM outbox WHERE sid = ?`, sid).toArray()[0] ?? null;
   }
 
-  /** Records the turn's reply before anything is sent; a second call for the turn returns the first row. */
-  record(m: { id: string; turnId: string; to: string; from: string; serviceSid?: string | null; body: string }, now: number): OutboxRow {
+  /** Records the turn's reply (and its media, for an MMS) before anything is sent; a second call for the turn returns the first row. */
+  record(m: { id: string; turnId: string; to: string; from: string; serviceSid?: string | null; body: string; mediaUrls?: string[] }, now: number): OutboxRow {
     this.#sql.exec(
-      `INSERT INTO outbox (id, turn_id, to_addr, from_addr, service_sid, body, state, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 'pending', 'pending', ?, ?) ON CONFLICT (turn_id) DO NOTHING`,
+      `INSERT INTO outbox (id, turn_id, to_addr, from_addr, service_sid, body, media_urls, state, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', 'pending', ?, ?) ON CONFLICT (turn_id) DO NOTHING`,
       m.id,
       m.turnId,
       m.to,
       m.from,
       m.serviceSid ?? null,
       m.body,
+      m.mediaUrls?.length ? JSON.stringify(m.mediaUrls) : null,
       now,
       now,
     );
@@ -188,4 +193,10 @@ export class Ledger {
     this.#sql.exec(`DELETE FROM held_status WHERE at < ?`, now - Math.min(keepMs, HELD_KEEP_MS));
     this.#sql.exec(`DELETE FROM outbox WHERE state IN ('sent', 'failed') AND updated_at < ?`, now - keepMs);
   }
+}
+
+/** The MediaUrl values a row was recorded with (empty for an SMS). */
+export function mediaUrlsOf(row: Pick<OutboxRow, "media_urls">): string[] {
+  const parsed: unknown = row.media_urls ? JSON.parse(row.media_urls) : [];
+  return Array.isArray(parsed) ? parsed.filter((u): u is string => typeof u === "string") : [];
 }

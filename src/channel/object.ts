@@ -5,7 +5,7 @@ import { DurableObject } from "cloudflare:workers";
 import { deleteChannelRows, getChannel, removePaired } from "../db/channels";
 import { channelWithNumber, insertChannelIfNumberFree } from "../db/numbers";
 import { createDb } from "../db/client";
-import { messageView, noteSignalWatch } from "../db/messages";
+import { messageViews, noteSignalWatch } from "../db/messages";
 import type { ChannelRow } from "../db/schema";
 import { getMessage } from "../db/turns";
 import { markWatchSettled } from "../db/watches";
@@ -20,11 +20,14 @@ import { required } from "../lib/config";
 import { seal } from "../lib/crypto";
 import { fail, ok, type Result } from "../lib/result";
 import type { WatchView } from "../signals/types";
+import type { AttachOutcome, AttachRequest } from "./attachments";
 import { HealthDesk, registerHealth } from "./health";
 import { InboundDesk, type InboundOutcome } from "./inbound";
 import { Ledger } from "./ledger";
 import { TurnLiveness } from "./liveness";
 import { LocalStore } from "./local-store";
+import { channelMedia, type MediaDesk } from "./media-desk";
+import { ReplyPages, type ReplyPage } from "./reply-pages";
 import { numberInUse, releaseNumber } from "./number-claim";
 import type { DeliverOutcome } from "./replies";
 import { Schedule } from "./schedule";
@@ -65,6 +68,8 @@ export class ChannelObject extends DurableObject<Env> {
   readonly #turns: TurnDesk;
   readonly #schedule: Schedule;
   readonly #health: HealthDesk;
+  readonly #pages: ReplyPages;
+  readonly #media: MediaDesk;
   readonly #inflight = new Map<string, Promise<InboundOutcome>>();
 
   constructor(ctx: DurableObjectState, env: Env) {
@@ -81,11 +86,13 @@ export class ChannelObject extends DurableObject<Env> {
     this.#state = new ChannelState(env, createDb(env.DB), this.#local);
     const liveness = new TurnLiveness(env, this.#local, this.#schedule);
     this.#router = new SignalRouter(env, this.#watches, this.#state);
+    this.#media = channelMedia(ctx.storage.sql, this.#state, this.#schedule, (r) => void this.#emitMessage(r.message_id).catch(() => {}));
     const limits = new SenderLimit(ctx.storage.sql);
-    this.#inbound = new InboundDesk(this.#state, this.#local, this.#watches, this.#router, liveness, limits);
+    this.#inbound = new InboundDesk(this.#state, this.#local, this.#watches, this.#router, liveness, limits, this.#media);
     const ledger = new Ledger(ctx.storage.sql);
-    this.#turns = new TurnDesk(this.#state, this.#local, ledger);
-    registerUpkeep({ env, schedule: this.#schedule, state: this.#state, local: this.#local, ledger, limits, watches: this.#watches, liveness });
+    this.#pages = new ReplyPages(ctx.storage.sql);
+    this.#turns = new TurnDesk(this.#state, this.#local, ledger, this.#pages, this.#media);
+    registerUpkeep({ env, schedule: this.#schedule, state: this.#state, local: this.#local, ledger, limits, pages: this.#pages, media: this.#media, watches: this.#watches, liveness });
     this.#health = new HealthDesk(ctx.storage.sql, this.#state);
     this.#health.onChanged = () => this.#emitChannel();
     registerHealth(this.#schedule, this.#state, this.#health);
@@ -93,6 +100,8 @@ export class ChannelObject extends DurableObject<Env> {
       this.#local.migrate();
       ledger.migrate();
       limits.migrate();
+      this.#pages.migrate();
+      this.#media.store.migrate();
       this.#health.migrate();
       this.#watches.store.migrate();
       this.#schedule.migrate();
@@ -243,6 +252,8 @@ export class ChannelObject extends DurableObject<Env> {
     // Waiters (long-polls, WebSockets) learn now that their watch is over, before its storage goes.
     const now = Date.now();
     for (const w of this.#watches.store.waiting()) this.#watches.settle(w.id, "cancelled", null, now);
+    // The bytes first: once the records are gone, nothing would say which objects were this channel's.
+    await this.#media.removeAll(channelId);
     await deleteChannelRows(this.#state.db, channelId);
     await this.ctx.storage.deleteAll();
     this.#state.forget();
@@ -267,7 +278,7 @@ export class ChannelObject extends DurableObject<Env> {
     // Concurrent copies of one webhook share a single handling; later copies find the row processed.
     const running = this.#inflight.get(m.sid);
     if (running) return running.then((r) => (r.status === "accepted" ? { ...r, duplicate: true } : r));
-    const handling = this.#inbound.handle({ sid: m.sid, from: m.from, to: m.to, body: m.body, numMedia: m.numMedia });
+    const handling = this.#inbound.handle({ sid: m.sid, from: m.from, to: m.to, body: m.body, numMedia: m.numMedia, media: m.media });
     this.#inflight.set(m.sid, handling);
     try {
       const outcome = await handling;
@@ -293,7 +304,7 @@ export class ChannelObject extends DurableObject<Env> {
     if (foreign) return foreign;
     const { sid, status, errorCode } = parsed.form;
     const updated = await this.#turns.applyStatus(sid, status, errorCode);
-    if (updated) this.#broadcast({ type: "message", message: messageView(updated) });
+    if (updated && this.ctx.getWebSockets("events").length) this.#broadcast({ type: "message", message: (await messageViews(this.#state.db, [updated]))[0] });
     return { status: "accepted", messageId: updated?.id ?? sid, disposition: updated ? updated.status : "held", duplicate: false };
   }
 
@@ -332,12 +343,24 @@ export class ChannelObject extends DurableObject<Env> {
   }
 
   /** Sends the turn's one SMS (at most one, whatever is retried) and closes the turn when that is settled. */
-  async deliverReply(channelId: string, turnId: string, body: string, info: { steps?: number; toolCalls?: string[] } = {}): Promise<DeliverOutcome> {
+  async deliverReply(channelId: string, turnId: string, stepTexts: string[], info: { steps?: number; toolCalls?: string[] } = {}): Promise<DeliverOutcome> {
     if (!(await this.#state.load(channelId))) return { status: "failed", messageId: null, reason: "channel not found" };
-    const outcome = await this.#turns.deliver(turnId, body, info);
+    const outcome = await this.#turns.deliver(turnId, stepTexts, info);
     if (outcome.status === "retry") this.#turns.release(turnId);
     else await this.#emitMessage(outcome.messageId);
     return outcome;
+  }
+
+  /** attach_media: a picture or file for the turn's reply (refused, with the reason, once the reply is recorded). */
+  async attachMedia(channelId: string, turnId: string, req: AttachRequest): Promise<AttachOutcome> {
+    if (!(await this.#state.load(channelId))) return { status: "refused", reason: "channel not found" };
+    return this.#turns.attach(turnId, req);
+  }
+
+  /** The whole text of a reply that was cut, by its link's key; null when there is none (or it expired). */
+  async replyPage(channelId: string, key: string): Promise<ReplyPage | null> {
+    if (!(await this.#state.load(channelId))) return null;
+    return this.#pages.get(key, Date.now());
   }
 
   /** Records an agent error. `final` ends the turn as failed (and lets the conversation's next turn run). */
@@ -468,7 +491,7 @@ export class ChannelObject extends DurableObject<Env> {
   async #emitMessage(id: string | null | undefined) {
     if (!id || !this.ctx.getWebSockets("events").length) return;
     const m = await getMessage(this.#state.db, id);
-    if (m) this.#broadcast({ type: "message", message: messageView(m) });
+    if (m) this.#broadcast({ type: "message", message: (await messageViews(this.#state.db, [m]))[0] });
   }
 
   /** After a change to the channel: tell live subscribers, and answer with the new view. */

@@ -3,7 +3,7 @@
 // timeout, a reset, an eviction or crash at any await, a Queue redelivery. The intent is durable before Twilio is
 // called; an attempt whose outcome is unknown is reconciled against Twilio's message list before any resend.
 import type { ListedMessage, MessagesApi, TwilioFailure } from "../domain/twilio/rest";
-import type { Ledger, OutboxRow } from "./ledger";
+import { mediaUrlsOf, type Ledger, type OutboxRow } from "./ledger";
 
 export type DeliverOutcome =
   | { status: "sent"; messageId: string; sid: string }
@@ -28,6 +28,11 @@ export interface ReplyDeps {
    * an empty list proves nothing, so the send waits instead of going again.
    */
   settleMs: number;
+  /**
+   * Called once, synchronously, right after the reply is first recorded: what must exist before the reply can go
+   * out (its full-reply page) is written in the same step, so no crash can leave one without the other.
+   */
+  recorded?: (row: OutboxRow) => void;
   /** Called after each step's durable write; a test hook throws here to play a crash at that point. */
   step?: (name: DeliverStep) => void | Promise<void>;
 }
@@ -40,9 +45,13 @@ export const CLOCK_SKEW_MS = 2 * 60_000;
 /** Queue delay before asking again when the outcome could not be decided now. */
 const RETRY_S = { ambiguous: 10, listing: 30 } as const;
 
-export async function deliverReply(deps: ReplyDeps, intent: { id: string; turnId: string; to: string; from: string; serviceSid?: string | null; body: string }): Promise<DeliverOutcome> {
+export async function deliverReply(deps: ReplyDeps, intent: { id: string; turnId: string; to: string; from: string; serviceSid?: string | null; body: string; mediaUrls?: string[] }): Promise<DeliverOutcome> {
   const { ledger } = deps;
-  let row = ledger.forTurn(intent.turnId) ?? ledger.record(intent, deps.now());
+  let row = ledger.forTurn(intent.turnId);
+  if (!row) {
+    row = ledger.record(intent, deps.now());
+    deps.recorded?.(row);
+  }
   await deps.copy(row);
   await deps.step?.("recorded");
   if (row.state === "sent") return { status: "sent", messageId: row.id, sid: row.sid! };
@@ -79,7 +88,9 @@ export async function deliverReply(deps: ReplyDeps, intent: { id: string; turnId
   await deps.step?.("attempting");
   const callback = deps.statusCallbackUrl ? { StatusCallback: deps.statusCallbackUrl } : {};
   const sender = row.service_sid ? { MessagingServiceSid: row.service_sid } : { From: row.from_addr };
-  const res = await twilio.sendMessage({ To: row.to_addr, ...sender, Body: row.body, ...callback });
+  // Body and media as the ledger holds them: every attempt sends exactly what was recorded before the first.
+  const media = mediaUrlsOf(row);
+  const res = await twilio.sendMessage({ To: row.to_addr, ...sender, Body: row.body, ...callback, ...(media.length ? { MediaUrl: media } : {}) });
   await deps.step?.("answered");
   if (res.ok) return settleSent(deps, ledger.recordSid(row.id, res.value.sid, res.value.status, deps.now(), res.value.from));
 

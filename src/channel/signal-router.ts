@@ -4,7 +4,7 @@
 // only. The channel object owns its signals and their facts, so the hub claims a recent one through it, and hands
 // back one it claimed but could not use, for the next watch.
 import { z } from "zod";
-import { CATEGORIES, annotate, signalMatches, type Annotation, type Signal, type WatchSpec } from "../domain/signals";
+import { CATEGORIES, annotate, signalMatches, type Annotation, type Signal, type SignalMedia, type WatchSpec } from "../domain/signals";
 import type { WatchView } from "../signals/types";
 import type { MessageRow } from "../db/schema";
 import { SignalAccess, type PolicyInForce, type SignalFacts, type WatchDenial } from "./signal-access";
@@ -19,8 +19,8 @@ export const hubStub = (env: Env) => env.CHANNEL.get(env.CHANNEL.idFromName(SIGN
 type Annotated = Pick<Annotation, "code" | "codes" | "links" | "categories">;
 const StoredAnnotation = z.object({ code: z.string().nullable(), codes: z.array(z.string()), links: z.array(z.string()), categories: z.array(z.enum(CATEGORIES)) });
 
-export function signalOf(msg: Pick<MessageRow, "id" | "channelId" | "from" | "body" | "createdAt">, a: Annotated): Signal {
-  return { id: msg.id, channelId: msg.channelId, from: msg.from, body: msg.body, receivedAt: msg.createdAt, code: a.code, codes: a.codes, links: a.links, categories: a.categories };
+export function signalOf(msg: Pick<MessageRow, "id" | "channelId" | "from" | "body" | "createdAt">, a: Annotated, media: SignalMedia[] = []): Signal {
+  return { id: msg.id, channelId: msg.channelId, from: msg.from, body: msg.body, receivedAt: msg.createdAt, code: a.code, codes: a.codes, links: a.links, categories: a.categories, ...(media.length ? { media } : {}) };
 }
 
 /** The annotation stored with a message, or the message annotated again when it was stored before categories. */
@@ -45,11 +45,11 @@ export class SignalRouter {
   }
 
   /** Annotates and stores the message as a signal, and gives it to the oldest fitting allowed watch (here or the hub's). */
-  async ingest(msg: MessageRow, offerToHub: boolean): Promise<{ annotation: Annotation; watch_id: string | null }> {
+  async ingest(msg: MessageRow, offerToHub: boolean, media: SignalMedia[] = []): Promise<{ annotation: Annotation; watch_id: string | null }> {
     // The policy is loaded first: from storing the signal to choosing its watch, nothing else may run here.
     const policy = await this.#state.policy();
     const annotation = annotate({ body: msg.body, from: msg.from });
-    const signal = signalOf(msg, annotation);
+    const signal = signalOf(msg, annotation, media);
     const stored = this.#desk.store.addSignal(signal);
     // Handling redone after it stopped midway: the signal keeps the watch it already went to, never a second one.
     if (!stored.added && stored.consumedBy) return { annotation, watch_id: stored.consumedBy };

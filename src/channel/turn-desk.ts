@@ -3,11 +3,18 @@
 // turn of that conversation is put back on the Queue.
 import type { MessageRow } from "../db/schema";
 import { conversationHistory, copyOutbound, getAgent, getMessage, getTurn, isOptedOut, messageBySid, outboundForTurn, raiseLegacyStatus, sidsHeldElsewhere, updateTurn } from "../db/turns";
-import { countSegments } from "../domain/sms";
+import { composeTurnBody, countSegments } from "../domain/sms";
+import { externalUrl, maxReplySegments, required, retentionMs } from "../lib/config";
 import { newId } from "../lib/crypto";
+import { mediaLink } from "../lib/media-link";
+import { replyPageKey, replyPageUrl } from "../lib/reply-link";
 import { turnJob } from "../queue/job";
 import type { Ledger, OutboxRow } from "./ledger";
 import type { LocalStore } from "./local-store";
+import type { AttachOutcome, AttachRequest } from "./attachments";
+import type { MediaDesk } from "./media-desk";
+import type { MediaRecord } from "./media-store";
+import type { ReplyPages } from "./reply-pages";
 import { deliverReply, type DeliverOutcome, type ReplyDeps } from "./replies";
 import type { ChannelState } from "./state";
 
@@ -20,12 +27,22 @@ export type TurnStart =
       channel: { id: string; handle: string; spaceId: string };
       agent: { id: string; handle: string; instructions: string; model: string | null };
       userText: string;
+      /** The message's media (an MMS), as stored when the turn began: the consumer reads the pictures from R2. */
+      media: TurnMedia[];
       history: { role: "user" | "assistant"; content: string }[];
       /** A reply composed by an earlier attempt that has not reached Twilio yet: send it, don't re-run the agent. */
       pendingReply: string | null;
       /** Epoch ms by which the turn must be over, every wait in it included: its lease ends soon after. */
       deadline: number;
     };
+
+export type TurnMedia = { id: string; content_type: string; size: number | null; status: string; reason: string | null; r2_key: string };
+
+/**
+ * How long a turn waits for its message's media that are still downloading (those due now; not ones waiting out a
+ * retry's backoff). Downloads start the moment the webhook is answered, so this is seldom waited out.
+ */
+export const MEDIA_WAIT_MS = 15_000;
 
 /** TWILIO_SEND_SETTLE_S: how long an unanswered send may still be processed by Twilio (default 15 s). */
 function settleMs(env: Env): number {
@@ -40,6 +57,8 @@ export class TurnDesk {
     readonly state: ChannelState,
     readonly local: LocalStore,
     readonly ledger: Ledger,
+    readonly pages: ReplyPages,
+    readonly media: MediaDesk,
     readonly now: () => number = Date.now,
   ) {}
 
@@ -56,6 +75,9 @@ export class TurnDesk {
     await updateTurn(state.db, turnId, { status: "running", attempts: attempt });
     // A reply the ledger already holds is this turn's one reply: deliver it, whatever state it is in.
     const pending = this.ledger.forTurn(turnId);
+    // Otherwise the agent runs from the start, attaching afresh what it wants to send.
+    if (!pending) await this.media.dropUnsent(turnId);
+    const media = pending || !this.media.store.ofMessage(inbound.id).length ? [] : await this.media.waitFor(inbound.id, MEDIA_WAIT_MS);
     const row = state.row;
     return {
       status: "run",
@@ -63,45 +85,84 @@ export class TurnDesk {
       channel: { id: row.id, handle: row.handle, spaceId: row.spaceId },
       agent: { id: agent.id, handle: agent.handle, instructions: agent.instructions, model: agent.model },
       userText: inbound.body,
+      media: media.map((m) => ({ id: m.id, content_type: m.content_type, size: m.size, status: m.status, reason: m.reason, r2_key: m.r2_key })),
       history: await conversationHistory(state.db, row.id, turn.sender, inbound.id),
       pendingReply: pending?.body ?? null,
       deadline: decision.deadline,
     };
   }
 
-  /** Sends the turn's one SMS (at most one, whatever is retried) and closes the turn when that is settled. */
-  deliver(turnId: string, body: string, info: { steps?: number; toolCalls?: string[] }): Promise<DeliverOutcome> {
+  /**
+   * Sends the turn's one SMS (at most one, whatever is retried) and closes the turn when that is settled. The body
+   * is composed here from the agent's step texts, once: after the ledger holds it, every attempt sends that body.
+   */
+  deliver(turnId: string, stepTexts: string[], info: { steps?: number; toolCalls?: string[] }): Promise<DeliverOutcome> {
     // Two deliveries of one job at once share the same send.
     let work = this.#delivering.get(turnId);
     if (!work) {
-      work = this.#deliver(turnId, body, info).finally(() => this.#delivering.delete(turnId));
+      work = this.#deliver(turnId, stepTexts, info).finally(() => this.#delivering.delete(turnId));
       this.#delivering.set(turnId, work);
     }
     return work;
   }
 
-  async #deliver(turnId: string, body: string, info: { steps?: number; toolCalls?: string[] }): Promise<DeliverOutcome> {
+  async #deliver(turnId: string, stepTexts: string[], info: { steps?: number; toolCalls?: string[] }): Promise<DeliverOutcome> {
     const { state } = this;
     const turn = await getTurn(state.db, turnId);
     if (!turn) return { status: "failed", messageId: null, reason: "turn not found" };
-    if (!body.trim()) {
+    const existing = this.ledger.forTurn(turnId) ?? (await this.#legacyReply(turnId));
+    const composed = existing ? null : await this.#compose(turnId, stepTexts);
+    const body = existing?.body ?? composed!.body;
+    if (!body.trim() && !existing?.media_urls && !composed?.mediaUrls.length) {
       await this.end(turnId, { status: "completed", error: "the agent produced no text, so no SMS was sent" });
       return { status: "failed", messageId: null, reason: "empty reply" };
     }
-    const existing = this.ledger.forTurn(turnId) ?? (await this.#legacyReply(turnId));
-    const outcome = await deliverReply(this.#replyDeps(), {
+    const deps = this.#replyDeps();
+    const page = composed?.page;
+    let attached: MediaRecord[] = [];
+    // What must exist before the reply can go out is written in the step that records it.
+    deps.recorded = (row) => {
+      if (page) this.pages.save({ key: page.key, turnId, text: page.text }, this.now(), retentionMs(state.env));
+      attached = this.media.assign(turnId, row.id);
+    };
+    const outcome = await deliverReply(deps, {
       id: existing?.id ?? newId("msg"),
       turnId,
       to: turn.sender,
       from: state.row.fromNumber,
       serviceSid: state.row.messagingServiceSid,
-      body: existing?.body ?? body,
+      body,
+      mediaUrls: composed?.mediaUrls,
     });
+    await this.media.copyAll(attached);
     const facts = { steps: info.steps ?? null, toolCalls: info.toolCalls ? JSON.stringify(info.toolCalls) : null };
     if (outcome.status === "sent") await this.end(turnId, { status: "completed", replyMessageId: outcome.messageId, ...facts });
     else if (outcome.status === "failed") await this.end(turnId, { status: "failed", error: outcome.reason, replyMessageId: outcome.messageId, ...facts });
     else await updateTurn(state.db, turnId, { error: outcome.reason });
     return outcome;
+  }
+
+  /**
+   * The SMS body for the agent's step texts. One that does not fit ends with a link to its full-reply page, whose
+   * key derives from the turn: composed again after a crash, the body and its link come out the same.
+   */
+  async #compose(turnId: string, stepTexts: string[]): Promise<{ body: string; page: { key: string; text: string } | null; mediaUrls: string[] }> {
+    const { env, row } = this.state;
+    const ext = externalUrl(env);
+    if (!ext.ok) return { body: composeTurnBody(stepTexts, { maxSegments: maxReplySegments(env) }).body, page: null, mediaUrls: [] };
+    const secret = required(env, "ENCRYPTION_KEY");
+    const key = await replyPageKey(secret, row.id, turnId);
+    const composed = composeTurnBody(stepTexts, { maxSegments: maxReplySegments(env), link: replyPageUrl(ext.url, row.id, key) });
+    // Twilio fetches an MMS's media by these signed links; made once, they are fixed in the ledger with the body.
+    const mediaUrls = await Promise.all(this.media.store.ofTurn(turnId).map((m) => mediaLink(secret, ext.url, m.id, this.now())));
+    return { body: composed.body, page: composed.full !== undefined ? { key, text: composed.full } : null, mediaUrls };
+  }
+
+  /** attach_media: only while the turn runs and before its reply is recorded (after that the MMS is fixed). */
+  async attach(turnId: string, req: AttachRequest): Promise<AttachOutcome> {
+    if (this.ledger.forTurn(turnId)) return { status: "refused", reason: "this turn's reply is already recorded; nothing more can be attached to it" };
+    if (this.local.slot(turnId)?.state !== "running") return { status: "refused", reason: "this turn is not running" };
+    return this.media.attach(turnId, req);
   }
 
   /**
@@ -143,8 +204,9 @@ export class TurnDesk {
 
   /** The D1 copy of a ledger row, written from the ledger's current state (never moving a status down). */
   async #copy(row: OutboxRow): Promise<MessageRow | undefined> {
-    const seg = countSegments(row.body);
     const current = this.ledger.forTurn(row.turn_id) ?? row;
+    // An MMS is one message whatever its text: Twilio bills it as MMS, not by segments.
+    const seg = current.media_urls ? { encoding: "MMS", segments: 1 } : countSegments(current.body);
     return copyOutbound(this.state.db, {
       id: current.id,
       channelId: this.state.row.id,

@@ -5,6 +5,8 @@ import { retentionMs, signalRetentionMs } from "../lib/config";
 import type { Ledger } from "./ledger";
 import { TURN_CHECK, type TurnLiveness } from "./liveness";
 import type { LocalStore } from "./local-store";
+import type { MediaDesk } from "./media-desk";
+import type { ReplyPages } from "./reply-pages";
 import type { Schedule } from "./schedule";
 import type { SenderLimit } from "./sender-limit";
 import type { ChannelState } from "./state";
@@ -20,6 +22,8 @@ export interface UpkeepParts {
   local: LocalStore;
   ledger: Ledger;
   limits: SenderLimit;
+  pages: ReplyPages;
+  media: MediaDesk;
   watches: WatchDesk;
   liveness: TurnLiveness;
 }
@@ -46,7 +50,7 @@ export async function adoptWatchExpiry(schedule: Schedule, watches: WatchDesk) {
   if (next !== null && schedule.when(WATCH_EXPIRY, "next") === null) await schedule.schedule(WATCH_EXPIRY, "next", next);
 }
 
-async function sweep({ env, state, local, ledger, limits, watches, liveness }: UpkeepParts, channelId: string | null, now: number): Promise<number | null> {
+async function sweep({ env, state, local, ledger, limits, pages, media, watches, liveness }: UpkeepParts, channelId: string | null, now: number): Promise<number | null> {
   watches.store.purge(now, signalRetentionMs(env));
   const row = channelId ? await state.load(channelId) : null;
   if (channelId && !row) return null;
@@ -54,6 +58,8 @@ async function sweep({ env, state, local, ledger, limits, watches, liveness }: U
     local.sweep(now, retentionMs(env), row.pairingCode);
     ledger.sweep(now, retentionMs(env));
     limits.sweep(now);
+    pages.sweep(now);
+    await media.sweep(now, retentionMs(env));
     await liveness.sweep(row.id, now);
     return now + SWEEP_EVERY_MS;
   }

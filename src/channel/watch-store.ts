@@ -20,7 +20,18 @@ type WatchRow = {
 };
 
 export function signalView(s: Signal): SignalView {
-  return { code: s.code, codes: s.codes, links: s.links, categories: s.categories, body: s.body, from: s.from, channel_id: s.channelId, received_at: new Date(s.receivedAt).toISOString(), message_id: s.id };
+  return {
+    code: s.code,
+    codes: s.codes,
+    links: s.links,
+    categories: s.categories,
+    body: s.body,
+    from: s.from,
+    channel_id: s.channelId,
+    received_at: new Date(s.receivedAt).toISOString(),
+    message_id: s.id,
+    media: (s.media ?? []).map((m) => ({ ...m, url: `/api/media/${m.id}` })),
+  };
 }
 
 export class WatchStore {

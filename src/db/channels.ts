@@ -1,7 +1,7 @@
 // Channel rows and paired addresses in D1. Writes come from the channel Durable Object; reads also from routes.
 import { and, asc, desc, eq, like, sql } from "drizzle-orm";
 import type { Db } from "./client";
-import { channels, messages, pairedAddresses, senders, turns, watchIndex, type ChannelRow } from "./schema";
+import { channels, media, messages, pairedAddresses, senders, turns, watchIndex, type ChannelRow } from "./schema";
 
 export async function getChannel(db: Db, id: string): Promise<ChannelRow | undefined> {
   return db.select().from(channels).where(eq(channels.id, id)).get();
@@ -70,6 +70,7 @@ export async function deleteChannelRows(db: Db, id: string) {
     db.delete(turns).where(eq(turns.channelId, id)),
     db.delete(senders).where(eq(senders.channelId, id)),
     db.delete(messages).where(eq(messages.channelId, id)),
+    db.delete(media).where(eq(media.channelId, id)),
     db.delete(pairedAddresses).where(eq(pairedAddresses.channelId, id)),
     // The channel's watches go with its object's storage: left here they would count against their agents'
     // limits until they expire (up to a day), with nothing left to cancel.

@@ -3,8 +3,10 @@
 import { sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { explainTwilioError } from "../domain/twilio/error-codes";
+import type { Db } from "./client";
+import { mediaOfMessages, mediaView } from "./media";
 import { prebuilt, type Prebuilt } from "./prebuilt";
-import { messages, type MessageRow } from "./schema";
+import { messages, type MediaRow, type MessageRow } from "./schema";
 
 export interface InboundInsert {
   id: string;
@@ -60,7 +62,7 @@ export function noteSignalWatch(d1: D1Database, channelId: string, messageId: st
     .bind(watchId, Date.now(), messageId, channelId);
 }
 
-export function messageView(m: MessageRow) {
+export function messageView(m: MessageRow, media: MediaRow[] = []) {
   return {
     id: m.id,
     direction: m.direction,
@@ -78,7 +80,14 @@ export function messageView(m: MessageRow) {
     segments: m.segments,
     turn_id: m.turnId,
     meta: m.meta ? (JSON.parse(m.meta) as Record<string, unknown>) : null,
+    media: media.map(mediaView),
     created_at: new Date(m.createdAt).toISOString(),
     updated_at: new Date(m.updatedAt).toISOString(),
   };
+}
+
+/** Views of messages with their media (one D1 read for all of them). */
+export async function messageViews(db: Db, rows: MessageRow[]) {
+  const media = await mediaOfMessages(db, rows.map((m) => m.id));
+  return rows.map((m) => messageView(m, media.get(m.id)));
 }

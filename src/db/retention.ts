@@ -18,6 +18,8 @@ const SWEEPS = {
   messages: `DELETE FROM messages WHERE id IN (
     SELECT m.id FROM messages m WHERE m.created_at < ?1 AND m.status != 'pending'
       AND NOT EXISTS (SELECT 1 FROM turns t WHERE t.id = m.turn_id AND t.${OPEN_TURN}) LIMIT ?2)`,
+  // Media records go with their messages' age; their bytes leave R2 on each channel object's own sweep.
+  media: `DELETE FROM media WHERE id IN (SELECT id FROM media WHERE created_at < ?1 LIMIT ?2)`,
   senders: `DELETE FROM senders WHERE rowid IN (SELECT rowid FROM senders WHERE opted_out_at IS NULL AND updated_at < ?1 LIMIT ?2)`,
   signal_watches: `DELETE FROM signal_watches WHERE id IN (SELECT id FROM signal_watches WHERE coalesce(expires_at, created_at) < ?1 LIMIT ?2)`,
   ui_sessions: `DELETE FROM ui_sessions WHERE nonce IN (SELECT nonce FROM ui_sessions WHERE expires_at < ?1 LIMIT ?2)`,
@@ -29,14 +31,15 @@ export async function sweepD1(env: Env, now: number): Promise<SweepCounts> {
   const cutoffs: Record<keyof typeof SWEEPS, number> = {
     turns: now - retentionMs(env),
     messages: now - retentionMs(env),
+    media: now - retentionMs(env),
     senders: now - retentionMs(env),
     signal_watches: now - signalRetentionMs(env),
     // Sign-in sweeps these too; without sign-ins they would stay.
     ui_sessions: now,
   };
-  const counts = { turns: 0, messages: 0, senders: 0, signal_watches: 0, ui_sessions: 0 };
+  const counts = { turns: 0, messages: 0, media: 0, senders: 0, signal_watches: 0, ui_sessions: 0 };
   // Turns first: a message is kept while its turn is open, so closed turns leave before their messages are judged.
-  for (const table of ["turns", "messages", "senders", "signal_watches", "ui_sessions"] as const) {
+  for (const table of ["turns", "messages", "media", "senders", "signal_watches", "ui_sessions"] as const) {
     for (let i = 0; i < MAX_BATCHES; i++) {
       const { meta } = await env.DB.prepare(SWEEPS[table]).bind(cutoffs[table], BATCH).run();
       counts[table] += meta.changes;

@@ -111,6 +111,30 @@ export const turns = sqliteTable(
   (t) => [index("turns_channel_created").on(t.channelId, t.createdAt)],
 );
 
+/**
+ * Media of messages (MMS pictures and files), the queryable copy of what each channel object records: the bytes
+ * live in R2 under `media/<channel_id>/<id>`, and the object is the only writer of these rows.
+ */
+export const media = sqliteTable(
+  "media",
+  {
+    id: text("id").primaryKey(),
+    channelId: text("channel_id").notNull().references(() => channels.id, { onDelete: "cascade" }),
+    /** The message it came with or went with; null for an outbound item attached to a reply not yet recorded. */
+    messageId: text("message_id"),
+    direction: text("direction", { enum: ["inbound", "outbound"] }).notNull(),
+    /** Its place in the message (MediaUrl0, MediaUrl1 …). */
+    idx: integer("idx").notNull(),
+    contentType: text("content_type").notNull(),
+    size: integer("size"),
+    status: text("status", { enum: ["pending", "stored", "too_big", "refused_type", "failed"] }).notNull(),
+    reason: text("reason"),
+    createdAt: integer("created_at").notNull().default(now),
+    updatedAt: integer("updated_at").notNull().default(now),
+  },
+  (t) => [index("media_message").on(t.messageId), index("media_channel_created").on(t.channelId, t.createdAt)],
+);
+
 /** Per-channel facts about a sender: opt-out state from STOP/START keywords. */
 export const senders = sqliteTable(
   "senders",
@@ -129,6 +153,7 @@ export type AgentRow = typeof agents.$inferSelect;
 export type ChannelRow = typeof channels.$inferSelect;
 export type MessageRow = typeof messages.$inferSelect;
 export type TurnRow = typeof turns.$inferSelect;
+export type MediaRow = typeof media.$inferSelect;
 
 /** Every saved version of the user policy text; the highest version is in force. */
 export const policyVersions = sqliteTable("policy_versions", {

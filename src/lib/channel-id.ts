@@ -2,7 +2,7 @@
 // creates it, so a made-up id must be turned away before any object is touched. A channel id is a random part
 // and a MAC of it under a key derived from ENCRYPTION_KEY: checking it costs one HMAC with a cached key, no I/O.
 // Ids issued before the MAC (20 random characters, no MAC) are "legacy": the caller asks D1 about those.
-import { ID_ALPHABET, deriveKey, newId, timingSafeEqual } from "./crypto";
+import { ID_ALPHABET, macChars, newId, timingSafeEqual } from "./crypto";
 
 const RANDOM_CHARS = 20;
 /** 12 characters of 5 bits: a 60-bit tag, far beyond what an online guesser can try. */
@@ -11,15 +11,7 @@ const PREFIX = "ch_";
 const LEGACY = new RegExp(`^${PREFIX}[${ID_ALPHABET}]{${RANDOM_CHARS}}$`);
 const SIGNED = new RegExp(`^${PREFIX}[${ID_ALPHABET}]{${RANDOM_CHARS + MAC_CHARS}}$`);
 
-const enc = new TextEncoder();
-const macKey = (secret: string) => deriveKey(secret, "textgate/channel-id", { name: "HMAC", hash: "SHA-256", length: 256 }, ["sign"]);
-
-async function tag(secret: string, randomPart: string): Promise<string> {
-  const mac = new Uint8Array(await crypto.subtle.sign("HMAC", await macKey(secret), enc.encode(randomPart)));
-  let out = "";
-  for (let i = 0; i < MAC_CHARS; i++) out += ID_ALPHABET[mac[i]! & 31];
-  return out;
-}
+const tag = (secret: string, randomPart: string) => macChars(secret, "textgate/channel-id", randomPart, MAC_CHARS);
 
 /** A new channel id: `ch_` + 20 random characters + 12 characters of MAC. */
 export async function newChannelId(secret: string): Promise<string> {

@@ -80,3 +80,12 @@ export function retentionMs(env: Env): number {
 export function signalRetentionMs(env: Env): number {
   return Math.min(retentionMs(env), DAY_MS);
 }
+
+/** MAX_REPLY_SEGMENTS: the most segments one reply may cost; undefined (unset or not a positive integer): no limit but Twilio's 1 600 characters. */
+export function maxReplySegments(env: Env): number | undefined {
+  const n = Number(blank(env.MAX_REPLY_SEGMENTS));
+  return Number.isInteger(n) && n > 0 ? n : undefined;
+}
+
+/** MEDIA_DELETE_FROM_TWILIO: "true" deletes Twilio's copy of an inbound MMS item once it is stored here. */
+export const mediaDeleteFromTwilio = (env: Env): boolean => blank(env.MEDIA_DELETE_FROM_TWILIO)?.toLowerCase() === "true";

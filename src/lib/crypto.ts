@@ -61,6 +61,19 @@ export function deriveKey(secret: string, salt: string, algorithm: SubtleCryptoI
   return key;
 }
 
+const hmacKey = (secret: string, purpose: string) => deriveKey(secret, purpose, { name: "HMAC", hash: "SHA-256", length: 256 }, ["sign"]);
+
+/**
+ * `chars` characters of ID_ALPHABET (5 bits each, at most 32) from an HMAC-SHA-256 of `text`, under a key derived
+ * from `secret` for one `purpose`: identifiers and tags that only the holder of the secret can make.
+ */
+export async function macChars(secret: string, purpose: string, text: string, chars: number): Promise<string> {
+  const mac = new Uint8Array(await crypto.subtle.sign("HMAC", await hmacKey(secret, purpose), enc.encode(text)));
+  let out = "";
+  for (let i = 0; i < chars; i++) out += ID_ALPHABET[mac[i]! & 31];
+  return out;
+}
+
 const sealingKey = (secret: string) => deriveKey(secret, "textgate/credentials", { name: "AES-GCM", length: 256 }, ["encrypt", "decrypt"]);
 
 /** Encrypts `plaintext`; `context` (e.g. the channel id) is bound as associated data so a value can't be moved. */

@@ -2,14 +2,15 @@
 // conversation, in order), runs the agent's tool loop, folds every step's text into one SMS body and hands it to
 // the channel object, which sends it at most once. Retryable failures go back on the Queue with backoff; the
 // dead-letter consumer marks turns that exhausted their retries as failed, so nothing is dropped silently.
+import { attachMediaTool } from "../agent/attach-media";
 import { awaitSignalTool } from "../agent/await-signal";
+import { mediaForModel } from "../agent/media";
 import { AgentConfigError, ModelError, toModelError } from "../agent/errors";
 import { resolveModel } from "../agent/models";
 import { runTurn } from "../agent/run";
 import { builtinTools } from "../agent/tools";
 import { channelStub } from "../channel/client";
 import type { TurnStart } from "../channel/object";
-import { composeTurnBody } from "../domain/sms";
 import { TurnJob, backoff } from "./job";
 
 export { backoff } from "./job";
@@ -34,24 +35,30 @@ export async function handleTurnMessage(msg: Message<unknown>, env: Env, deps: T
   // the channel object's liveness check sends a new job once the lease has run out; so this copy can go.
   if (start.status !== "run") return msg.ack();
 
-  let body = start.pendingReply;
+  // A reply the ledger already holds is sent as it is; the channel object composes a new one from the step texts.
+  let stepTexts = start.pendingReply === null ? null : [start.pendingReply];
   let info: { steps?: number; toolCalls?: string[] } = {};
-  if (body === null) {
+  if (stepTexts === null) {
     // The turn's budget, from its lease: every await_signal wait shares it, and the model is cut off at its end.
     const now = deps.now ?? (() => new Date());
     const budget = { deadline: start.deadline, now: () => Date.now() };
     const outOfTime = new AbortController();
     const timer = setTimeout(() => outOfTime.abort(new Error("the turn ran out of time")), Math.max(0, start.deadline - budget.now()));
     try {
+      const media = await mediaForModel(start.media, env.MEDIA);
       const result = await runTurn({
         model: resolveModel(start.agent.model, env),
         instructions: start.agent.instructions || "You are a helpful assistant replying by SMS. Be concise.",
         history: start.history,
-        userText: start.userText,
-        tools: builtinTools({ now, extra: { await_signal: awaitSignalTool(env, start.agent.id, budget), ...deps.tools?.(env, start) } }),
+        userText: media.note ? `${start.userText}\n\n${media.note}`.trim() : start.userText,
+        images: media.images,
+        tools: builtinTools({
+          now,
+          extra: { await_signal: awaitSignalTool(env, start.agent.id, budget), attach_media: attachMediaTool(env, { channelId, turnId }), ...deps.tools?.(env, start) },
+        }),
         abortSignal: outOfTime.signal,
       });
-      body = composeTurnBody(result.stepTexts).body;
+      stepTexts = result.stepTexts;
       info = { steps: result.steps, toolCalls: result.toolCalls.map((c) => c.name) };
     } catch (err) {
       const final = err instanceof AgentConfigError || !(err instanceof ModelError ? err : toModelError(err)).retryable;
@@ -62,7 +69,7 @@ export async function handleTurnMessage(msg: Message<unknown>, env: Env, deps: T
       clearTimeout(timer);
     }
   }
-  const outcome = await stub.deliverReply(channelId, turnId, body, info);
+  const outcome = await stub.deliverReply(channelId, turnId, stepTexts, info);
   if (outcome.status === "retry") return msg.retry({ delaySeconds: backoff(env, msg.attempts, outcome.delaySeconds) });
   msg.ack();
 }

@@ -5,7 +5,7 @@ import { channelStub, isChannelId } from "../channel/client";
 import { toChannelView } from "../channel/view";
 import { getChannel, listAllPaired, listChannels, listMessages, listPaired } from "../db/channels";
 import { createDb, type Db } from "../db/client";
-import { messageView } from "../db/messages";
+import { messageViews } from "../db/messages";
 import { listTurns } from "../db/turns";
 import { externalUrl } from "../lib/config";
 import { AppError, notFound } from "../lib/errors";
@@ -231,7 +231,7 @@ export const channelRoutes = new Hono<{ Bindings: Env }>()
     async (c) => {
       const db = createDb(c.env.DB);
       const { id } = await channelRow(db, c.req.valid("param").id);
-      return c.json((await listMessages(db, id, c.req.valid("query").limit)).map(messageView) satisfies z.input<typeof Message>[]);
+      return c.json((await messageViews(db, await listMessages(db, id, c.req.valid("query").limit))) satisfies z.input<typeof Message>[]);
     },
   )
   .get(

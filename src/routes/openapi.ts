@@ -188,7 +188,7 @@ export function buildOpenApiDocument(routes: RouterRoute[]): Json {
           type: "http",
           scheme: "bearer",
           bearerFormat: "tgk_…",
-          description: "A per-agent API key from POST /api/agents/{id}/keys; valid only on /api/signals/* and /mcp, for that agent's watches.",
+          description: "A per-agent API key from POST /api/agents/{id}/keys; valid only on /api/signals/*, /api/media/* and /mcp, for that agent's watches and its channels' media.",
         },
       },
     },

@@ -7,6 +7,7 @@ import { channelStub, isChannelId } from "../channel/client";
 import type { InboundOutcome, SignedRequest } from "../channel/object";
 import { EMPTY_TWIML, TWIML_HEADERS } from "../domain/twilio/twiml";
 import { InboundFields, StatusFields } from "../domain/twilio/webhook-form";
+import { readAtMost } from "../lib/bytes";
 import { AppError } from "../lib/errors";
 import { component } from "./schemas/common";
 import { route, type RouteSpec } from "./contract";
@@ -26,33 +27,11 @@ async function readForm(req: Request): Promise<string> {
   // HTTP framing ends the body there; a body streamed without one is counted as it is read, so one sent before
   // any signature check cannot make us buffer megabytes first.
   const bytes = declared !== null ? new Uint8Array(await req.arrayBuffer()) : await readAtMost(req.body, MAX_BODY);
-  if (bytes.byteLength > MAX_BODY) throw tooLarge();
+  if (!bytes || bytes.byteLength > MAX_BODY) throw tooLarge();
   return utf8.decode(bytes);
 }
 
 const tooLarge = () => new AppError(413, "payload_too_large", "Webhook body is too large.");
-
-async function readAtMost(body: ReadableStream<Uint8Array> | null, max: number): Promise<Uint8Array> {
-  if (!body) return new Uint8Array();
-  const reader = body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (let r = await reader.read(); !r.done; r = await reader.read()) {
-    size += r.value.byteLength;
-    if (size > max) {
-      await reader.cancel();
-      throw tooLarge();
-    }
-    chunks.push(r.value);
-  }
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.byteLength;
-  }
-  return out;
-}
 
 function respond(outcome: InboundOutcome): Response {
   switch (outcome.status) {

@@ -12,6 +12,8 @@ export interface SignalView {
   channel_id: string;
   received_at: string;
   message_id: string;
+  /** The message's media (MMS): fetch each from `url` (/api/media/:id) with the agent's key once it is stored. */
+  media: { id: string; content_type: string; url: string }[];
 }
 
 export type WatchStatus = "waiting" | "matched" | "timed_out" | "cancelled";

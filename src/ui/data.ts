@@ -4,7 +4,7 @@ import { asc } from "drizzle-orm";
 import { toChannelView, type ChannelView } from "../channel/view";
 import { getChannel, listAllPaired, listChannels, listMessages, listPaired } from "../db/channels";
 import { createDb } from "../db/client";
-import { messageView } from "../db/messages";
+import { messageView, messageViews } from "../db/messages";
 import { agents, channels, spaces } from "../db/schema";
 import { externalUrl, twilioDefaults } from "../lib/config";
 
@@ -67,7 +67,7 @@ export async function channelPage(env: Env, id: string): Promise<ChannelPageData
   return {
     channel: toChannelView(row, paired, ext(env)),
     agent: opts.agents.find((a) => a.id === row.agentId),
-    messages: msgs.map(messageView),
+    messages: await messageViews(db, msgs),
   };
 }
 

@@ -17,17 +17,24 @@ interface LayoutProps {
   children?: Child;
 }
 
+/** The head every page of ours starts with: encoding, a phone-sized viewport, light and dark, one stylesheet. */
+export const PageHead: FC<{ title: string; stylesheet: string; children?: Child }> = ({ title, stylesheet, children }) => (
+  <head>
+    <meta charset="utf-8" />
+    <meta name="viewport" content="width=device-width, initial-scale=1" />
+    <meta name="color-scheme" content="light dark" />
+    <title>{title}</title>
+    <link rel="icon" href="data:," />
+    <link rel="stylesheet" href={stylesheet} />
+    {children}
+  </head>
+);
+
 export const Layout: FC<LayoutProps> = ({ title, area, csrf, scripts = [], styles = [], children }) => (
   <>
     {raw("<!DOCTYPE html>")}
     <html lang="en">
-      <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <meta name="color-scheme" content="light dark" />
-        <title>{`${title} · textgate`}</title>
-        <link rel="icon" href="data:," />
-        <link rel="stylesheet" href="/ui/app.css" />
+      <PageHead title={`${title} · textgate`} stylesheet="/ui/app.css">
         {styles.map((s) => (
           <link rel="stylesheet" href={`/ui/${s}.css`} />
         ))}
@@ -35,7 +42,7 @@ export const Layout: FC<LayoutProps> = ({ title, area, csrf, scripts = [], style
         {scripts.map((s) => (
           <script src={`/ui/${s}.js`} defer></script>
         ))}
-      </head>
+      </PageHead>
       <body data-csrf={csrf}>
         <a class="skip" href="#main">
           Skip to content

@@ -3,6 +3,8 @@
 // validation messages come from here too (issueWords), so a form's field errors and the API's say the same.
 import type { z } from "zod";
 import type { ChannelView } from "../channel/view";
+import type { MediaView } from "../db/media";
+import { humanSize } from "../domain/media";
 import { isCategory } from "../domain/signals/categories";
 import type { WatchView } from "../signals/types";
 
@@ -84,6 +86,20 @@ export function signalText(meta: Record<string, unknown> | null): string {
   const watch = typeof meta?.watch_id === "string" ? meta.watch_id : null;
   const kinds = categories.length ? `; ${categories.join(", ")}` : "";
   return `${code ? `Code ${code}` : "No code found"}${kinds}; ${watch ? `taken by signal watch ${watch}.` : "no signal watch has taken it yet."}`;
+}
+
+/** One media item in words: its type and size when stored, else what became of it. */
+export function mediaText(m: Pick<MediaView, "content_type" | "size" | "status" | "reason">): string {
+  switch (m.status) {
+    case "stored":
+      return `${m.content_type}, ${humanSize(m.size)}`;
+    case "pending":
+      return `${m.content_type}: downloading${m.reason ? ` (last try: ${m.reason})` : ""}…`;
+    case "too_big":
+      return `${m.content_type}: too big (${m.reason ?? "over the limit"})`;
+    default:
+      return `Not kept: ${m.reason ?? m.status}`;
+  }
 }
 
 export const messageStatus = (status: string) => MESSAGE_STATUS[status] ?? { label: status, tone: "off" as Tone };

@@ -1,4 +1,5 @@
-// Browser steps 1-5: sign in, add a channel (a refused form first), pair the emulator phone, and get a reply.
+// Browser steps 1-6: sign in, add a channel (a refused form first), pair the emulator phone, get a reply, and text a
+// picture (an MMS) that the agent sees and the message list shows as a thumbnail.
 import { check, confirmDialog, PHONE, shot, step, textFromPhone, type Flow } from "./harness.ts";
 import { ADMIN_TOKEN, EMULATOR_ACCOUNT_SID, EMULATOR_NUMBER } from "./stack.ts";
 
@@ -79,6 +80,18 @@ export async function channelSteps(f: Flow) {
     const first = ui.locator("ol.messages > li").first();
     check((await first.getAttribute("data-status")) === "delivered" && (await first.textContent())?.includes("Echo: hello"), "the newest message (first) is the delivered reply");
     await shot(ui, "09-messages");
+  });
+
+  await step("text a picture from the phone; the agent sees it and the message list shows its thumbnail", async () => {
+    const png = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==", "base64");
+    await f.phone.locator("#attach").setInputFiles({ name: "dot.png", mimeType: "image/png", buffer: png });
+    await f.phone.getByRole("button", { name: "Send" }).click();
+    await f.phone.locator("#thread li.inbound img").waitFor();
+    await f.phone.locator("#thread li").filter({ hasText: "I see 1 picture." }).and(f.phone.locator('[data-status="delivered"]')).waitFor();
+    const thumb = ui.locator("li.message.inbound img.thumb").first();
+    await thumb.waitFor();
+    check(((await thumb.getAttribute("src")) ?? "").startsWith("/api/media/med_"), "the thumbnail loads through the media route");
+    check(await thumb.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth === 1), "the thumbnail loaded with the page's session");
   });
 
   await step("switching to signal mode asks first; the banner then describes signal mode", async () => {

@@ -8,6 +8,8 @@ export type ListFault = "ok" | "503" | "timeout";
 
 export class FakeMessages implements MessagesApi {
   readonly accepted: (ListedMessage & { statusCallback: string | null; visibleAt?: number })[] = [];
+  /** What every send asked for, accepted or not. */
+  readonly sent: SendParams[] = [];
   sendFaults: SendFault[] = [];
   listFaults: ListFault[] = [];
   sends = 0;
@@ -30,6 +32,7 @@ export class FakeMessages implements MessagesApi {
 
   async sendMessage(p: SendParams): Promise<TwilioResult<TwilioMessage>> {
     this.sends++;
+    this.sent.push(p);
     const service = p.MessagingServiceSid ?? null;
     const from = service ? this.services[service]?.[0] : p.From;
     if (!from) return { ok: false, error: { kind: "client", status: 400, code: 21704, message: "The Messaging Service contains no senders." } };

@@ -20,8 +20,8 @@ export async function fakeAccount(numbers: { phone_number: string; sms?: boolean
 
 export async function fakeState(sid: string): Promise<{
   numbers: FakeAccount["numbers"];
-  messages: { sid: string; to: string; from: string; body: string; status: string; status_callback: string | null; messaging_service_sid: string | null }[];
-  requests: { method: string; path: string; form: Record<string, string> }[];
+  messages: { sid: string; to: string; from: string; body: string; status: string; status_callback: string | null; messaging_service_sid: string | null; error_code?: number | null; media_urls?: string[] }[];
+  requests: { method: string; path: string; form: Record<string, string>; media_urls?: string[] }[];
 }> {
   return (await fake(`/accounts/${sid}/state`)).json();
 }
@@ -150,3 +150,18 @@ export function statusCallback(channel: { id: string; config: { account_sid: str
   if (errorCode) params.ErrorCode = errorCode;
   return signedPost(`/webhooks/twilio/sms/${channel.id}/status`, params, token);
 }
+
+/** A media item as the emulator serves it (emulator/media.ts): bytes, or filler of a size, and misbehaviours. */
+export type FakeMedia = { content_type: string; data_b64?: string; size?: number; redirect_to?: string; extra_redirects?: number; serve_type?: string; chunked?: boolean };
+
+/** An inbound MMS: the emulator holds its media (served with Basic auth and a redirect, as Twilio does); we post the webhook. */
+export async function mms(channel: { id: string; config: { account_sid: string; from_number: string } }, token: string, from: string, body: string, media: FakeMedia[]) {
+  const res = await fake(`/accounts/${channel.config.account_sid}/media`, { method: "POST", body: JSON.stringify({ media }) });
+  const { message_sid, params } = await res.json<{ message_sid: string; params: Record<string, string> }>();
+  const webhook = await signedPost(`/webhooks/twilio/sms/${channel.id}`, { ...smsForm(channel, from, body, message_sid), ...params }, token);
+  return { webhook, messageSid: message_sid, params };
+}
+
+/** A 1×1 PNG and a 1×1 GIF, real images a model could be shown. */
+export const PNG_B64 = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==";
+export const GIF_B64 = "R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7";

@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { BASE, call } from "../helpers/api";
 import { documentedFrame } from "../helpers/contract";
-import { seedChannel, sms } from "../helpers/twilio";
+import { injectFault, mms, PNG_B64, seedChannel, sms } from "../helpers/twilio";
 import { freshStorageEachTest } from "../helpers/fresh";
 
 freshStorageEachTest();
@@ -41,6 +41,18 @@ describe("live events", () => {
     expect(msg.message).toMatchObject({ direction: "inbound", status: "pairing", from: "+15557770001" });
     const ch = await sub.next((e) => e.type === "channel");
     expect(ch.channel).toMatchObject({ id: channel.id, status: "connected" });
+    sub.close();
+  });
+
+  it("pushes the message again once its picture is stored, so a page shows the thumbnail at once", async () => {
+    const { channel, account } = await seedChannel({ dispatch_mode: "signal" });
+    const sub = await subscribe(channel.id);
+    // Twilio is slow with the picture: the message is pushed before it is stored, and again once it is.
+    await injectFault(account.sid, { match: "/Media/", method: "GET", delay_ms: 300 });
+    await mms(channel, account.token, "+15550009999", "a picture", [{ content_type: "image/png", data_b64: PNG_B64 }]);
+    expect((await sub.next((e) => e.type === "message")).message.media).toMatchObject([{ status: "pending" }]);
+    const stored = await sub.next((e) => e.type === "message" && e.message.media?.[0]?.status === "stored");
+    expect(stored.message).toMatchObject({ body: "a picture", media: [{ content_type: "image/png", status: "stored" }] });
     sub.close();
   });
 

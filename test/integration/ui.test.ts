@@ -1,11 +1,11 @@
 // The settings UI in workerd: sign-in and its cookie, the session cookie on /api with its CSRF rules, and the
 // pages a channel shows in each status.
 import { env } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { app } from "../../src/app";
 import { newSession } from "../../src/ui/session";
 import { api, BASE, json } from "../helpers/api";
-import { fakeState, pair, seedChannel, sms } from "../helpers/twilio";
+import { fakeState, mms, pair, PNG_B64, seedChannel, sms } from "../helpers/twilio";
 import { freshStorageEachTest } from "../helpers/fresh";
 import { form, get, signIn, withCookie } from "../helpers/session";
 
@@ -241,6 +241,31 @@ describe("pages", () => {
     expect(html).toContain("status callbacks are not arriving");
     expect(html).toContain(`SERVER_EXTERNAL_URL (https://textgate.example/webhooks/twilio/sms/${channel.id}/status)`);
     expect((await fakeState(account.sid)).messages).toEqual([]);
+  });
+
+  it("shows a message's pictures as thumbnails through the media route, and what became of the other items", async () => {
+    const { channel, account } = await seedChannel();
+    await mms(channel, account.token, "+15559990001", "a picture", [
+      { content_type: "image/png", data_b64: PNG_B64 },
+      { content_type: "text/html", size: 10 },
+    ]);
+    const s = await signIn();
+    const html = await vi.waitFor(
+      async () => {
+        const page = await (await get(`/settings/channels/${channel.id}/parts/messages`, { cookie: s.cookie })).text();
+        if (!page.includes("<img")) throw new Error("no thumbnail yet");
+        return page;
+      },
+      { timeout: 10_000, interval: 50 },
+    );
+    const src = /<img[^>]* src="(\/api\/media\/med_\w+)"/.exec(html)?.[1];
+    expect(src).toBeDefined();
+    expect(html).toMatch(/<img[^>]* alt="Picture \(image\/png, 70 bytes\)"/);
+    expect(html).toContain("Not kept: text/html is not a media type textgate keeps");
+    // The thumbnail loads with the same session cookie the page was loaded with.
+    const img = await get(src!, { cookie: s.cookie });
+    expect(img.status).toBe(200);
+    expect(img.headers.get("content-type")).toBe("image/png");
   });
 
   it("answers an unknown channel with an HTML 404 and serves the policies page and static files", async () => {

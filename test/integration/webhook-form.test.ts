@@ -86,9 +86,10 @@ describe("inbound webhook: one strict form", () => {
       SmsMessageSid: sid,
       SmsStatus: "received",
       NumMedia: "2",
-      MediaUrl0: "https://api.twilio.com/2010-04-01/Accounts/x/Messages/y/Media/ME1",
+      // On the local emulator (TWILIO_API_BASE), so the download that follows asks no real host.
+      MediaUrl0: `${env.TWILIO_API_BASE}/2010-04-01/Accounts/${account.sid}/Messages/${sid}/Media/ME${"1".repeat(32)}`,
       MediaContentType0: "image/jpeg",
-      MediaUrl1: "https://api.twilio.com/2010-04-01/Accounts/x/Messages/y/Media/ME2",
+      MediaUrl1: `${env.TWILIO_API_BASE}/2010-04-01/Accounts/${account.sid}/Messages/${sid}/Media/ME${"2".repeat(32)}`,
       MediaContentType1: "video/mp4",
       FromCity: "SAN FRANCISCO",
       ToCountry: "US",

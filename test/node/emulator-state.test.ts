@@ -1,5 +1,6 @@
 // The Twilio emulator's state file: what `npm start` relies on to keep a Connected channel receiving texts after a
-// restart. Started twice on one file, it must remember numbers' SmsUrl, messages and the phone page's thread; a
+// restart. Started twice on one file, it must remember numbers' SmsUrl, messages, the phone page's thread and the
+// media of its MMS (the app may still be downloading them, or retry after a restart); a
 // file it cannot use must stop it with a message that says what to do, not a stack trace.
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
@@ -7,7 +8,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { EmulatorStateError, startFakeTwilio, type FakeTwilio } from "../../emulator/twilio.ts";
-import { MAX_MESSAGES } from "../../emulator/persist.ts";
+import { MAX_MEDIA_BYTES, MAX_MESSAGES } from "../../emulator/persist.ts";
 
 const NUMBER = "+15005550006";
 const PHONE = "+15551230000";
@@ -87,6 +88,47 @@ describe("the emulator's state file", () => {
     } finally {
       hook.server.close();
     }
+  });
+
+  it("keeps an MMS's media across a restart: the app can still fetch it, and the phone still shows it", async () => {
+    const hook = await app();
+    try {
+      const first = await start();
+      const acct = first.ensureAccount({ sid: `AC${"1".repeat(32)}`, token: "tok", numbers: [{ phone_number: NUMBER }] });
+      await twilio(first, acct, "POST", `IncomingPhoneNumbers/${acct.numbers[0]!.sid}.json`, { SmsUrl: hook.url, SmsMethod: "POST" });
+      const png = Buffer.from("a picture's bytes");
+      const sent = await fetch(`${first.url}/__fake/phone/send`, {
+        method: "POST",
+        body: JSON.stringify({ from: PHONE, to: NUMBER, body: "", media: [{ content_type: "image/png", data_b64: png.toString("base64") }] }),
+      });
+      expect(await sent.json()).toMatchObject({ status: 200, message_sid: expect.stringMatching(/^MM/) });
+      const mediaUrl = new URL(hook.forms[0]!.get("MediaUrl0")!);
+      expect(hook.forms[0]!.get("NumMedia")).toBe("1");
+      await stop(first);
+
+      const second = await start();
+      // The same path on the restarted emulator (its port may differ) still redirects to the bytes.
+      const api = await fetch(`${second.url}${mediaUrl.pathname}`, { redirect: "manual", headers: { authorization: `Basic ${Buffer.from(`${acct.sid}:tok`).toString("base64")}` } });
+      expect(api.status).toBe(307);
+      const cdn = await fetch(api.headers.get("location")!);
+      expect(Buffer.from(await cdn.arrayBuffer())).toEqual(png);
+      const state = await (await fetch(`${second.url}/__fake/phone/state?from=${encodeURIComponent(PHONE)}&to=${encodeURIComponent(NUMBER)}`)).json();
+      expect(state.conversation).toEqual([expect.objectContaining({ direction: "inbound", media: [`/__cdn/${mediaUrl.pathname.split("/Media/")[1]}`] })]);
+      expect((await fetch(`${second.url}${state.conversation[0].media[0]}`)).status).toBe(200);
+    } finally {
+      hook.server.close();
+    }
+  });
+
+  it("keeps media bounded: the newest items within the byte budget", async () => {
+    const emulator = await start();
+    const acct = emulator.addAccount({ numbers: [{ phone_number: NUMBER }] });
+    const add = (size: number) => fetch(`${emulator.url}/__fake/accounts/${acct.sid}/media`, { method: "POST", body: JSON.stringify({ media: [{ content_type: "image/jpeg", size }] }) });
+    const third = Math.floor(MAX_MEDIA_BYTES / 3);
+    for (let i = 0; i < 4; i++) expect((await add(third)).status).toBe(201);
+    await stop(emulator);
+    const saved = JSON.parse(readFileSync(file, "utf8")).media;
+    expect(saved).toHaveLength(3);
   });
 
   it("writes whole files only: no temporary file is left, and what is there parses", async () => {

@@ -7,7 +7,7 @@ export type { Annotation } from "./extract";
 export type { Sender, SenderKind } from "./sender";
 export type { Topic } from "./topics";
 export { newWatch, pickSignalForWatch, pickWatchForSignal, signalMatches, validateWatchInput } from "./watch";
-export type { Issue, Signal, WatchInput, WatchInputResult, WatchParams, WatchSpec } from "./watch";
+export type { Issue, Signal, SignalMedia, WatchInput, WatchInputResult, WatchParams, WatchSpec } from "./watch";
 export { DEFAULT_LOOKBACK_S, MAX_LOOKBACK_S, MAX_TIMEOUT_S } from "./watch-input";
 export {
   MAX_CHANNEL_ID_LENGTH,

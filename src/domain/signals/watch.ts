@@ -12,6 +12,8 @@ import type { WatchParams } from "./watch-input";
 export { validateWatchInput } from "./watch-input";
 export type { Issue, WatchInput, WatchInputResult, WatchParams } from "./watch-input";
 
+export type SignalMedia = { id: string; content_type: string };
+
 export interface Signal {
   id: string;
   channelId: string;
@@ -24,6 +26,8 @@ export interface Signal {
   links: string[];
   /** What kind of message it is, from annotation (CATEGORIES order). */
   categories: Category[];
+  /** The message's media (MMS), if any: ids to fetch from /api/media/:id once stored. */
+  media?: SignalMedia[];
   /** The watch that took this signal; a signal goes to at most one watch. */
   consumedBy?: string | null;
 }

@@ -10,4 +10,4 @@ export {
   type GsmNormalization,
 } from "./normalize";
 export { markdownToPlain } from "./markdown";
-export { cap, composeTurnBody, MAX_BODY_CHARS, type ComposeOptions, type TurnBody } from "./compose";
+export { cap, composeTurnBody, MAX_BODY_CHARS, MAX_FULL_REPLY_CHARS, type ComposeOptions, type TurnBody } from "./compose";

@@ -21,6 +21,11 @@ interface Entry {
 }
 
 export const TWILIO_ERRORS: Readonly<Record<string, Entry>> = {
+  "11200": {
+    title: "HTTP retrieval failure",
+    explanation: "Twilio could not fetch the picture or file of an MMS reply from this deployment's /m/ link, so it failed the message.",
+    hint: "SERVER_EXTERNAL_URL must be this deployment's public https URL, reachable from the internet without a sign-in (no Cloudflare Access in front of /m/).",
+  },
   "21211": {
     title: "Invalid 'To' phone number",
     explanation: "The recipient's number is not a valid phone number, so Twilio refused the reply.",

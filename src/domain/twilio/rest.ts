@@ -31,8 +31,11 @@ export type TwilioResult<T> = { ok: true; value: T } | { ok: false; error: Twili
 export type ListedMessage = z.output<typeof ListedMessageAnswer> & { created: number };
 const LIST_ORDER_MARGIN_MS = 15 * 60_000;
 
-/** A reply goes out from the number itself, or through a Messaging Service that picks the sender from its pool. */
-export type SendParams = { To: string; Body: string; StatusCallback?: string } & ({ From: string; MessagingServiceSid?: never } | { MessagingServiceSid: string; From?: never });
+/**
+ * A reply goes out from the number itself, or through a Messaging Service that picks the sender from its pool; an
+ * MMS when MediaUrl is given (Twilio fetches each; at most 10).
+ */
+export type SendParams = { To: string; Body: string; StatusCallback?: string; MediaUrl?: string[] } & ({ From: string; MessagingServiceSid?: never } | { MessagingServiceSid: string; From?: never });
 
 /** The two Messages calls a reply needs: what the ledger's sender depends on (a fake in unit tests). */
 export interface MessagesApi {
@@ -62,7 +65,8 @@ export class TwilioClient implements MessagesApi {
     return `${this.#opts.baseUrl}/2010-04-01/Accounts/${encodeURIComponent(this.#opts.accountSid)}${path}`;
   }
 
-  async #request<S extends z.ZodType>(method: "GET" | "POST", url: string, answer: S, form?: Record<string, string>): Promise<TwilioResult<z.output<S>>> {
+  /** `form` values that are arrays repeat their key, as Twilio takes MediaUrl. */
+  async #request<S extends z.ZodType>(method: "GET" | "POST", url: string, answer: S, form?: Record<string, string | string[]>): Promise<TwilioResult<z.output<S>>> {
     const headers: Record<string, string> = {
       authorization: `Basic ${btoa(`${this.#opts.accountSid}:${this.#opts.authToken}`)}`,
       accept: "application/json",
@@ -70,7 +74,7 @@ export class TwilioClient implements MessagesApi {
     let body: string | undefined;
     if (form) {
       headers["content-type"] = "application/x-www-form-urlencoded";
-      body = new URLSearchParams(form).toString();
+      body = new URLSearchParams(Object.entries(form).flatMap(([k, v]) => (Array.isArray(v) ? v.map((x) => [k, x]) : [[k, v]]))).toString();
     }
     let res: Response;
     try {
@@ -152,8 +156,9 @@ export class TwilioClient implements MessagesApi {
   }
 
   sendMessage(params: SendParams): Promise<TwilioResult<TwilioMessage>> {
-    const form: Record<string, string> = params.MessagingServiceSid ? { To: params.To, MessagingServiceSid: params.MessagingServiceSid, Body: params.Body } : { To: params.To, From: params.From!, Body: params.Body };
+    const form: Record<string, string | string[]> = params.MessagingServiceSid ? { To: params.To, MessagingServiceSid: params.MessagingServiceSid, Body: params.Body } : { To: params.To, From: params.From!, Body: params.Body };
     if (params.StatusCallback) form.StatusCallback = params.StatusCallback;
+    if (params.MediaUrl?.length) form.MediaUrl = params.MediaUrl;
     return this.#request("POST", this.#accountPath("/Messages.json"), MessageAnswer, form);
   }
 

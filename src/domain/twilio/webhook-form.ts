@@ -65,6 +65,13 @@ function agreeingSid(form: Sids, ctx: z.RefinementCtx) {
 
 const MEDIA_KEY = /^Media(Url|ContentType)([0-9]+)$/;
 
+/**
+ * Twilio's media URLs are https; plain http only from a local emulator (127.0.0.1 or localhost). Where a media URL
+ * may be fetched from is decided again at each hop (src/domain/media/hosts.ts): only Twilio's hosts or the
+ * configured TWILIO_API_BASE, so a local http URL is fetched only when that is where the emulator runs.
+ */
+const MEDIA_URL = /^(https:\/\/|http:\/\/(127\.0\.0\.1|localhost)(:\d+)?\/)[^\s]+$/;
+
 /** MediaUrl0..N-1 and MediaContentType0..N-1 for NumMedia = N: each pair present, nothing beyond. */
 function countedMedia(form: Record<string, unknown> & { NumMedia: number }, ctx: z.RefinementCtx) {
   for (const key of Object.keys(form)) {
@@ -76,7 +83,7 @@ function countedMedia(form: Record<string, unknown> & { NumMedia: number }, ctx:
   for (let i = 0; i < form.NumMedia; i++) {
     const url = form[`MediaUrl${i}`];
     const type = form[`MediaContentType${i}`];
-    if (typeof url !== "string" || !/^https:\/\/[^\s]+$/.test(url)) ctx.addIssue({ code: "custom", path: [`MediaUrl${i}`], message: `must be an https URL (NumMedia=${form.NumMedia})` });
+    if (typeof url !== "string" || !MEDIA_URL.test(url)) ctx.addIssue({ code: "custom", path: [`MediaUrl${i}`], message: `must be an https URL (NumMedia=${form.NumMedia})` });
     if (typeof type !== "string" || !/^[\w.+-]+\/[\w.+-]+$/.test(type)) ctx.addIssue({ code: "custom", path: [`MediaContentType${i}`], message: `must be a media type (NumMedia=${form.NumMedia})` });
   }
 }
@@ -146,6 +153,8 @@ export const InboundForm = SingleValued.pipe(InboundFields).transform((f) => ({
   numMedia: f.NumMedia,
   /** The Messaging Service of the number texted, when it is in one. */
   messagingServiceSid: f.MessagingServiceSid ?? null,
+  /** MediaUrlN with MediaContentTypeN, in order (each pair checked against NumMedia above). */
+  media: Array.from({ length: f.NumMedia }, (_, i) => ({ url: f[`MediaUrl${i}`]!, contentType: f[`MediaContentType${i}`]! })),
 }));
 export type InboundForm = z.output<typeof InboundForm>;
 

@@ -5,6 +5,7 @@ import { z } from "zod";
 import { ACCOUNT_SID, E164, MESSAGING_SERVICE_SID } from "../../domain/phone";
 import { agentName, spaceName } from "../names";
 import { component, Id, Time } from "./common";
+import { Media } from "./media";
 import { Watch } from "./signals";
 
 export const SID_WORDS = "An Account SID is AC followed by 32 characters from 0-9 and a-f, as the Twilio Console shows it";
@@ -147,6 +148,7 @@ export const Message = component(
     segments: z.number().int().nullable(),
     turn_id: z.string().nullable(),
     meta: z.record(z.string(), z.unknown()).nullable(),
+    media: z.array(Media).describe("Its media (an MMS), in order."),
     created_at: Time,
     updated_at: Time,
   }),
@@ -223,6 +225,7 @@ export const channelExamples = {
     segments: null,
     turn_id: "turn_6d2h8k4n0q7s3v9x1z5b",
     meta: null,
+    media: [{ id: "med_6d2h8k4n0q7s3v9x1z5b0", content_type: "image/jpeg", size: 48213, status: "stored", reason: null, url: "/api/media/med_6d2h8k4n0q7s3v9x1z5b0" }],
     created_at: at,
     updated_at: at,
   },

@@ -26,6 +26,9 @@ export const Signal = component(
     channel_id: z.string(),
     received_at: Time,
     message_id: z.string(),
+    media: z
+      .array(z.object({ id: z.string(), content_type: z.string(), url: z.string().describe("/api/media/{id}") }))
+      .describe("The message's media (MMS): fetch each from its url with the agent's key once stored."),
   }),
 );
 
@@ -89,6 +92,7 @@ const signal = {
   channel_id: watch.channel_id,
   received_at: "2026-01-05T09:00:20.000Z",
   message_id: "msg_6d2h8k4n0q7s3v9x1z5b",
+  media: [],
 };
 /** Examples for the reference (each is checked against its schema by test/integration/openapi.test.ts). */
 export const signalExamples = {

@@ -88,4 +88,6 @@ h3 { font-size: 1rem; margin: 1rem 0 .25rem; }
 .verdict.allow { color: var(--ok); } .verdict.deny { color: var(--bad); }
 pre.policy { background: var(--bg); border: 1px solid var(--line); border-radius: 6px; padding: .6rem .8rem; overflow-x: auto; font-size: .85rem; margin: .25rem 0 .75rem; }
 @media (max-width: 36rem) { .channel-row { flex-direction: column; align-items: flex-start; } main { padding: .75rem; } }
+.media { list-style: none; display: flex; flex-wrap: wrap; gap: .5rem; padding: 0; margin: .25rem 0; font-size: .875rem; }
+.media .thumb { display: block; max-width: 8rem; max-height: 8rem; border-radius: 6px; border: 1px solid var(--line); }
 `;

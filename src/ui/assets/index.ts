@@ -7,6 +7,7 @@ import { docsCss } from "./docs";
 import { formsJs } from "./forms";
 import { policiesJs } from "./policies";
 import { policyCheckJs } from "./policy-check";
+import { replyCss } from "./reply";
 import { watchesJs } from "./watches";
 
 const js = "text/javascript; charset=utf-8";
@@ -21,4 +22,5 @@ export const ASSETS: ReadonlyMap<string, { type: string; body: string }> = new M
   ["policies.js", { type: js, body: policiesJs }],
   ["policy-check.js", { type: js, body: policyCheckJs }],
   ["watches.js", { type: js, body: watchesJs }],
+  ["reply.css", { type: "text/css; charset=utf-8", body: replyCss }],
 ]);

@@ -1,10 +1,12 @@
-// A channel's messages, newest first, with statuses in words; warns when Twilio's status callbacks are not
-// arriving (outbound messages stuck before "sent" for over two minutes).
+// A channel's messages, newest first, with statuses in words and their media (pictures as thumbnails loaded through
+// the authenticated media route); warns when Twilio's status callbacks are not arriving (outbound messages stuck
+// before "sent" for over two minutes).
 import type { FC } from "hono/jsx";
 import type { ChannelView } from "../../channel/view";
+import { isImage } from "../../domain/media";
 import type { MessageView } from "../data";
 import { Badge, When } from "../layout";
-import { AWAITING_CALLBACK, CALLBACK_GRACE_MS, dropReasonText, messageStatus, signalText } from "../words";
+import { AWAITING_CALLBACK, CALLBACK_GRACE_MS, dropReasonText, mediaText, messageStatus, signalText } from "../words";
 
 export function stuckMessages(messages: MessageView[], now: number): number {
   return messages.filter((m) => m.direction === "outbound" && AWAITING_CALLBACK.has(m.status) && now - Date.parse(m.created_at) > CALLBACK_GRACE_MS).length;
@@ -29,6 +31,27 @@ const MessageError: FC<{ e: NonNullable<MessageView["error"]> }> = ({ e }) => (
   </div>
 );
 
+const Media: FC<{ items: MessageView["media"] }> = ({ items }) => (
+  <ul class="media" aria-label="Media">
+    {items.map((x) => {
+      const text = mediaText(x);
+      return (
+        <li data-media-status={x.status}>
+          {x.status === "stored" && isImage(x.content_type) ? (
+            <a href={x.url} target="_blank" rel="noopener">
+              <img class="thumb" src={x.url} alt={`Picture (${text})`} loading="lazy" />
+            </a>
+          ) : x.status === "stored" ? (
+            <a href={x.url}>{text}</a>
+          ) : (
+            <span class={x.status === "pending" ? "muted" : "bad-text"}>{text}</span>
+          )}
+        </li>
+      );
+    })}
+  </ul>
+);
+
 const Message: FC<{ m: MessageView }> = ({ m }) => {
   const s = messageStatus(m.status);
   const inbound = m.direction === "inbound";
@@ -42,6 +65,7 @@ const Message: FC<{ m: MessageView }> = ({ m }) => {
         </Badge>
       </div>
       <p class="body">{m.body}</p>
+      {m.media.length > 0 && <Media items={m.media} />}
       {m.status === "dropped" && <p class="small muted reason">{dropReasonText(m.drop_reason, m.meta)}</p>}
       {m.status === "signal" && (
         <p class="small muted reason" data-testid="signal-match">

@@ -28,6 +28,16 @@ describe("builtin:echo", () => {
     expect(turn.usage?.outputTokens).toBeGreaterThan(0);
   });
 
+  it("says how many pictures came with the message", async () => {
+    const png = new Uint8Array([137, 80, 78, 71]);
+    const images = [
+      { type: "image" as const, image: png, mediaType: "image/png" },
+      { type: "image" as const, image: png, mediaType: "image/png" },
+    ];
+    const turn = await runTurn({ model: resolveModel(null, {}), instructions: "", history: [], userText: "look [Attached: picture image/png]", images, tools: {} });
+    expect(turn.finalText).toBe("Echo: look [Attached: picture image/png] I see 2 pictures.");
+  });
+
   it("is the default when no model is set", async () => {
     for (const model of [null, "", "  "]) {
       const turn = await runTurn({ model: resolveModel(model, {}), instructions: "", history: [], userText: "hi", tools: {} });

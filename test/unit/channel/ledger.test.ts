@@ -83,6 +83,25 @@ describe("one accepted message per turn, whatever fails between the attempt and 
     }
   }
 
+  it("an MMS: every attempt sends the media recorded with the body, whatever a later call brings", async () => {
+    await withStorage(async (sql) => {
+      const h = harness(sql);
+      h.twilio.sendFaults = ["503", "reset"];
+      const media = ["https://textgate.example/m/med_a.1.x", "https://textgate.example/m/med_b.1.y"];
+      await deliverReply(h.deps(), { ...h.intent(), mediaUrls: media });
+      h.tick(5_000);
+      await deliverReply(h.deps(), { ...h.intent("turn_1", "another body"), mediaUrls: ["https://elsewhere.example/z"] });
+      h.tick(30_000);
+      expect(await h.settle()).toMatchObject({ status: "sent" });
+      expect(h.twilio.sent.map((p) => [p.Body, p.MediaUrl])).toEqual([
+        ["OK", media],
+        ["OK", media],
+        ["OK", media],
+      ]);
+      expect(h.twilio.accepted).toHaveLength(1);
+    });
+  });
+
   it("two ambiguous attempts in a row still end in one message", async () => {
     await withStorage(async (sql) => {
       const h = harness(sql);

@@ -106,4 +106,53 @@ describe("composeTurnBody", () => {
     expect(composeTurnBody(["Hello"], { maxChars: 2 }).body).toBe("He");
     expect(() => composeTurnBody(["Hello"], { maxChars: 0 })).toThrow(RangeError);
   });
+
+  describe("with a link to the full reply", () => {
+    const link = "https://textgate.example/r/0123456789abcdefghjkmnpqrstvwxyz.0123456789abcdefghjkmnpq";
+    const sentence = "The quick brown fox jumps over the lazy dog. ";
+
+    it("leaves a reply that fits alone, with no link", () => {
+      expect(composeTurnBody(["short"], { link })).toEqual({ body: "short", encoding: "GSM-7", segments: 1, normalized: false, truncated: false });
+    });
+
+    it("cuts a 2 500-character reply at a word and ends it with the link, within 1 600 characters", () => {
+      const text = sentence.repeat(56).slice(0, 2500);
+      const result = composeTurnBody([text], { link });
+      expect(result.body.length).toBeLessThanOrEqual(1600);
+      expect(result.body).toMatch(/\w\n\nFull reply: https:\/\/textgate\.example\/r\/\S+$/);
+      expect(result.body.endsWith(`Full reply: ${link}`)).toBe(true);
+      expect(text.startsWith(result.body.slice(0, result.body.indexOf("\n\nFull reply:")))).toBe(true);
+      expect(result).toMatchObject({ truncated: true, encoding: "GSM-7", full: text.trim() });
+    });
+
+    it("keeps within MAX_REPLY_SEGMENTS, counting the link", () => {
+      const result = composeTurnBody([sentence.repeat(20)], { link, maxSegments: 2 });
+      expect(result.segments).toBe(2);
+      expect(result.body.endsWith(link)).toBe(true);
+      expect(result.body.length).toBeGreaterThan(250);
+    });
+
+    it("counts a UCS-2 reply's segments in UCS-2", () => {
+      const result = composeTurnBody(["Завтра будет солнечно и тепло. ".repeat(20)], { link, maxSegments: 3 });
+      expect(result).toMatchObject({ encoding: "UCS-2", segments: 3, truncated: true });
+      expect(result.body.endsWith(link)).toBe(true);
+    });
+
+    it("sends the link alone when no text fits beside it", () => {
+      expect(composeTurnBody(["😀".repeat(100)], { link, maxSegments: 1 }).body).toBe(`Full reply: ${link}`);
+    });
+
+    it("keeps the whole reply as written for the page (typography included) while the body is normalised", () => {
+      const text = `It’s ${"fine ".repeat(400)}`;
+      const result = composeTurnBody([text], { link });
+      expect(result).toMatchObject({ normalized: true, encoding: "GSM-7", full: text.trim() });
+    });
+  });
+
+  it("caps by segments with an ellipsis when there is no link", () => {
+    const result = composeTurnBody(["The quick brown fox jumps over the lazy dog. ".repeat(10)], { maxSegments: 1 });
+    expect(result.body).toMatch(/\.\.\.$/);
+    expect(result.body.length).toBeLessThanOrEqual(160);
+    expect(result.segments).toBe(1);
+  });
 });

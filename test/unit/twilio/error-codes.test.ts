@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import readme from "../../../README.md?raw";
 import { explainTwilioError, TWILIO_ERRORS } from "../../../src/domain/twilio/error-codes";
 
-const REQUIRED = ["21211", "21408", "21610", "21612", "21614", "30003", "30004", "30005", "30006", "30007", "30008", "30034", "30038", "30039"];
+const REQUIRED = ["11200", "21211", "21408", "21610", "21612", "21614", "30003", "30004", "30005", "30006", "30007", "30008", "30034", "30038", "30039"];
 
 describe("Twilio error codes", () => {
   it("maps every code the issue names", () => {

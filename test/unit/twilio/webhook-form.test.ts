@@ -9,12 +9,23 @@ const failure = (r: ReturnType<typeof parseInboundForm> | ReturnType<typeof pars
 
 describe("inbound form", () => {
   it("takes an MMS SID and returns the fields we use", () => {
-    expect(parseInboundForm(base)).toEqual({ ok: true, form: { sid: SID, accountSid: base.AccountSid, from: base.From, to: base.To, body: "hi", numMedia: 0, messagingServiceSid: null } });
+    expect(parseInboundForm(base)).toEqual({ ok: true, form: { sid: SID, accountSid: base.AccountSid, from: base.From, to: base.To, body: "hi", numMedia: 0, messagingServiceSid: null, media: [] } });
   });
 
   it("returns the Messaging Service of a number in one", () => {
     const service = `MG${"0123456789abcdef".repeat(2)}`;
     expect(parseInboundForm({ ...base, MessagingServiceSid: service })).toMatchObject({ ok: true, form: { messagingServiceSid: service } });
+  });
+
+  it("returns the media in order, and takes plain http media URLs only from a local emulator", () => {
+    const mms = { ...base, NumMedia: "2", MediaUrl1: "https://api.twilio.com/b", MediaContentType1: "image/gif", MediaUrl0: "https://api.twilio.com/a", MediaContentType0: "image/png" };
+    expect(parseInboundForm(mms)).toMatchObject({ ok: true, form: { numMedia: 2, media: [{ url: "https://api.twilio.com/a", contentType: "image/png" }, { url: "https://api.twilio.com/b", contentType: "image/gif" }] } });
+    const local = { ...base, NumMedia: "1", MediaUrl0: "http://127.0.0.1:9999/2010-04-01/x", MediaContentType0: "image/png" };
+    expect(parseInboundForm(local).ok).toBe(true);
+    expect(parseInboundForm({ ...local, MediaUrl0: "http://localhost:8788/x" }).ok).toBe(true);
+    for (const url of ["http://10.0.0.1/x", "http://127.0.0.1.evil.example/x", "http://api.twilio.com/x", "ftp://127.0.0.1/x"]) {
+      expect(failure(parseInboundForm({ ...local, MediaUrl0: url })), url).toBe("MediaUrl0");
+    }
   });
 
   it("takes the inbound form the local emulator sends (emulator/twilio.ts)", () => {

@@ -1,0 +1,224 @@
+// Inbound media, downloaded after the webhook is answered: each item of an MMS is recorded as pending while the
+// webhook is handled, and fetched on the object's schedule (due at once, so within moments) from Twilio — Basic
+// auth, redirects checked hop by hop (src/domain/media) — into R2. A transient failure (the network, Twilio's 5xx,
+// R2) is retried with backoff up to MAX_ATTEMPTS; a refusal is recorded with its reason. The message itself never
+// waits for its media: its turn waits a little (waitFor), then runs with what is stored by then.
+import { fetchMedia, parseAllowedUrls, refuseMediaHop, sendsCredentials, type Fetched, type UrlPrefix } from "../domain/media";
+import { mediaCopy } from "../db/media";
+import { clock } from "../lib/clock";
+import { mediaDeleteFromTwilio, twilioApiBase } from "../lib/config";
+import { attachMedia, type AttachOutcome, type AttachRequest } from "./attachments";
+import { d1Copy, MediaStore, type MediaRecord } from "./media-store";
+import type { Schedule } from "./schedule";
+import type { ChannelState } from "./state";
+
+export const MEDIA_FETCH = "media_fetch";
+/** Deleting Twilio's copy of a stored inbound item (MEDIA_DELETE_FROM_TWILIO). */
+export const MEDIA_FORGET = "media_forget";
+const FORGET_TRIES = 5;
+/** Attempts per item before it is given up as failed; the waits between them (≈ 45 minutes in all). */
+export const MAX_ATTEMPTS = 6;
+const BACKOFF_MS = [10_000, 30_000, 120_000, 600_000, 1_800_000];
+
+export interface MediaDeps {
+  store: MediaStore;
+  schedule: Schedule;
+  bucket: Pick<R2Bucket, "get" | "put" | "delete" | "list">;
+  /** The channel's Twilio credentials and API base (TWILIO_API_BASE). */
+  twilio: () => Promise<{ accountSid: string; authToken: string; apiBase: string }>;
+  /** Writes a record's current state to D1. */
+  copy: (r: MediaRecord) => Promise<unknown>;
+  /** MEDIA_ALLOWED_URLS, parsed: where attach_media may fetch from. */
+  allowed: () => UrlPrefix[];
+  /** MEDIA_DELETE_FROM_TWILIO: once an inbound item is stored here, delete Twilio's copy. */
+  forgetAtTwilio: () => boolean;
+  now: () => number;
+  fetch?: typeof fetch;
+}
+
+export class MediaDesk {
+  readonly #d: MediaDeps;
+  /** Downloads under way, shared by the schedule and a turn waiting for its pictures. */
+  readonly #inflight = new Map<string, Promise<number | null>>();
+
+  constructor(deps: MediaDeps) {
+    this.#d = deps;
+  }
+
+  get store(): MediaStore {
+    return this.#d.store;
+  }
+
+  /** Records an inbound message's media (pending) and puts each download on the schedule, due now. */
+  async receive(channelId: string, messageId: string, items: { url: string; contentType: string }[], now: number): Promise<MediaRecord[]> {
+    if (!items.length) return [];
+    const records = this.#d.store.addInbound(messageId, items, now);
+    for (const r of records) if (r.status === "pending") await this.#d.schedule.schedule(MEDIA_FETCH, r.id, r.next_at ?? now, channelId);
+    return records;
+  }
+
+  /** One download attempt, if one is due: the schedule's handler. Returns when to try again, or null when settled. */
+  download(id: string): Promise<number | null> {
+    let work = this.#inflight.get(id);
+    if (!work) {
+      work = this.#download(id).finally(() => this.#inflight.delete(id));
+      this.#inflight.set(id, work);
+    }
+    return work;
+  }
+
+  /**
+   * A turn's wait for its message's media: downloads that are due run now (or are joined if under way), for at most
+   * `waitMs`; then the records as they stand. Items waiting out a backoff are not waited for.
+   */
+  async waitFor(messageId: string, waitMs: number): Promise<MediaRecord[]> {
+    const now = this.#d.now();
+    const due = this.#d.store.ofMessage(messageId).filter((r) => r.status === "pending" && (r.next_at ?? 0) <= now);
+    if (due.length) {
+      let timer: ReturnType<typeof setTimeout> | null = null;
+      const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, waitMs)));
+      await Promise.race([Promise.allSettled(due.map((r) => this.download(r.id))), timeout]);
+      if (timer !== null) clearTimeout(timer);
+    }
+    return this.#d.store.ofMessage(messageId);
+  }
+
+  async #download(id: string): Promise<number | null> {
+    const { store, copy } = this.#d;
+    const rec = store.get(id);
+    if (!rec) return null;
+    if (rec.status !== "pending" || !rec.source_url) {
+      // Settled, but its copy may not have reached D1 (the write failed and the schedule ran us again).
+      await copy(rec);
+      return null;
+    }
+    if (rec.next_at !== null && rec.next_at > this.#d.now()) return rec.next_at;
+    store.attempt(id, this.#d.now());
+    const twilio = await this.#d.twilio();
+    const auth = `Basic ${btoa(`${twilio.accountSid}:${twilio.authToken}`)}`;
+    const got: Fetched = await fetchMedia(rec.source_url, rec.content_type, {
+      refuse: (url) => refuseMediaHop(url, twilio.apiBase),
+      headers: (url): Record<string, string> => (sendsCredentials(url, twilio.apiBase) ? { authorization: auth } : {}),
+      fetch: this.#d.fetch,
+    });
+    if (got.status === "transient") return this.#later(rec, got.reason);
+    if (got.status !== "ok") {
+      await copy(store.settle(id, { status: got.status, reason: got.reason }, this.#d.now()));
+      return null;
+    }
+    try {
+      await this.#d.bucket.put(rec.r2_key, got.bytes, { httpMetadata: { contentType: got.contentType } });
+    } catch (err) {
+      return this.#later(rec, `could not be stored: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    await copy(store.settle(id, { status: "stored", reason: null, size: got.bytes.byteLength, contentType: got.contentType }, this.#d.now()));
+    if (this.#d.forgetAtTwilio()) await this.#d.schedule.schedule(MEDIA_FORGET, id, this.#d.now(), store.channelId);
+    return null;
+  }
+
+  /**
+   * Deletes Twilio's copy of a stored inbound item: DELETE on its Media resource, with the credentials, and only on
+   * Twilio's API host (or the configured API base). Gone already (404) counts as deleted; a transient failure is
+   * tried again later, up to FORGET_TRIES times; the outcome is kept on the record.
+   */
+  async forget(id: string): Promise<number | null> {
+    const { store } = this.#d;
+    const rec = store.get(id);
+    if (!rec || rec.direction !== "inbound" || rec.status !== "stored" || !rec.source_url || rec.twilio_copy) return null;
+    const twilio = await this.#d.twilio();
+    const url = new URL(`${rec.source_url}.json`);
+    if (!sendsCredentials(url, twilio.apiBase)) {
+      store.forgetAttempt(id, `not deleted: ${url.origin} is not Twilio's API`);
+      return null;
+    }
+    const doFetch = this.#d.fetch ?? ((input, init) => fetch(input, init));
+    const headers = { authorization: `Basic ${btoa(`${twilio.accountSid}:${twilio.authToken}`)}` };
+    const status = await doFetch(url.href, { method: "DELETE", headers, redirect: "manual", signal: AbortSignal.timeout(10_000) }).then(
+      async (res) => (await res.body?.cancel(), res.status),
+      () => 0,
+    );
+    const transient = status === 0 || status === 429 || status >= 500;
+    const last = rec.forget_tries + 1 >= FORGET_TRIES;
+    const outcome = status === 204 || status === 200 || status === 404 ? "deleted" : transient && !last ? null : `not deleted: ${status ? `HTTP ${status}` : "Twilio could not be reached"}`;
+    store.forgetAttempt(id, outcome);
+    return outcome ? null : this.#d.now() + BACKOFF_MS[rec.forget_tries]!;
+  }
+
+  /** A transient failure: tried again after a backoff, or given up after the last attempt. */
+  async #later(rec: MediaRecord, reason: string): Promise<number | null> {
+    const { store, copy } = this.#d;
+    const now = this.#d.now();
+    const attempts = rec.attempts + 1;
+    if (attempts >= MAX_ATTEMPTS) {
+      await copy(store.settle(rec.id, { status: "failed", reason: `gave up after ${attempts} attempts: ${reason}` }, now));
+      return null;
+    }
+    const at = now + BACKOFF_MS[attempts - 1]!;
+    await copy(store.retryAt(rec.id, reason, at, now));
+    return at;
+  }
+
+  /** attach_media for a turn whose reply is not recorded yet (the turn desk checks that). */
+  attach(turnId: string, req: AttachRequest): Promise<AttachOutcome> {
+    const { store, bucket, copy, allowed, now, fetch } = this.#d;
+    return attachMedia({ store, bucket, copy, allowed, now, fetch }, turnId, req);
+  }
+
+  /** A turn runs again from the start: what an earlier run attached to a reply it never recorded goes. */
+  async dropUnsent(turnId: string) {
+    const dropped = this.#d.store.dropUnsent(turnId);
+    if (dropped.length) await this.#d.bucket.delete(dropped.map((r) => r.r2_key));
+  }
+
+  /** The turn's reply is recorded: its attachments become that message's (synchronous, in the recording step). */
+  assign(turnId: string, messageId: string): MediaRecord[] {
+    return this.#d.store.assignMessage(turnId, messageId, this.#d.now());
+  }
+
+  /** Copies records to D1 (after a synchronous change such as assign). */
+  async copyAll(records: MediaRecord[]) {
+    for (const r of records) await this.#d.copy(r);
+  }
+
+  /** The storage sweep: items past retention lose their bytes, then their records (D1's go by the Cron Trigger). */
+  async sweep(now: number, keepMs: number) {
+    const old = this.#d.store.olderThan(now - keepMs, 500);
+    if (!old.length) return;
+    await this.#d.bucket.delete(old.map((r) => r.r2_key));
+    this.#d.store.delete(old.map((r) => r.id));
+    for (const r of old) await this.#d.schedule.cancel(MEDIA_FETCH, r.id);
+  }
+
+  /** Deletes every stored byte of the channel (it is being deleted): listed by prefix, a page at a time. */
+  async removeAll(channelId: string) {
+    for (;;) {
+      const page = await this.#d.bucket.list({ prefix: `media/${channelId}/`, limit: 1000 });
+      if (page.objects.length) await this.#d.bucket.delete(page.objects.map((o) => o.key));
+      if (!page.truncated) return;
+    }
+  }
+}
+
+/**
+ * The channel object's media desk, its downloads on the object's schedule (payload: the channel id, loaded first).
+ * `changed` hears of each record written to D1, so live views can show a picture the moment it is stored.
+ */
+export function channelMedia(sql: SqlStorage, state: ChannelState, schedule: Schedule, changed: (r: MediaRecord) => void): MediaDesk {
+  const { env } = state;
+  const desk = new MediaDesk({
+    store: new MediaStore(sql, () => state.row.id),
+    schedule,
+    bucket: env.MEDIA,
+    twilio: async () => ({ accountSid: state.row.accountSid, authToken: await state.token(), apiBase: twilioApiBase(env) }),
+    copy: async (r) => {
+      await state.writes.write([mediaCopy(state.db, env.DB, d1Copy(state.row.id, r))]);
+      changed(r);
+    },
+    allowed: () => parseAllowedUrls(env.MEDIA_ALLOWED_URLS).prefixes,
+    forgetAtTwilio: () => mediaDeleteFromTwilio(env),
+    now: () => clock.now(),
+  });
+  schedule.on(MEDIA_FETCH, async (id, channelId) => (channelId && (await state.load(channelId)) ? desk.download(id) : null));
+  schedule.on(MEDIA_FORGET, async (id, channelId) => (channelId && (await state.load(channelId)) ? desk.forget(id) : null));
+  return desk;
+}

@@ -1,0 +1,168 @@
+// The media desk over a real Durable Object's SQLite, its schedule and the real R2 binding, with Twilio scripted
+// and R2 made to fail on cue, and a fixed clock. A download that R2 refuses stays pending with the reason and is
+// tried again on the schedule after a backoff; one that keeps failing is given up with the last reason. With
+// MEDIA_DELETE_FROM_TWILIO, a stored item's copy at Twilio is deleted, with the credentials, at Twilio only.
+import { runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { MAX_ATTEMPTS, MEDIA_FETCH, MEDIA_FORGET, MediaDesk } from "../../../src/channel/media-desk";
+import { MediaStore, type MediaRecord } from "../../../src/channel/media-store";
+import { Schedule } from "../../../src/channel/schedule";
+
+const T = Date.UTC(2030, 0, 1);
+const API = "https://api.twilio.com";
+const URL0 = `${API}/2010-04-01/Accounts/AC1/Messages/MM1/Media/ME0`;
+const BYTES = new Uint8Array([137, 80, 78, 71]);
+
+type Harness = {
+  desk: MediaDesk;
+  schedule: Schedule;
+  copies: MediaRecord[];
+  failPuts: (n: number) => void;
+  setNow: (t: number) => void;
+  channelId: string;
+  /** Twilio's answers to DELETE, in order (204 once they run out), and the DELETEs it got. */
+  deletes: { answers: number[]; seen: { url: string; authorization: string | null }[] };
+};
+
+async function withDesk(fn: (h: Harness) => Promise<void>, opts: { forget?: boolean } = {}) {
+  const channelId = `ch_test${crypto.randomUUID().replace(/-/g, "").slice(0, 20)}`;
+  await runInDurableObject(env.CHANNEL.get(env.CHANNEL.idFromName(`media-${channelId}`)), async (_o, state) => {
+    let now = T;
+    let failing = 0;
+    const schedule = new Schedule(state.storage);
+    schedule.migrate();
+    const copies: MediaRecord[] = [];
+    const bucket = {
+      put: (async (...args: Parameters<R2Bucket["put"]>) => {
+        if (failing > 0) {
+          failing--;
+          throw new Error("R2 is unavailable");
+        }
+        return env.MEDIA.put(...args);
+      }) as R2Bucket["put"],
+      get: env.MEDIA.get.bind(env.MEDIA),
+      delete: env.MEDIA.delete.bind(env.MEDIA),
+      list: env.MEDIA.list.bind(env.MEDIA),
+    };
+    const deletes: Harness["deletes"] = { answers: [], seen: [] };
+    const store = new MediaStore(state.storage.sql, () => channelId);
+    store.migrate();
+    const desk = new MediaDesk({
+      store,
+      schedule,
+      bucket,
+      twilio: async () => ({ accountSid: "AC1", authToken: "token", apiBase: API }),
+      copy: async (r) => void copies.push(r),
+      allowed: () => [],
+      forgetAtTwilio: () => opts.forget ?? false,
+      now: () => now,
+      fetch: (async (input: RequestInfo | URL, init?: RequestInit) => {
+        if (init?.method !== "DELETE") return new Response(BYTES, { headers: { "content-type": "image/png" } });
+        deletes.seen.push({ url: String(input), authorization: new Headers(init.headers).get("authorization") });
+        return new Response(null, { status: deletes.answers.shift() ?? 204 });
+      }) as typeof fetch,
+    });
+    schedule.on(MEDIA_FETCH, (id) => desk.download(id));
+    schedule.on(MEDIA_FORGET, (id) => desk.forget(id));
+    await fn({ desk, schedule, copies, failPuts: (n) => (failing = n), setNow: (t) => (now = t), channelId, deletes });
+  });
+}
+
+describe("media downloads when R2 fails", () => {
+  it("keep the item pending with the reason, and store it on the schedule's next run", async () => {
+    await withDesk(async ({ desk, schedule, copies, failPuts, setNow, channelId }) => {
+      failPuts(1);
+      const [rec] = await desk.receive(channelId, "msg_1", [{ url: URL0, contentType: "image/png" }], T);
+      expect(rec).toMatchObject({ status: "pending", attempts: 0 });
+      expect(schedule.when(MEDIA_FETCH, rec!.id)).toBe(T);
+
+      await schedule.run(T);
+      expect(desk.store.get(rec!.id)).toMatchObject({ status: "pending", attempts: 1, reason: "could not be stored: R2 is unavailable", next_at: T + 10_000 });
+      expect(schedule.when(MEDIA_FETCH, rec!.id)).toBe(T + 10_000);
+      expect(copies.at(-1)).toMatchObject({ status: "pending", reason: "could not be stored: R2 is unavailable" });
+      expect(await env.MEDIA.get(rec!.r2_key)).toBeNull();
+
+      // A turn asking meanwhile does not jump the backoff.
+      setNow(T + 5_000);
+      expect((await desk.waitFor("msg_1", 1000))[0]).toMatchObject({ status: "pending", attempts: 1 });
+
+      setNow(T + 10_000);
+      await schedule.run(T + 10_000);
+      expect(desk.store.get(rec!.id)).toMatchObject({ status: "stored", attempts: 2, reason: null, size: BYTES.length, content_type: "image/png" });
+      expect(schedule.when(MEDIA_FETCH, rec!.id)).toBeNull();
+      expect(new Uint8Array(await (await env.MEDIA.get(rec!.r2_key))!.arrayBuffer())).toEqual(BYTES);
+      expect(copies.at(-1)).toMatchObject({ status: "stored" });
+    });
+  });
+
+  it(`give up after ${MAX_ATTEMPTS} attempts, saying why`, async () => {
+    await withDesk(async ({ desk, schedule, failPuts, setNow, channelId }) => {
+      failPuts(100);
+      const [rec] = await desk.receive(channelId, "msg_2", [{ url: URL0, contentType: "image/png" }], T);
+      for (let i = 0; i < MAX_ATTEMPTS; i++) {
+        const at = schedule.when(MEDIA_FETCH, rec!.id)!;
+        setNow(at);
+        await schedule.run(at);
+      }
+      expect(desk.store.get(rec!.id)).toMatchObject({ status: "failed", attempts: MAX_ATTEMPTS, reason: `gave up after ${MAX_ATTEMPTS} attempts: could not be stored: R2 is unavailable` });
+      expect(schedule.when(MEDIA_FETCH, rec!.id)).toBeNull();
+    });
+  });
+
+  it("record a redone message's media once", async () => {
+    await withDesk(async ({ desk, channelId }) => {
+      const first = await desk.receive(channelId, "msg_3", [{ url: URL0, contentType: "image/png" }, { url: URL0, contentType: "image/gif" }], T);
+      const again = await desk.receive(channelId, "msg_3", [{ url: URL0, contentType: "image/png" }, { url: URL0, contentType: "image/gif" }], T + 1);
+      expect(again.map((r) => r.id)).toEqual(first.map((r) => r.id));
+      expect(desk.store.ofMessage("msg_3")).toHaveLength(2);
+    });
+  });
+});
+
+describe("MEDIA_DELETE_FROM_TWILIO", () => {
+  it("deletes Twilio's copy once the item is stored here, retrying Twilio's 5xx", async () => {
+    await withDesk(
+      async ({ desk, schedule, setNow, channelId, deletes }) => {
+        deletes.answers = [503];
+        const [rec] = await desk.receive(channelId, "msg_4", [{ url: URL0, contentType: "image/png" }], T);
+        await schedule.run(T);
+        expect(desk.store.get(rec!.id)).toMatchObject({ status: "stored", twilio_copy: null });
+        expect(schedule.when(MEDIA_FORGET, rec!.id)).toBe(T);
+        await schedule.run(T);
+        expect(deletes.seen).toEqual([{ url: `${URL0}.json`, authorization: `Basic ${btoa("AC1:token")}` }]);
+        expect(desk.store.get(rec!.id)).toMatchObject({ twilio_copy: null, forget_tries: 1 });
+        const again = schedule.when(MEDIA_FORGET, rec!.id)!;
+        expect(again).toBeGreaterThan(T);
+        setNow(again);
+        await schedule.run(again);
+        expect(deletes.seen).toHaveLength(2);
+        expect(desk.store.get(rec!.id)).toMatchObject({ twilio_copy: "deleted", forget_tries: 2 });
+        expect(schedule.when(MEDIA_FORGET, rec!.id)).toBeNull();
+        // The bytes are ours now.
+        expect(await env.MEDIA.get(rec!.r2_key)).not.toBeNull();
+      },
+      { forget: true },
+    );
+  });
+
+  it("never sends the credentials anywhere but Twilio's API, and leaves Twilio's copy alone when off", async () => {
+    await withDesk(
+      async ({ desk, schedule, channelId, deletes }) => {
+        const [rec] = await desk.receive(channelId, "msg_5", [{ url: "https://mms.twiliocdn.com/AC1/x", contentType: "image/png" }], T);
+        await schedule.run(T);
+        await schedule.run(T);
+        expect(desk.store.get(rec!.id)).toMatchObject({ status: "stored", twilio_copy: "not deleted: https://mms.twiliocdn.com is not Twilio's API" });
+        expect(deletes.seen).toEqual([]);
+      },
+      { forget: true },
+    );
+    await withDesk(async ({ desk, schedule, channelId, deletes }) => {
+      const [rec] = await desk.receive(channelId, "msg_6", [{ url: URL0, contentType: "image/png" }], T);
+      await schedule.run(T);
+      expect(desk.store.get(rec!.id)).toMatchObject({ status: "stored", twilio_copy: null });
+      expect(schedule.when(MEDIA_FORGET, rec!.id)).toBeNull();
+      expect(deletes.seen).toEqual([]);
+    });
+  });
+});
