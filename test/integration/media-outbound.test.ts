@@ -111,6 +111,20 @@ describe("attach_media", () => {
     expect((await outbound(channel.id)).at(-1)).toMatchObject({ from: pool, encoding: "MMS", media: [{ content_type: "image/png", status: "stored", size: png().length }] });
   });
 
+  it("caps a reply at 10 attachments when the model asks for 11 at once (parallel tool calls interleave in the object)", { timeout: 15_000 }, async () => {
+    const { channel, account, picture } = await withPicture();
+    const calls = Array.from({ length: 11 }, () => ({ name: "attach_media", arguments: { media_id: picture.id } }));
+    const script = await scriptFake([{ tool_calls: calls }, { text: "Many." }]);
+    await sms(channel, account.token, OWNER, `all of them ${script.marker}`);
+    expect((await settledTurns(channel.id, 2))[1]).toMatchObject({ status: "completed" });
+    const results = await toolResults(script);
+    expect(results.filter((r) => r.status === "attached")).toHaveLength(10);
+    expect(results.filter((r) => r.status === "refused")).toEqual([{ status: "refused", reason: "a reply carries at most 10 attachments" }]);
+    const [post] = await mmsPosts(account.sid);
+    expect(post!.media_urls).toHaveLength(10);
+    expect((await outbound(channel.id)).at(-1).media).toHaveLength(10);
+  });
+
   it("fixes the MediaUrl with the body before the first send: every resend carries the same link", { timeout: 15_000 }, async () => {
     const { channel, account, picture } = await withPicture();
     const script = await scriptFake([attach({ media_id: picture.id }), { text: "Again." }]);
