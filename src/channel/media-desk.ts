@@ -93,6 +93,12 @@ export class MediaDesk {
       return null;
     }
     if (rec.next_at !== null && rec.next_at > this.#d.now()) return rec.next_at;
+    // Attempts are counted before the request leaves; reaching the limit here means the last one never came back
+    // (the object was reset during it). Without this an item that always resets the object is tried forever.
+    if (rec.attempts >= MAX_ATTEMPTS) {
+      await copy(store.settle(id, { status: "failed", reason: `gave up after ${rec.attempts} attempts: the download never finished` }, this.#d.now()));
+      return null;
+    }
     store.attempt(id, this.#d.now());
     const twilio = await this.#d.twilio();
     const auth = `Basic ${btoa(`${twilio.accountSid}:${twilio.authToken}`)}`;

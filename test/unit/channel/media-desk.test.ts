@@ -23,6 +23,10 @@ type Harness = {
   channelId: string;
   /** Twilio's answers to DELETE, in order (204 once they run out), and the DELETEs it got. */
   deletes: { answers: number[]; seen: { url: string; authorization: string | null }[] };
+  /** The object restarted: a new desk and schedule over the same storage (what was in flight is abandoned). */
+  restart: () => { desk: MediaDesk; schedule: Schedule };
+  /** While on, Twilio never answers a download (the object is reset before it could). */
+  hang: (on: boolean) => void;
 };
 
 async function withDesk(fn: (h: Harness) => Promise<void>, opts: { forget?: boolean } = {}) {
@@ -30,8 +34,7 @@ async function withDesk(fn: (h: Harness) => Promise<void>, opts: { forget?: bool
   await runInDurableObject(env.CHANNEL.get(env.CHANNEL.idFromName(`media-${channelId}`)), async (_o, state) => {
     let now = T;
     let failing = 0;
-    const schedule = new Schedule(state.storage);
-    schedule.migrate();
+    let hanging = false;
     const copies: MediaRecord[] = [];
     const bucket = {
       put: (async (...args: Parameters<R2Bucket["put"]>) => {
@@ -46,26 +49,32 @@ async function withDesk(fn: (h: Harness) => Promise<void>, opts: { forget?: bool
       list: env.MEDIA.list.bind(env.MEDIA),
     };
     const deletes: Harness["deletes"] = { answers: [], seen: [] };
-    const store = new MediaStore(state.storage.sql, () => channelId);
-    store.migrate();
-    const desk = new MediaDesk({
-      store,
-      schedule,
-      bucket,
-      twilio: async () => ({ accountSid: "AC1", authToken: "token", apiBase: API }),
-      copy: async (r) => void copies.push(r),
-      allowed: () => [],
-      forgetAtTwilio: () => opts.forget ?? false,
-      now: () => now,
-      fetch: (async (input: RequestInfo | URL, init?: RequestInit) => {
-        if (init?.method !== "DELETE") return new Response(BYTES, { headers: { "content-type": "image/png" } });
-        deletes.seen.push({ url: String(input), authorization: new Headers(init.headers).get("authorization") });
-        return new Response(null, { status: deletes.answers.shift() ?? 204 });
-      }) as typeof fetch,
-    });
-    schedule.on(MEDIA_FETCH, (id) => desk.download(id));
-    schedule.on(MEDIA_FORGET, (id) => desk.forget(id));
-    await fn({ desk, schedule, copies, failPuts: (n) => (failing = n), setNow: (t) => (now = t), channelId, deletes });
+    const restart = () => {
+      const schedule = new Schedule(state.storage);
+      schedule.migrate();
+      const store = new MediaStore(state.storage.sql, () => channelId);
+      store.migrate();
+      const desk = new MediaDesk({
+        store,
+        schedule,
+        bucket,
+        twilio: async () => ({ accountSid: "AC1", authToken: "token", apiBase: API }),
+        copy: async (r) => void copies.push(r),
+        allowed: () => [],
+        forgetAtTwilio: () => opts.forget ?? false,
+        now: () => now,
+        fetch: (async (input: RequestInfo | URL, init?: RequestInit) => {
+          if (init?.method !== "DELETE") return hanging ? new Promise<Response>(() => {}) : new Response(BYTES, { headers: { "content-type": "image/png" } });
+          deletes.seen.push({ url: String(input), authorization: new Headers(init.headers).get("authorization") });
+          return new Response(null, { status: deletes.answers.shift() ?? 204 });
+        }) as typeof fetch,
+      });
+      schedule.on(MEDIA_FETCH, (id) => desk.download(id));
+      schedule.on(MEDIA_FORGET, (id) => desk.forget(id));
+      return { desk, schedule };
+    };
+    const { desk, schedule } = restart();
+    await fn({ desk, schedule, copies, failPuts: (n) => (failing = n), setNow: (t) => (now = t), channelId, deletes, restart, hang: (on) => (hanging = on) });
   });
 }
 
@@ -106,6 +115,28 @@ describe("media downloads when R2 fails", () => {
         await schedule.run(at);
       }
       expect(desk.store.get(rec!.id)).toMatchObject({ status: "failed", attempts: MAX_ATTEMPTS, reason: `gave up after ${MAX_ATTEMPTS} attempts: could not be stored: R2 is unavailable` });
+      expect(schedule.when(MEDIA_FETCH, rec!.id)).toBeNull();
+    });
+  });
+
+  it(`give up after ${MAX_ATTEMPTS} attempts that never finished (the object reset mid-download each time)`, async () => {
+    await withDesk(async ({ desk, schedule, setNow, channelId, restart, hang }) => {
+      const [rec] = await desk.receive(channelId, "msg_7", [{ url: URL0, contentType: "image/png" }], T);
+      hang(true);
+      for (let run = 0; run < MAX_ATTEMPTS; run++) {
+        const at = schedule.when(MEDIA_FETCH, rec!.id)!;
+        setNow(at);
+        // The attempt is counted before the request leaves; the request never comes back, the object restarts.
+        void schedule.run(at);
+        ({ desk, schedule } = restart());
+      }
+      expect(desk.store.get(rec!.id)).toMatchObject({ status: "pending", attempts: MAX_ATTEMPTS });
+      // The schedule's next run gives up, even though Twilio would answer now: it does not try a seventh time.
+      hang(false);
+      const at = schedule.when(MEDIA_FETCH, rec!.id)!;
+      setNow(at);
+      await schedule.run(at);
+      expect(desk.store.get(rec!.id)).toMatchObject({ status: "failed", attempts: MAX_ATTEMPTS, reason: `gave up after ${MAX_ATTEMPTS} attempts: the download never finished` });
       expect(schedule.when(MEDIA_FETCH, rec!.id)).toBeNull();
     });
   });
