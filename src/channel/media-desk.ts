@@ -117,8 +117,10 @@ export class MediaDesk {
     } catch (err) {
       return this.#later(rec, `could not be stored: ${err instanceof Error ? err.message : String(err)}`);
     }
-    await copy(store.settle(id, { status: "stored", reason: null, size: got.bytes.byteLength, contentType: got.contentType }, this.#d.now()));
-    if (this.#d.forgetAtTwilio()) await this.#d.schedule.schedule(MEDIA_FORGET, id, this.#d.now(), store.channelId);
+    const stored = store.settle(id, { status: "stored", reason: null, size: got.bytes.byteLength, contentType: got.contentType }, this.#d.now());
+    // Put on the schedule in the step that records it stored: a later run finds it settled and only copies it.
+    const forget = this.#d.forgetAtTwilio() ? this.#d.schedule.schedule(MEDIA_FORGET, id, this.#d.now(), store.channelId) : null;
+    await Promise.all([copy(stored), forget]);
     return null;
   }
 

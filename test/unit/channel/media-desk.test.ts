@@ -19,6 +19,8 @@ type Harness = {
   schedule: Schedule;
   copies: MediaRecord[];
   failPuts: (n: number) => void;
+  /** The next n copies to D1 throw (D1 unavailable, or the object reset right after the record changed). */
+  failCopies: (n: number) => void;
   setNow: (t: number) => void;
   channelId: string;
   /** Twilio's answers to DELETE, in order (204 once they run out), and the DELETEs it got. */
@@ -35,6 +37,7 @@ async function withDesk(fn: (h: Harness) => Promise<void>, opts: { forget?: bool
     let now = T;
     let failing = 0;
     let hanging = false;
+    let failingCopies = 0;
     const copies: MediaRecord[] = [];
     const bucket = {
       put: (async (...args: Parameters<R2Bucket["put"]>) => {
@@ -59,7 +62,13 @@ async function withDesk(fn: (h: Harness) => Promise<void>, opts: { forget?: bool
         schedule,
         bucket,
         twilio: async () => ({ accountSid: "AC1", authToken: "token", apiBase: API }),
-        copy: async (r) => void copies.push(r),
+        copy: async (r) => {
+          if (failingCopies > 0) {
+            failingCopies--;
+            throw new Error("D1 is unavailable");
+          }
+          copies.push(r);
+        },
         allowed: () => [],
         forgetAtTwilio: () => opts.forget ?? false,
         now: () => now,
@@ -74,7 +83,7 @@ async function withDesk(fn: (h: Harness) => Promise<void>, opts: { forget?: bool
       return { desk, schedule };
     };
     const { desk, schedule } = restart();
-    await fn({ desk, schedule, copies, failPuts: (n) => (failing = n), setNow: (t) => (now = t), channelId, deletes, restart, hang: (on) => (hanging = on) });
+    await fn({ desk, schedule, copies, failPuts: (n) => (failing = n), failCopies: (n) => (failingCopies = n), setNow: (t) => (now = t), channelId, deletes, restart, hang: (on) => (hanging = on) });
   });
 }
 
@@ -172,6 +181,26 @@ describe("MEDIA_DELETE_FROM_TWILIO", () => {
         expect(schedule.when(MEDIA_FORGET, rec!.id)).toBeNull();
         // The bytes are ours now.
         expect(await env.MEDIA.get(rec!.r2_key)).not.toBeNull();
+      },
+      { forget: true },
+    );
+  });
+
+  it("still deletes Twilio's copy when the object stops between storing the item and copying it to D1", async () => {
+    await withDesk(
+      async ({ desk, schedule, setNow, channelId, deletes, failCopies }) => {
+        const [rec] = await desk.receive(channelId, "msg_8", [{ url: URL0, contentType: "image/png" }], T);
+        failCopies(1);
+        await schedule.run(T);
+        expect(desk.store.get(rec!.id)).toMatchObject({ status: "stored" });
+        // The schedule runs the download again, which finds the item stored and only copies it; the deletion runs too.
+        const again = schedule.when(MEDIA_FETCH, rec!.id)!;
+        setNow(again);
+        await schedule.run(again);
+        expect(schedule.when(MEDIA_FETCH, rec!.id)).toBeNull();
+        expect(schedule.when(MEDIA_FORGET, rec!.id)).toBeNull();
+        expect(deletes.seen).toEqual([{ url: `${URL0}.json`, authorization: `Basic ${btoa("AC1:token")}` }]);
+        expect(desk.store.get(rec!.id)).toMatchObject({ twilio_copy: "deleted" });
       },
       { forget: true },
     );
