@@ -357,6 +357,12 @@ export class ChannelObject extends DurableObject<Env> {
     return this.#turns.attach(turnId, req);
   }
 
+  /** The watch that took this message as a signal, if one did: its agent may fetch the message's media too. */
+  async signalTakenBy(channelId: string, messageId: string): Promise<string | null> {
+    if (!(await this.#state.load(channelId))) return null;
+    return this.#watches.store.consumer(messageId) ?? null;
+  }
+
   /** The whole text of a reply that was cut, by its link's key; null when there is none (or it expired). */
   async replyPage(channelId: string, key: string): Promise<ReplyPage | null> {
     if (!(await this.#state.load(channelId))) return null;

@@ -5,7 +5,7 @@
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { api, BASE, call, json } from "../helpers/api";
+import { api, BASE, call, json, seedAgent } from "../helpers/api";
 import { scriptFake } from "../helpers/fake-openai";
 import { settledTurns } from "../helpers/turns";
 import { fakeState, GIF_B64, injectFault, mms, pair, PNG_B64, seedChannel } from "../helpers/twilio";
@@ -189,5 +189,23 @@ describe("a signal-mode MMS", () => {
       return r;
     });
     expect(new Uint8Array(await res.arrayBuffer())).toEqual(b64bytes(PNG_B64));
+  });
+
+  it("lets the agent whose watch took the signal fetch its media (any agent may wait on a signal-mode channel), and no other", async () => {
+    const { channel, account } = await seedChannel({ dispatch_mode: "signal" });
+    const [waiter, other] = [(await seedAgent()).agent, (await seedAgent()).agent];
+    const created = await json(api("POST", "/api/signals/watches", { timeout_s: 60, agent_id: waiter.id, channel_id: channel.id }));
+    const poll = json(api("GET", `/api/signals/watches/${created.id}?wait=30`));
+    await mms(channel, account.token, "+15550009998", "Your ticket, code 551204", [{ content_type: "image/png", data_b64: PNG_B64 }]);
+    const [item] = (await poll).signal.media;
+    const keyOf = async (agentId: string) => (await json(api("POST", `/api/agents/${agentId}/keys`, {}))).key;
+    const fetchWith = (key: string) => call(new Request(`${BASE}${item.url}`, { headers: { authorization: `Bearer ${key}` } }));
+    const res = await vi.waitFor(async () => {
+      const r = await fetchWith(await keyOf(waiter.id));
+      if (r.status !== 200) throw new Error(`media answered ${r.status}`);
+      return r;
+    });
+    expect(new Uint8Array(await res.arrayBuffer())).toEqual(b64bytes(PNG_B64));
+    expect((await fetchWith(await keyOf(other.id))).status).toBe(404);
   });
 });
