@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { api, BASE, call, json, seedAgent } from "../helpers/api";
 import { scriptFake } from "../helpers/fake-openai";
 import { settledTurns } from "../helpers/turns";
-import { fakeState, GIF_B64, injectFault, mms, pair, PNG_B64, seedChannel } from "../helpers/twilio";
+import { fakeState, GIF_B64, injectFault, mms, pair, PNG_B64, seedChannel, signedPost, smsForm } from "../helpers/twilio";
 
 const OWNER = "+15557770151";
 
@@ -80,6 +80,22 @@ describe("an inbound MMS", () => {
     expect(text).toContain(script.marker);
     expect(text).toContain(`[Attached: picture image/png, 70 bytes (${m.media[0].id}); picture image/gif, 42 bytes (${m.media[1].id})]`);
   }, 15_000);
+
+  it("delivered again, twice at once: one set of media, each downloaded once, one turn, one model request", { timeout: 15_000 }, async () => {
+    const { channel, account } = await connected("openai:gpt-test");
+    const script = await scriptFake([{ text: "Once." }]);
+    const body = `again ${script.marker}`;
+    const first = await mms(channel, account.token, OWNER, body, [{ content_type: "image/png", data_b64: PNG_B64 }]);
+    const again = () => signedPost(`/webhooks/twilio/sms/${channel.id}`, { ...smsForm(channel, OWNER, body, first.messageSid), ...first.params }, account.token);
+    expect((await Promise.all([again(), again()])).map((r) => r.status)).toEqual([200, 200]);
+    await settledTurns(channel.id);
+    const m = await messageWith(channel.id, body);
+    expect(m.media).toEqual([expect.objectContaining({ status: "stored" })]);
+    expect((await json<any[]>(api("GET", `/api/channels/${channel.id}/messages?limit=100`))).filter((x) => x.body === body)).toHaveLength(1);
+    expect((await fakeState(account.sid)).requests.filter((r) => r.method === "GET" && r.path.includes("/Media/ME"))).toHaveLength(1);
+    expect(await script.requests()).toHaveLength(1);
+    expect((await fakeState(account.sid)).requests.filter((r) => r.method === "POST" && r.path === "Messages.json")).toHaveLength(1);
+  });
 
   it("is visible offline: builtin:echo says what came and how many pictures it saw", async () => {
     const { channel, account } = await connected();
