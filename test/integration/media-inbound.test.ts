@@ -207,10 +207,10 @@ describe("a signal-mode MMS", () => {
     expect(new Uint8Array(await res.arrayBuffer())).toEqual(b64bytes(PNG_B64));
   });
 
-  it("lets the agent whose watch took the signal fetch its media (any agent may wait on a signal-mode channel), and no other", async () => {
+  it.each([["this channel", true], ["any signal-mode channel", false]])("lets the agent whose watch on %s took the signal fetch its media, and no other", async (_, onChannel) => {
     const { channel, account } = await seedChannel({ dispatch_mode: "signal" });
     const [waiter, other] = [(await seedAgent()).agent, (await seedAgent()).agent];
-    const created = await json(api("POST", "/api/signals/watches", { timeout_s: 60, agent_id: waiter.id, channel_id: channel.id }));
+    const created = await json(api("POST", "/api/signals/watches", { timeout_s: 60, agent_id: waiter.id, ...(onChannel ? { channel_id: channel.id } : {}) }));
     const poll = json(api("GET", `/api/signals/watches/${created.id}?wait=30`));
     await mms(channel, account.token, "+15550009998", "Your ticket, code 551204", [{ content_type: "image/png", data_b64: PNG_B64 }]);
     const [item] = (await poll).signal.media;
