@@ -47,7 +47,14 @@ export async function attachMedia(d: AttachDeps, turnId: string, req: AttachRequ
     return refused(late);
   }
   const row = d.store.addOutbound(turnId, rec, d.now());
-  await d.copy(row);
+  try {
+    await d.copy(row);
+  } catch (err) {
+    // Twilio fetches the reply's signed link through D1's copy: an item D1 does not know would fail the whole MMS.
+    d.store.delete([id]);
+    await d.bucket.delete(d.store.keyFor(id));
+    return refused(`could not be recorded: ${err instanceof Error ? err.message : String(err)}`);
+  }
   return { status: "attached", id, content_type: row.content_type, size: rec.size, attached: attached.length + 1 };
 }
 

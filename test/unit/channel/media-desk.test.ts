@@ -1,7 +1,8 @@
-// The media desk over a real Durable Object's SQLite, its schedule and the real R2 binding, with Twilio scripted
-// and R2 made to fail on cue, and a fixed clock. A download that R2 refuses stays pending with the reason and is
-// tried again on the schedule after a backoff; one that keeps failing is given up with the last reason. With
-// MEDIA_DELETE_FROM_TWILIO, a stored item's copy at Twilio is deleted, with the credentials, at Twilio only.
+// The media desk over a real Durable Object's SQLite, its schedule and the real R2 binding, with Twilio scripted,
+// R2 and D1 made to fail on cue, object restarts, and a fixed clock. A download that R2 refuses stays pending with
+// the reason and is tried again on the schedule after a backoff; one that keeps failing, or never finishes, is given
+// up. With MEDIA_DELETE_FROM_TWILIO, a stored item's copy at Twilio is deleted, with the credentials, at Twilio only.
+// An attachment D1 could not record is not attached.
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
@@ -156,6 +157,21 @@ describe("media downloads when R2 fails", () => {
       const again = await desk.receive(channelId, "msg_3", [{ url: URL0, contentType: "image/png" }, { url: URL0, contentType: "image/gif" }], T + 1);
       expect(again.map((r) => r.id)).toEqual(first.map((r) => r.id));
       expect(desk.store.ofMessage("msg_3")).toHaveLength(2);
+    });
+  });
+});
+
+describe("attach_media when D1 fails", () => {
+  it("leaves nothing attached: the reply's signed link would name an item the media route cannot find", async () => {
+    await withDesk(async ({ desk, schedule, channelId, failCopies }) => {
+      const [rec] = await desk.receive(channelId, "msg_9", [{ url: URL0, contentType: "image/png" }], T);
+      await schedule.run(T);
+      failCopies(1);
+      expect(await desk.attach("turn_9", { mediaId: rec!.id })).toEqual({ status: "refused", reason: "could not be recorded: D1 is unavailable" });
+      expect(desk.store.ofTurn("turn_9")).toEqual([]);
+      expect((await env.MEDIA.list({ prefix: `media/${channelId}/` })).objects.map((o) => o.key)).toEqual([rec!.r2_key]);
+      // D1 back: the same request attaches.
+      expect(await desk.attach("turn_9", { mediaId: rec!.id })).toMatchObject({ status: "attached", attached: 1 });
     });
   });
 });
