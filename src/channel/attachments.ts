@@ -8,6 +8,10 @@ import type { MediaRecord, MediaStore } from "./media-store";
 
 /** What a model asks to attach: a stored item's id or a URL (exactly one). */
 export type AttachRequest = { mediaId?: string; url?: string };
+/** Which run of a turn asks: its Queue job and attempt, as the turn's slot records the run that holds it. */
+export type TurnRun = { jobId: string; attempt: number };
+/** Why the asking run may no longer attach (its turn moved on), or null: asked again in the step that records. */
+export type AttachGuard = () => string | null;
 export type AttachOutcome =
   | { status: "attached"; id: string; content_type: string; size: number; attached: number }
   | { status: "refused"; reason: string };
@@ -27,8 +31,8 @@ export interface AttachDeps {
 
 const refused = (reason: string): AttachOutcome => ({ status: "refused", reason });
 
-export async function attachMedia(d: AttachDeps, turnId: string, req: AttachRequest): Promise<AttachOutcome> {
-  const early = overLimit(d.store.ofTurn(turnId), 0);
+export async function attachMedia(d: AttachDeps, turnId: string, req: AttachRequest, guard: AttachGuard = () => null): Promise<AttachOutcome> {
+  const early = guard() ?? overLimit(d.store.ofTurn(turnId), 0);
   if (early) return refused(early);
   const got = req.mediaId ? await fromStored(d, req.mediaId) : req.url ? await fromUrl(d, req.url) : { status: "refused" as const, reason: "give media_id or url" };
   if (got.status === "refused") return got;
@@ -38,10 +42,10 @@ export async function attachMedia(d: AttachDeps, turnId: string, req: AttachRequ
   const rec = { id, sourceUrl: req.url ?? null, contentType: got.contentType, size: got.bytes.byteLength };
   // Stored before it is recorded: a record never names bytes that are not there.
   await d.bucket.put(d.store.keyFor(id), got.bytes, { httpMetadata: { contentType: got.contentType } });
-  // A model's parallel tool calls interleave at every await above, so the limits are checked again in the step
-  // that records the item; one that no longer fits loses its bytes.
+  // A model's parallel tool calls, and a newer run of the turn, interleave at every await above, so the limits and
+  // the guard are asked again in the step that records the item; one that no longer may loses its bytes.
   const attached = d.store.ofTurn(turnId);
-  const late = overLimit(attached, rec.size);
+  const late = guard() ?? overLimit(attached, rec.size);
   if (late) {
     await d.bucket.delete(d.store.keyFor(id));
     return refused(late);

@@ -7,7 +7,7 @@ import { fetchMedia, parseAllowedUrls, refuseMediaHop, sendsCredentials, type Fe
 import { mediaCopy } from "../db/media";
 import { clock } from "../lib/clock";
 import { mediaDeleteFromTwilio, twilioApiBase } from "../lib/config";
-import { attachMedia, type AttachOutcome, type AttachRequest } from "./attachments";
+import { attachMedia, type AttachGuard, type AttachOutcome, type AttachRequest } from "./attachments";
 import { d1Copy, MediaStore, type MediaRecord } from "./media-store";
 import type { Schedule } from "./schedule";
 import type { ChannelState } from "./state";
@@ -167,9 +167,9 @@ export class MediaDesk {
   }
 
   /** attach_media for a turn whose reply is not recorded yet (the turn desk checks that). */
-  attach(turnId: string, req: AttachRequest): Promise<AttachOutcome> {
+  attach(turnId: string, req: AttachRequest, guard?: AttachGuard): Promise<AttachOutcome> {
     const { store, bucket, copy, allowed, now, fetch } = this.#d;
-    return attachMedia({ store, bucket, copy, allowed, now, fetch }, turnId, req);
+    return attachMedia({ store, bucket, copy, allowed, now, fetch }, turnId, req, guard);
   }
 
   /** A turn runs again from the start: what an earlier run attached to a reply it never recorded goes. */

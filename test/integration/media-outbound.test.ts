@@ -6,7 +6,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
 import { api, BASE, call, json } from "../helpers/api";
 import { scriptFake, type FakeStep } from "../helpers/fake-openai";
-import { outbound, settledTurns } from "../helpers/turns";
+import { outbound, settledTurns, turns } from "../helpers/turns";
 import { fakeService, fakeState, injectFault, mms, pair, PNG_B64, seedChannel, sms } from "../helpers/twilio";
 
 const OWNER = "+15557770153";
@@ -123,6 +123,27 @@ describe("attach_media", () => {
     const [post] = await mmsPosts(account.sid);
     expect(post!.media_urls).toHaveLength(10);
     expect((await outbound(channel.id)).at(-1).media).toHaveLength(10);
+  });
+
+  it("refuses what a replaced run of the turn attaches (its consumer died mid-call; a newer run holds the turn)", { timeout: 15_000 }, async () => {
+    const { channel, account, picture } = await withPicture();
+    const script = await scriptFake([{ text: "Plain.", delay_ms: 2000 }]);
+    await sms(channel, account.token, OWNER, `plain please ${script.marker}`);
+    const running = await vi.waitFor(
+      async () => {
+        const turn = (await turns(channel.id)).find((t) => t.status === "running");
+        if (!turn) throw new Error("no running turn yet");
+        return turn;
+      },
+      { timeout: 10_000, interval: 20 },
+    );
+    // The dead run's call reaches the object only now, while the current run waits on its model.
+    const stub = env.CHANNEL.get(env.CHANNEL.idFromName(channel.id));
+    const late = await stub.attachMedia(channel.id, running.id, { mediaId: picture.id }, { jobId: "a-job-that-died", attempt: 1 });
+    expect(late).toEqual({ status: "refused", reason: "this run of the turn was replaced by a newer one" });
+    expect((await settledTurns(channel.id, 2))[1]).toMatchObject({ status: "completed" });
+    expect(await mmsPosts(account.sid)).toEqual([]);
+    expect((await outbound(channel.id)).at(-1)).toMatchObject({ body: "Plain.", media: [] });
   });
 
   it("fixes the MediaUrl with the body before the first send: every resend carries the same link", { timeout: 15_000 }, async () => {
