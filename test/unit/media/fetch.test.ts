@@ -61,6 +61,7 @@ describe("fetchMedia with Twilio's hops", () => {
     ["https://media.twiliocdn.com:8443/x", "port 8443 is not Twilio's"],
     ["https://user:pw@media.twiliocdn.com/x", "https://media.twiliocdn.com carries credentials in the URL"],
     ["https://media.twiliocdn.com.evil.example/x", "media.twiliocdn.com.evil.example is not one of Twilio's media hosts"],
+    ["https://evil:pw@api.twilio.com/x", "https://api.twilio.com carries credentials in the URL"],
     ["http://0x7f.1/x", "127.0.0.1 is a loopback address"],
     ["http://2130706433/x", "127.0.0.1 is a loopback address"],
     ["https://[::ffff:127.0.0.1]/x", "[::ffff:7f00:1] is an IP address"],
