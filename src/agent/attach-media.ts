@@ -4,7 +4,7 @@
 import { tool } from "ai";
 import { z } from "zod";
 import { channelStub } from "../channel/client";
-import type { AttachOutcome } from "../channel/attachments";
+import type { AttachOutcome, TurnRun } from "../channel/attachments";
 
 export const ATTACH_MEDIA_DESCRIPTION =
   "Attach a picture or file to your reply; the reply then goes as one MMS with your text. Give media_id (a media " +
@@ -18,11 +18,12 @@ export const AttachMediaInput = z
   })
   .refine((i) => (i.media_id === undefined) !== (i.url === undefined), "give exactly one of media_id and url");
 
-export function attachMediaTool(env: Env, turn: { channelId: string; turnId: string }) {
+/** `turn.run`: the Queue job and attempt running the turn; the object refuses a run that was replaced. */
+export function attachMediaTool(env: Env, turn: { channelId: string; turnId: string; run: TurnRun }) {
   return tool({
     description: ATTACH_MEDIA_DESCRIPTION,
     inputSchema: AttachMediaInput,
     execute: async (input): Promise<AttachOutcome> =>
-      channelStub(env, turn.channelId).attachMedia(turn.channelId, turn.turnId, { mediaId: input.media_id, url: input.url }),
+      channelStub(env, turn.channelId).attachMedia(turn.channelId, turn.turnId, { mediaId: input.media_id, url: input.url }, turn.run),
   });
 }

@@ -7,7 +7,7 @@ import { fetchMedia, parseAllowedUrls, refuseMediaHop, sendsCredentials, type Fe
 import { mediaCopy } from "../db/media";
 import { clock } from "../lib/clock";
 import { mediaDeleteFromTwilio, twilioApiBase } from "../lib/config";
-import { attachMedia, type AttachOutcome, type AttachRequest } from "./attachments";
+import { attachMedia, type AttachGuard, type AttachOutcome, type AttachRequest } from "./attachments";
 import { d1Copy, MediaStore, type MediaRecord } from "./media-store";
 import type { Schedule } from "./schedule";
 import type { ChannelState } from "./state";
@@ -93,6 +93,12 @@ export class MediaDesk {
       return null;
     }
     if (rec.next_at !== null && rec.next_at > this.#d.now()) return rec.next_at;
+    // Attempts are counted before the request leaves; reaching the limit here means the last one never came back
+    // (the object was reset during it). Without this an item that always resets the object is tried forever.
+    if (rec.attempts >= MAX_ATTEMPTS) {
+      await copy(store.settle(id, { status: "failed", reason: `gave up after ${rec.attempts} attempts: the download never finished` }, this.#d.now()));
+      return null;
+    }
     store.attempt(id, this.#d.now());
     const twilio = await this.#d.twilio();
     const auth = `Basic ${btoa(`${twilio.accountSid}:${twilio.authToken}`)}`;
@@ -111,8 +117,10 @@ export class MediaDesk {
     } catch (err) {
       return this.#later(rec, `could not be stored: ${err instanceof Error ? err.message : String(err)}`);
     }
-    await copy(store.settle(id, { status: "stored", reason: null, size: got.bytes.byteLength, contentType: got.contentType }, this.#d.now()));
-    if (this.#d.forgetAtTwilio()) await this.#d.schedule.schedule(MEDIA_FORGET, id, this.#d.now(), store.channelId);
+    const stored = store.settle(id, { status: "stored", reason: null, size: got.bytes.byteLength, contentType: got.contentType }, this.#d.now());
+    // Put on the schedule in the step that records it stored: a later run finds it settled and only copies it.
+    const forget = this.#d.forgetAtTwilio() ? this.#d.schedule.schedule(MEDIA_FORGET, id, this.#d.now(), store.channelId) : null;
+    await Promise.all([copy(stored), forget]);
     return null;
   }
 
@@ -159,9 +167,9 @@ export class MediaDesk {
   }
 
   /** attach_media for a turn whose reply is not recorded yet (the turn desk checks that). */
-  attach(turnId: string, req: AttachRequest): Promise<AttachOutcome> {
+  attach(turnId: string, req: AttachRequest, guard?: AttachGuard): Promise<AttachOutcome> {
     const { store, bucket, copy, allowed, now, fetch } = this.#d;
-    return attachMedia({ store, bucket, copy, allowed, now, fetch }, turnId, req);
+    return attachMedia({ store, bucket, copy, allowed, now, fetch }, turnId, req, guard);
   }
 
   /** A turn runs again from the start: what an earlier run attached to a reply it never recorded goes. */

@@ -20,7 +20,7 @@ import { required } from "../lib/config";
 import { seal } from "../lib/crypto";
 import { fail, ok, type Result } from "../lib/result";
 import type { WatchView } from "../signals/types";
-import type { AttachOutcome, AttachRequest } from "./attachments";
+import type { AttachOutcome, AttachRequest, TurnRun } from "./attachments";
 import { HealthDesk, registerHealth } from "./health";
 import { InboundDesk, type InboundOutcome } from "./inbound";
 import { Ledger } from "./ledger";
@@ -352,9 +352,15 @@ export class ChannelObject extends DurableObject<Env> {
   }
 
   /** attach_media: a picture or file for the turn's reply (refused, with the reason, once the reply is recorded). */
-  async attachMedia(channelId: string, turnId: string, req: AttachRequest): Promise<AttachOutcome> {
+  async attachMedia(channelId: string, turnId: string, req: AttachRequest, run: TurnRun): Promise<AttachOutcome> {
     if (!(await this.#state.load(channelId))) return { status: "refused", reason: "channel not found" };
-    return this.#turns.attach(turnId, req);
+    return this.#turns.attach(turnId, req, run);
+  }
+
+  /** The watch that took this message as a signal, if one did: its agent may fetch the message's media too. */
+  async signalTakenBy(channelId: string, messageId: string): Promise<string | null> {
+    if (!(await this.#state.load(channelId))) return null;
+    return this.#watches.store.consumer(messageId) ?? null;
   }
 
   /** The whole text of a reply that was cut, by its link's key; null when there is none (or it expired). */

@@ -11,7 +11,7 @@ import { replyPageKey, replyPageUrl } from "../lib/reply-link";
 import { turnJob } from "../queue/job";
 import type { Ledger, OutboxRow } from "./ledger";
 import type { LocalStore } from "./local-store";
-import type { AttachOutcome, AttachRequest } from "./attachments";
+import type { AttachOutcome, AttachRequest, TurnRun } from "./attachments";
 import type { MediaDesk } from "./media-desk";
 import type { MediaRecord } from "./media-store";
 import type { ReplyPages } from "./reply-pages";
@@ -158,11 +158,19 @@ export class TurnDesk {
     return { body: composed.body, page: composed.full !== undefined ? { key, text: composed.full } : null, mediaUrls };
   }
 
-  /** attach_media: only while the turn runs and before its reply is recorded (after that the MMS is fixed). */
-  async attach(turnId: string, req: AttachRequest): Promise<AttachOutcome> {
-    if (this.ledger.forTurn(turnId)) return { status: "refused", reason: "this turn's reply is already recorded; nothing more can be attached to it" };
-    if (this.local.slot(turnId)?.state !== "running") return { status: "refused", reason: "this turn is not running" };
-    return this.media.attach(turnId, req);
+  /**
+   * attach_media: only from the run that holds the turn, and before its reply is recorded (after that the MMS is
+   * fixed). A run whose consumer died can still reach the object after a newer run took the turn over and dropped
+   * what it had attached; what it attaches then is refused, not slipped into the newer run's reply.
+   */
+  attach(turnId: string, req: AttachRequest, run: TurnRun): Promise<AttachOutcome> {
+    const guard = () => {
+      if (this.ledger.forTurn(turnId)) return "this turn's reply is already recorded; nothing more can be attached to it";
+      const slot = this.local.slot(turnId);
+      if (slot?.state !== "running") return "this turn is not running";
+      return slot.holder === run.jobId && slot.attempt === run.attempt ? null : "this run of the turn was replaced by a newer one";
+    };
+    return this.media.attach(turnId, req, guard);
   }
 
   /**

@@ -39,6 +39,11 @@ export function markWatchSettled(db: D1Database, id: string, at: number): Promis
   return db.prepare(`UPDATE signal_watches SET settled_at = ? WHERE id = ? AND settled_at IS NULL`).bind(at, id).run();
 }
 
+/** The agent a watch waits for (null: no such watch). */
+export function watchAgent(db: D1Database, id: string): Promise<string | null> {
+  return db.prepare(`SELECT agent_id AS agentId FROM signal_watches WHERE id = ?`).bind(id).first<string>("agentId");
+}
+
 /** A watch whose object refused it (its channel vanished meanwhile) is forgotten again. */
 export function deleteWatchRow(db: D1Database, id: string): Promise<unknown> {
   return db.prepare(`DELETE FROM signal_watches WHERE id = ?`).bind(id).run();

@@ -54,7 +54,7 @@ export async function handleTurnMessage(msg: Message<unknown>, env: Env, deps: T
         images: media.images,
         tools: builtinTools({
           now,
-          extra: { await_signal: awaitSignalTool(env, start.agent.id, budget), attach_media: attachMediaTool(env, { channelId, turnId }), ...deps.tools?.(env, start) },
+          extra: { await_signal: awaitSignalTool(env, start.agent.id, budget), attach_media: attachMediaTool(env, { channelId, turnId, run: { jobId: msg.id, attempt: msg.attempts } }), ...deps.tools?.(env, start) },
         }),
         abortSignal: outOfTime.signal,
       });

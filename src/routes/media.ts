@@ -1,11 +1,14 @@
-// GET /api/media/:id: the bytes of one stored media item, for the admin (token or UI session) and for agent keys of
-// the item's channel's agent. Another agent's key gets the same 404 as a made-up id, so ids reveal nothing.
+// GET /api/media/:id: the bytes of one stored media item, for the admin (token or UI session), for agent keys of the
+// item's channel's agent, and for those of the agent whose watch took the item's message as a signal (any agent may
+// wait on a signal-mode channel). Another agent's key gets the same 404 as a made-up id, so ids reveal nothing.
 // GET /m/:token: the same bytes by a signed, expiring link (src/lib/media-link.ts), for Twilio fetching an MMS.
 // Served from R2 with headers that stop a browser from running anything in it (nosniff, a sandboxing CSP).
 import { Hono } from "hono";
 import { z } from "zod";
+import { channelStub } from "../channel/client";
 import { createDb } from "../db/client";
 import { mediaKey, mediaWithAgent } from "../db/media";
+import { watchAgent } from "../db/watches";
 import { isImage } from "../domain/media";
 import { required } from "../lib/config";
 import { AppError, notFound } from "../lib/errors";
@@ -44,7 +47,7 @@ export const mediaRoutes = new Hono<{ Bindings: Env }>().get(
     tag,
     summary: "A stored media item's bytes (an MMS picture or file).",
     description:
-      "An agent key works for media of its agent's channels; another agent's gets 404, like an unknown id. " +
+      "An agent key works for media of its agent's channels and of signals its watches took; another agent's gets 404, like an unknown id. " +
       "409 media_not_stored (details: status, reason) while it is being downloaded, or when it was refused. Served with nosniff and a sandboxing CSP.",
     auth: "admin_or_agent",
     params: MediaParams,
@@ -54,7 +57,7 @@ export const mediaRoutes = new Hono<{ Bindings: Env }>().get(
   async (c) => {
     const principal = c.get("principal");
     const m = await mediaWithAgent(createDb(c.env.DB), c.req.valid("param").id);
-    if (!m || (principal?.kind === "agent" && principal.agentId !== m.agentId)) throw notFound("media");
+    if (!m || (principal?.kind === "agent" && !(await agentMayHave(c.env, principal.agentId, m)))) throw notFound("media");
     if (m.status !== "stored") {
       const why = m.status === "pending" ? "is still being downloaded; try again shortly" : `was not stored (${m.status}${m.reason ? `: ${m.reason}` : ""})`;
       throw new AppError(409, "media_not_stored", `This media ${why}.`, { status: m.status, reason: m.reason });
@@ -64,6 +67,14 @@ export const mediaRoutes = new Hono<{ Bindings: Env }>().get(
     return new Response(object.body, { headers: mediaHeaders(m.contentType, object.size, "private, max-age=3600") });
   },
 );
+
+/** An agent's key reaches its channel's media, and the media of a signal its watch took (on any channel). */
+async function agentMayHave(env: Env, agentId: string, m: { agentId: string | null; channelId: string; messageId: string | null; direction: string }): Promise<boolean> {
+  if (agentId === m.agentId) return true;
+  if (m.direction !== "inbound" || !m.messageId) return false;
+  const watchId = await channelStub(env, m.channelId).signalTakenBy(m.channelId, m.messageId);
+  return watchId !== null && (await watchAgent(env.DB, watchId)) === agentId;
+}
 
 /** Public: the token is the credential. Anything wrong with it, or an item no longer stored, is the same 404. */
 export const signedMediaRoutes = new Hono<{ Bindings: Env }>().get(

@@ -5,10 +5,10 @@
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { api, BASE, call, json } from "../helpers/api";
+import { api, BASE, call, json, seedAgent } from "../helpers/api";
 import { scriptFake } from "../helpers/fake-openai";
 import { settledTurns } from "../helpers/turns";
-import { fakeState, GIF_B64, injectFault, mms, pair, PNG_B64, seedChannel } from "../helpers/twilio";
+import { fakeState, GIF_B64, injectFault, mms, pair, PNG_B64, seedChannel, signedPost, smsForm } from "../helpers/twilio";
 
 const OWNER = "+15557770151";
 
@@ -80,6 +80,22 @@ describe("an inbound MMS", () => {
     expect(text).toContain(script.marker);
     expect(text).toContain(`[Attached: picture image/png, 70 bytes (${m.media[0].id}); picture image/gif, 42 bytes (${m.media[1].id})]`);
   }, 15_000);
+
+  it("delivered again, twice at once: one set of media, each downloaded once, one turn, one model request", { timeout: 15_000 }, async () => {
+    const { channel, account } = await connected("openai:gpt-test");
+    const script = await scriptFake([{ text: "Once." }]);
+    const body = `again ${script.marker}`;
+    const first = await mms(channel, account.token, OWNER, body, [{ content_type: "image/png", data_b64: PNG_B64 }]);
+    const again = () => signedPost(`/webhooks/twilio/sms/${channel.id}`, { ...smsForm(channel, OWNER, body, first.messageSid), ...first.params }, account.token);
+    expect((await Promise.all([again(), again()])).map((r) => r.status)).toEqual([200, 200]);
+    await settledTurns(channel.id);
+    const m = await messageWith(channel.id, body);
+    expect(m.media).toEqual([expect.objectContaining({ status: "stored" })]);
+    expect((await json<any[]>(api("GET", `/api/channels/${channel.id}/messages?limit=100`))).filter((x) => x.body === body)).toHaveLength(1);
+    expect((await fakeState(account.sid)).requests.filter((r) => r.method === "GET" && r.path.includes("/Media/ME"))).toHaveLength(1);
+    expect(await script.requests()).toHaveLength(1);
+    expect((await fakeState(account.sid)).requests.filter((r) => r.method === "POST" && r.path === "Messages.json")).toHaveLength(1);
+  });
 
   it("is visible offline: builtin:echo says what came and how many pictures it saw", async () => {
     const { channel, account } = await connected();
@@ -189,5 +205,23 @@ describe("a signal-mode MMS", () => {
       return r;
     });
     expect(new Uint8Array(await res.arrayBuffer())).toEqual(b64bytes(PNG_B64));
+  });
+
+  it.each([["this channel", true], ["any signal-mode channel", false]])("lets the agent whose watch on %s took the signal fetch its media, and no other", async (_, onChannel) => {
+    const { channel, account } = await seedChannel({ dispatch_mode: "signal" });
+    const [waiter, other] = [(await seedAgent()).agent, (await seedAgent()).agent];
+    const created = await json(api("POST", "/api/signals/watches", { timeout_s: 60, agent_id: waiter.id, ...(onChannel ? { channel_id: channel.id } : {}) }));
+    const poll = json(api("GET", `/api/signals/watches/${created.id}?wait=30`));
+    await mms(channel, account.token, "+15550009998", "Your ticket, code 551204", [{ content_type: "image/png", data_b64: PNG_B64 }]);
+    const [item] = (await poll).signal.media;
+    const keyOf = async (agentId: string) => (await json(api("POST", `/api/agents/${agentId}/keys`, {}))).key;
+    const fetchWith = (key: string) => call(new Request(`${BASE}${item.url}`, { headers: { authorization: `Bearer ${key}` } }));
+    const res = await vi.waitFor(async () => {
+      const r = await fetchWith(await keyOf(waiter.id));
+      if (r.status !== 200) throw new Error(`media answered ${r.status}`);
+      return r;
+    });
+    expect(new Uint8Array(await res.arrayBuffer())).toEqual(b64bytes(PNG_B64));
+    expect((await fetchWith(await keyOf(other.id))).status).toBe(404);
   });
 });

@@ -6,7 +6,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
 import { api, BASE, call, json } from "../helpers/api";
 import { scriptFake, type FakeStep } from "../helpers/fake-openai";
-import { outbound, settledTurns } from "../helpers/turns";
+import { outbound, settledTurns, turns } from "../helpers/turns";
 import { fakeService, fakeState, injectFault, mms, pair, PNG_B64, seedChannel, sms } from "../helpers/twilio";
 
 const OWNER = "+15557770153";
@@ -109,6 +109,41 @@ describe("attach_media", () => {
     const sent = (await fakeState(account.sid)).messages.filter((m) => m.to === OWNER).at(-1);
     expect(sent).toMatchObject({ from: pool, messaging_service_sid: channel.config.messaging_service_sid, media_urls: post!.media_urls });
     expect((await outbound(channel.id)).at(-1)).toMatchObject({ from: pool, encoding: "MMS", media: [{ content_type: "image/png", status: "stored", size: png().length }] });
+  });
+
+  it("caps a reply at 10 attachments when the model asks for 11 at once (parallel tool calls interleave in the object)", { timeout: 15_000 }, async () => {
+    const { channel, account, picture } = await withPicture();
+    const calls = Array.from({ length: 11 }, () => ({ name: "attach_media", arguments: { media_id: picture.id } }));
+    const script = await scriptFake([{ tool_calls: calls }, { text: "Many." }]);
+    await sms(channel, account.token, OWNER, `all of them ${script.marker}`);
+    expect((await settledTurns(channel.id, 2))[1]).toMatchObject({ status: "completed" });
+    const results = await toolResults(script);
+    expect(results.filter((r) => r.status === "attached")).toHaveLength(10);
+    expect(results.filter((r) => r.status === "refused")).toEqual([{ status: "refused", reason: "a reply carries at most 10 attachments" }]);
+    const [post] = await mmsPosts(account.sid);
+    expect(post!.media_urls).toHaveLength(10);
+    expect((await outbound(channel.id)).at(-1).media).toHaveLength(10);
+  });
+
+  it("refuses what a replaced run of the turn attaches (its consumer died mid-call; a newer run holds the turn)", { timeout: 15_000 }, async () => {
+    const { channel, account, picture } = await withPicture();
+    const script = await scriptFake([{ text: "Plain.", delay_ms: 2000 }]);
+    await sms(channel, account.token, OWNER, `plain please ${script.marker}`);
+    const running = await vi.waitFor(
+      async () => {
+        const turn = (await turns(channel.id)).find((t) => t.status === "running");
+        if (!turn) throw new Error("no running turn yet");
+        return turn;
+      },
+      { timeout: 10_000, interval: 20 },
+    );
+    // The dead run's call reaches the object only now, while the current run waits on its model.
+    const stub = env.CHANNEL.get(env.CHANNEL.idFromName(channel.id));
+    const late = await stub.attachMedia(channel.id, running.id, { mediaId: picture.id }, { jobId: "a-job-that-died", attempt: 1 });
+    expect(late).toEqual({ status: "refused", reason: "this run of the turn was replaced by a newer one" });
+    expect((await settledTurns(channel.id, 2))[1]).toMatchObject({ status: "completed" });
+    expect(await mmsPosts(account.sid)).toEqual([]);
+    expect((await outbound(channel.id)).at(-1)).toMatchObject({ body: "Plain.", media: [] });
   });
 
   it("fixes the MediaUrl with the body before the first send: every resend carries the same link", { timeout: 15_000 }, async () => {

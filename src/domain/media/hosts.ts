@@ -13,8 +13,9 @@ export const TWILIO_API_ORIGIN = "https://api.twilio.com";
 
 /** Why `url` may not be fetched for a channel's media, or null when it may. `apiBase`: TWILIO_API_BASE. */
 export function refuseMediaHop(url: URL, apiBase: string): string | null {
-  if (url.origin === new URL(apiBase).origin) return null;
+  // Before the API base is let in: a Location naming other credentials is not Twilio's, whatever its host.
   if (url.username || url.password) return `${url.origin} carries credentials in the URL`;
+  if (url.origin === new URL(apiBase).origin) return null;
   const kind = addressKind(url.hostname);
   if (kind) return `${url.hostname} is ${kind}, not one of Twilio's media hosts`;
   if (url.protocol !== "https:") return `${url.protocol.slice(0, -1)} is not https`;

@@ -72,7 +72,14 @@ export function composeTurnBody(stepTexts: readonly string[], opts: ComposeOptio
   }
   const { encoding, segments } = countSegments(chosen.text);
   const linked = chosen.truncated && opts.link !== undefined;
-  return { body: chosen.text, encoding, segments, normalized, truncated: chosen.truncated, ...(linked ? { full: plain.slice(0, MAX_FULL_REPLY_CHARS) } : {}) };
+  return { body: chosen.text, encoding, segments, normalized, truncated: chosen.truncated, ...(linked ? { full: pageText(plain) } : {}) };
+}
+
+/** The page's text: at most MAX_FULL_REPLY_CHARS, never ending on the high half of a surrogate pair. */
+function pageText(text: string): string {
+  if (text.length <= MAX_FULL_REPLY_CHARS) return text;
+  const last = text.charCodeAt(MAX_FULL_REPLY_CHARS - 1);
+  return text.slice(0, last >= 0xd800 && last <= 0xdbff ? MAX_FULL_REPLY_CHARS - 1 : MAX_FULL_REPLY_CHARS);
 }
 
 interface Capped {

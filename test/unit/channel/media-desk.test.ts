@@ -1,7 +1,8 @@
-// The media desk over a real Durable Object's SQLite, its schedule and the real R2 binding, with Twilio scripted
-// and R2 made to fail on cue, and a fixed clock. A download that R2 refuses stays pending with the reason and is
-// tried again on the schedule after a backoff; one that keeps failing is given up with the last reason. With
-// MEDIA_DELETE_FROM_TWILIO, a stored item's copy at Twilio is deleted, with the credentials, at Twilio only.
+// The media desk over a real Durable Object's SQLite, its schedule and the real R2 binding, with Twilio scripted,
+// R2 and D1 made to fail on cue, object restarts, and a fixed clock. A download that R2 refuses stays pending with
+// the reason and is tried again on the schedule after a backoff; one that keeps failing, or never finishes, is given
+// up. With MEDIA_DELETE_FROM_TWILIO, a stored item's copy at Twilio is deleted, with the credentials, at Twilio only.
+// An attachment D1 could not record is not attached.
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
@@ -19,10 +20,16 @@ type Harness = {
   schedule: Schedule;
   copies: MediaRecord[];
   failPuts: (n: number) => void;
+  /** The next n copies to D1 throw (D1 unavailable, or the object reset right after the record changed). */
+  failCopies: (n: number) => void;
   setNow: (t: number) => void;
   channelId: string;
   /** Twilio's answers to DELETE, in order (204 once they run out), and the DELETEs it got. */
   deletes: { answers: number[]; seen: { url: string; authorization: string | null }[] };
+  /** The object restarted: a new desk and schedule over the same storage (what was in flight is abandoned). */
+  restart: () => { desk: MediaDesk; schedule: Schedule };
+  /** While on, Twilio never answers a download (the object is reset before it could). */
+  hang: (on: boolean) => void;
 };
 
 async function withDesk(fn: (h: Harness) => Promise<void>, opts: { forget?: boolean } = {}) {
@@ -30,8 +37,8 @@ async function withDesk(fn: (h: Harness) => Promise<void>, opts: { forget?: bool
   await runInDurableObject(env.CHANNEL.get(env.CHANNEL.idFromName(`media-${channelId}`)), async (_o, state) => {
     let now = T;
     let failing = 0;
-    const schedule = new Schedule(state.storage);
-    schedule.migrate();
+    let hanging = false;
+    let failingCopies = 0;
     const copies: MediaRecord[] = [];
     const bucket = {
       put: (async (...args: Parameters<R2Bucket["put"]>) => {
@@ -46,26 +53,38 @@ async function withDesk(fn: (h: Harness) => Promise<void>, opts: { forget?: bool
       list: env.MEDIA.list.bind(env.MEDIA),
     };
     const deletes: Harness["deletes"] = { answers: [], seen: [] };
-    const store = new MediaStore(state.storage.sql, () => channelId);
-    store.migrate();
-    const desk = new MediaDesk({
-      store,
-      schedule,
-      bucket,
-      twilio: async () => ({ accountSid: "AC1", authToken: "token", apiBase: API }),
-      copy: async (r) => void copies.push(r),
-      allowed: () => [],
-      forgetAtTwilio: () => opts.forget ?? false,
-      now: () => now,
-      fetch: (async (input: RequestInfo | URL, init?: RequestInit) => {
-        if (init?.method !== "DELETE") return new Response(BYTES, { headers: { "content-type": "image/png" } });
-        deletes.seen.push({ url: String(input), authorization: new Headers(init.headers).get("authorization") });
-        return new Response(null, { status: deletes.answers.shift() ?? 204 });
-      }) as typeof fetch,
-    });
-    schedule.on(MEDIA_FETCH, (id) => desk.download(id));
-    schedule.on(MEDIA_FORGET, (id) => desk.forget(id));
-    await fn({ desk, schedule, copies, failPuts: (n) => (failing = n), setNow: (t) => (now = t), channelId, deletes });
+    const restart = () => {
+      const schedule = new Schedule(state.storage);
+      schedule.migrate();
+      const store = new MediaStore(state.storage.sql, () => channelId);
+      store.migrate();
+      const desk = new MediaDesk({
+        store,
+        schedule,
+        bucket,
+        twilio: async () => ({ accountSid: "AC1", authToken: "token", apiBase: API }),
+        copy: async (r) => {
+          if (failingCopies > 0) {
+            failingCopies--;
+            throw new Error("D1 is unavailable");
+          }
+          copies.push(r);
+        },
+        allowed: () => [],
+        forgetAtTwilio: () => opts.forget ?? false,
+        now: () => now,
+        fetch: (async (input: RequestInfo | URL, init?: RequestInit) => {
+          if (init?.method !== "DELETE") return hanging ? new Promise<Response>(() => {}) : new Response(BYTES, { headers: { "content-type": "image/png" } });
+          deletes.seen.push({ url: String(input), authorization: new Headers(init.headers).get("authorization") });
+          return new Response(null, { status: deletes.answers.shift() ?? 204 });
+        }) as typeof fetch,
+      });
+      schedule.on(MEDIA_FETCH, (id) => desk.download(id));
+      schedule.on(MEDIA_FORGET, (id) => desk.forget(id));
+      return { desk, schedule };
+    };
+    const { desk, schedule } = restart();
+    await fn({ desk, schedule, copies, failPuts: (n) => (failing = n), failCopies: (n) => (failingCopies = n), setNow: (t) => (now = t), channelId, deletes, restart, hang: (on) => (hanging = on) });
   });
 }
 
@@ -110,12 +129,49 @@ describe("media downloads when R2 fails", () => {
     });
   });
 
+  it(`give up after ${MAX_ATTEMPTS} attempts that never finished (the object reset mid-download each time)`, async () => {
+    await withDesk(async ({ desk, schedule, setNow, channelId, restart, hang }) => {
+      const [rec] = await desk.receive(channelId, "msg_7", [{ url: URL0, contentType: "image/png" }], T);
+      hang(true);
+      for (let run = 0; run < MAX_ATTEMPTS; run++) {
+        const at = schedule.when(MEDIA_FETCH, rec!.id)!;
+        setNow(at);
+        // The attempt is counted before the request leaves; the request never comes back, the object restarts.
+        void schedule.run(at);
+        ({ desk, schedule } = restart());
+      }
+      expect(desk.store.get(rec!.id)).toMatchObject({ status: "pending", attempts: MAX_ATTEMPTS });
+      // The schedule's next run gives up, even though Twilio would answer now: it does not try a seventh time.
+      hang(false);
+      const at = schedule.when(MEDIA_FETCH, rec!.id)!;
+      setNow(at);
+      await schedule.run(at);
+      expect(desk.store.get(rec!.id)).toMatchObject({ status: "failed", attempts: MAX_ATTEMPTS, reason: `gave up after ${MAX_ATTEMPTS} attempts: the download never finished` });
+      expect(schedule.when(MEDIA_FETCH, rec!.id)).toBeNull();
+    });
+  });
+
   it("record a redone message's media once", async () => {
     await withDesk(async ({ desk, channelId }) => {
       const first = await desk.receive(channelId, "msg_3", [{ url: URL0, contentType: "image/png" }, { url: URL0, contentType: "image/gif" }], T);
       const again = await desk.receive(channelId, "msg_3", [{ url: URL0, contentType: "image/png" }, { url: URL0, contentType: "image/gif" }], T + 1);
       expect(again.map((r) => r.id)).toEqual(first.map((r) => r.id));
       expect(desk.store.ofMessage("msg_3")).toHaveLength(2);
+    });
+  });
+});
+
+describe("attach_media when D1 fails", () => {
+  it("leaves nothing attached: the reply's signed link would name an item the media route cannot find", async () => {
+    await withDesk(async ({ desk, schedule, channelId, failCopies }) => {
+      const [rec] = await desk.receive(channelId, "msg_9", [{ url: URL0, contentType: "image/png" }], T);
+      await schedule.run(T);
+      failCopies(1);
+      expect(await desk.attach("turn_9", { mediaId: rec!.id })).toEqual({ status: "refused", reason: "could not be recorded: D1 is unavailable" });
+      expect(desk.store.ofTurn("turn_9")).toEqual([]);
+      expect((await env.MEDIA.list({ prefix: `media/${channelId}/` })).objects.map((o) => o.key)).toEqual([rec!.r2_key]);
+      // D1 back: the same request attaches.
+      expect(await desk.attach("turn_9", { mediaId: rec!.id })).toMatchObject({ status: "attached", attached: 1 });
     });
   });
 });
@@ -141,6 +197,26 @@ describe("MEDIA_DELETE_FROM_TWILIO", () => {
         expect(schedule.when(MEDIA_FORGET, rec!.id)).toBeNull();
         // The bytes are ours now.
         expect(await env.MEDIA.get(rec!.r2_key)).not.toBeNull();
+      },
+      { forget: true },
+    );
+  });
+
+  it("still deletes Twilio's copy when the object stops between storing the item and copying it to D1", async () => {
+    await withDesk(
+      async ({ desk, schedule, setNow, channelId, deletes, failCopies }) => {
+        const [rec] = await desk.receive(channelId, "msg_8", [{ url: URL0, contentType: "image/png" }], T);
+        failCopies(1);
+        await schedule.run(T);
+        expect(desk.store.get(rec!.id)).toMatchObject({ status: "stored" });
+        // The schedule runs the download again, which finds the item stored and only copies it; the deletion runs too.
+        const again = schedule.when(MEDIA_FETCH, rec!.id)!;
+        setNow(again);
+        await schedule.run(again);
+        expect(schedule.when(MEDIA_FETCH, rec!.id)).toBeNull();
+        expect(schedule.when(MEDIA_FORGET, rec!.id)).toBeNull();
+        expect(deletes.seen).toEqual([{ url: `${URL0}.json`, authorization: `Basic ${btoa("AC1:token")}` }]);
+        expect(desk.store.get(rec!.id)).toMatchObject({ twilio_copy: "deleted" });
       },
       { forget: true },
     );

@@ -61,6 +61,13 @@ describe("fetchMedia with Twilio's hops", () => {
     ["https://media.twiliocdn.com:8443/x", "port 8443 is not Twilio's"],
     ["https://user:pw@media.twiliocdn.com/x", "https://media.twiliocdn.com carries credentials in the URL"],
     ["https://media.twiliocdn.com.evil.example/x", "media.twiliocdn.com.evil.example is not one of Twilio's media hosts"],
+    ["https://evil:pw@api.twilio.com/x", "https://api.twilio.com carries credentials in the URL"],
+    ["http://0x7f.1/x", "127.0.0.1 is a loopback address"],
+    ["http://2130706433/x", "127.0.0.1 is a loopback address"],
+    ["https://[::ffff:127.0.0.1]/x", "[::ffff:7f00:1] is an IP address"],
+    ["https://[::ffff:7f00:1]/x", "[::ffff:7f00:1] is an IP address"],
+    ["https://MEDIA.TWILIOCDN.COM./x", "media.twiliocdn.com. is not one of Twilio's media hosts"],
+    ["https://API.TWILIO.COM./x", "api.twilio.com. is not one of Twilio's media hosts"],
   ])("refuses a redirect to %s, sending it nothing", async (to, why) => {
     const { fetch, seen } = scripted({ [MEDIA]: redirect(to) });
     const got = await fetchMedia(MEDIA, "image/jpeg", twilio(fetch));

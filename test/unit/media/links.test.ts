@@ -43,4 +43,13 @@ describe("MEDIA_ALLOWED_URLS", () => {
     expect(refuseAttachUrl(new URL("http://169.254.169.254/img/"), prefixes)).toBe("169.254.169.254 is a link-local address");
     expect(refuseAttachUrl(new URL("https://u:p@a.example/img/x.png"), prefixes)).toBe("https://a.example carries credentials in the URL");
   });
+
+  it("takes a prefix without a trailing slash as a folder: not a longer name, not an encoded way out of it", () => {
+    const { prefixes } = parseAllowedUrls("https://a.example/images");
+    expect(refuseAttachUrl(new URL("https://a.example/images"), prefixes)).toBeNull();
+    expect(refuseAttachUrl(new URL("https://a.example/images/cat.png"), prefixes)).toBeNull();
+    for (const outside of ["https://a.example/images.evil.com/x.png", "https://a.example/images-private/x.png", "https://a.example/imagesx", "https://a.example/images/..%2fadmin/x.png", "https://a.example/images/%2E%2E%5Cadmin/x.png"]) {
+      expect(refuseAttachUrl(new URL(outside), prefixes), outside).toContain("is not under MEDIA_ALLOWED_URLS");
+    }
+  });
 });

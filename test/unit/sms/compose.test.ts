@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { composeTurnBody } from "../../../src/domain/sms";
+import { composeTurnBody, countSegments } from "../../../src/domain/sms";
 
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
@@ -140,6 +140,30 @@ describe("composeTurnBody", () => {
 
     it("sends the link alone when no text fits beside it", () => {
       expect(composeTurnBody(["😀".repeat(100)], { link, maxSegments: 1 }).body).toBe(`Full reply: ${link}`);
+    });
+
+    it("holds its limits for any mix of emoji, GSM escapes and UCS-2 text, at any length and segment budget", () => {
+      const pieces = ["a", " ", "word", "\n", "{", "€", "~", "é", "ß", "中", "😀", "👨‍👩‍👧", "’"];
+      let seed = 7;
+      const next = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
+      for (let run = 0; run < 300; run++) {
+        const length = 1500 + Math.floor(next() * 300);
+        let text = "";
+        while (text.length < length) text += pieces[Math.floor(next() * pieces.length)];
+        const maxSegments = next() < 0.5 ? undefined : 1 + Math.floor(next() * 11);
+        const result = composeTurnBody([text], { link, maxSegments });
+        const label = `run ${run}: ${length} units, MAX_REPLY_SEGMENTS ${maxSegments}`;
+        expect(result.body.length, label).toBeLessThanOrEqual(1600);
+        if (maxSegments !== undefined) expect(countSegments(result.body).segments, label).toBeLessThanOrEqual(maxSegments);
+        expect(LONE_SURROGATE.test(result.body), label).toBe(false);
+        if (result.truncated) expect(result.body.endsWith(`Full reply: ${link}`), label).toBe(true);
+      }
+    });
+
+    it("keeps the page's text whole at its own limit: never half an emoji", () => {
+      const result = composeTurnBody([`a${"😀".repeat(60_000)}`], { link });
+      expect(result.full!.length).toBeLessThanOrEqual(100_000);
+      expect(LONE_SURROGATE.test(result.full!)).toBe(false);
     });
 
     it("keeps the whole reply as written for the page (typography included) while the body is normalised", () => {
