@@ -30,6 +30,7 @@ import { channelMedia, type MediaDesk } from "./media-desk";
 import { ReplyPages, type ReplyPage } from "./reply-pages";
 import { numberInUse, releaseNumber } from "./number-claim";
 import type { DeliverOutcome } from "./replies";
+import { channelRemoved, RemovalFence, unlessRemoved, type ChannelRemovedOutcome } from "./removal";
 import { Schedule } from "./schedule";
 import { SenderLimit } from "./sender-limit";
 import type { SignalFacts } from "./signal-access";
@@ -70,6 +71,7 @@ export class ChannelObject extends DurableObject<Env> {
   readonly #health: HealthDesk;
   readonly #pages: ReplyPages;
   readonly #media: MediaDesk;
+  readonly #fence: RemovalFence;
   readonly #inflight = new Map<string, Promise<InboundOutcome>>();
 
   constructor(ctx: DurableObjectState, env: Env) {
@@ -77,7 +79,8 @@ export class ChannelObject extends DurableObject<Env> {
     // Keep-alive pings from the settings UI are answered by the runtime, without waking a hibernated object.
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
     this.#local = new LocalStore(ctx.storage.sql);
-    this.#schedule = new Schedule(ctx.storage);
+    this.#fence = new RemovalFence(ctx.storage.sql);
+    this.#schedule = new Schedule(ctx.storage, () => this.#fence.removed);
     this.#watches = new WatchDesk(ctx, new WatchStore(ctx.storage.sql), this.#schedule, (watch) => {
       if (this.ctx.getWebSockets("events").length) this.#broadcast({ type: "watch", watch });
       // A settled watch stops counting against its agent's limit (one that expired stops by its expiry anyway).
@@ -91,12 +94,13 @@ export class ChannelObject extends DurableObject<Env> {
     this.#inbound = new InboundDesk(this.#state, this.#local, this.#watches, this.#router, liveness, limits, this.#media);
     const ledger = new Ledger(ctx.storage.sql);
     this.#pages = new ReplyPages(ctx.storage.sql);
-    this.#turns = new TurnDesk(this.#state, this.#local, ledger, this.#pages, this.#media);
+    this.#turns = new TurnDesk(this.#state, this.#local, ledger, this.#pages, this.#media, this.#fence);
     registerUpkeep({ env, schedule: this.#schedule, state: this.#state, local: this.#local, ledger, limits, pages: this.#pages, media: this.#media, watches: this.#watches, liveness });
     this.#health = new HealthDesk(ctx.storage.sql, this.#state);
     this.#health.onChanged = () => this.#emitChannel();
     registerHealth(this.#schedule, this.#state, this.#health);
     ctx.blockConcurrencyWhile(async () => {
+      this.#fence.migrate();
       this.#local.migrate();
       ledger.migrate();
       limits.migrate();
@@ -245,9 +249,14 @@ export class ChannelObject extends DurableObject<Env> {
     return ok({ ...view.value, sms_url_left: { found: released.found, message: released.message } });
   }
 
-  /** Deletes the channel: clears the SmsUrl when it still points here, then removes its rows and this object's storage. */
+  /**
+   * Deletes the channel: clears the SmsUrl when it still points here, then removes its rows and this object's storage.
+   * Work in flight (a reply waiting on Twilio, a turn starting) is not waited for: the fence goes up first, and that
+   * work ends as `channel_removed` without writing anything more.
+   */
   async remove(channelId: string): Promise<Result<{ sms_url_cleared: boolean; sms_url_left?: { found: string; message: string } }>> {
     if (!(await this.#state.load(channelId))) return notFound();
+    this.#fence.mark(channelId, Date.now());
     const released = await releaseNumber(this.#state);
     // Waiters (long-polls, WebSockets) learn now that their watch is over, before its storage goes.
     const now = Date.now();
@@ -255,6 +264,7 @@ export class ChannelObject extends DurableObject<Env> {
     // The bytes first: once the records are gone, nothing would say which objects were this channel's.
     await this.#media.removeAll(channelId);
     await deleteChannelRows(this.#state.db, channelId);
+    await this.ctx.storage.deleteAlarm();
     await this.ctx.storage.deleteAll();
     this.#state.forget();
     if (released.status === "left_alone") return ok({ sms_url_cleared: false, sms_url_left: { found: released.found, message: released.message } });
@@ -338,17 +348,21 @@ export class ChannelObject extends DurableObject<Env> {
 
   /** Claims a turn for a consumer, keeping each conversation's turns one at a time and in order. */
   async beginTurn(channelId: string, turnId: string, attempt: number, jobId: string | null = null): Promise<TurnStart> {
+    if (this.#fence.removed) return channelRemoved;
     if (!(await this.#state.load(channelId))) return { status: "unknown" };
-    return this.#turns.begin(turnId, attempt, jobId);
+    return unlessRemoved(() => this.#turns.begin(turnId, attempt, jobId), channelRemoved);
   }
 
   /** Sends the turn's one SMS (at most one, whatever is retried) and closes the turn when that is settled. */
-  async deliverReply(channelId: string, turnId: string, stepTexts: string[], info: { steps?: number; toolCalls?: string[] } = {}): Promise<DeliverOutcome> {
+  async deliverReply(channelId: string, turnId: string, stepTexts: string[], info: { steps?: number; toolCalls?: string[] } = {}): Promise<DeliverOutcome | ChannelRemovedOutcome> {
+    if (this.#fence.removed) return channelRemoved;
     if (!(await this.#state.load(channelId))) return { status: "failed", messageId: null, reason: "channel not found" };
-    const outcome = await this.#turns.deliver(turnId, stepTexts, info);
-    if (outcome.status === "retry") this.#turns.release(turnId);
-    else await this.#emitMessage(outcome.messageId);
-    return outcome;
+    return unlessRemoved(async () => {
+      const outcome = await this.#turns.deliver(turnId, stepTexts, info);
+      if (outcome.status === "retry") this.#turns.release(turnId);
+      else await this.#emitMessage(outcome.messageId);
+      return outcome;
+    }, channelRemoved);
   }
 
   /** attach_media: a picture or file for the turn's reply (refused, with the reason, once the reply is recorded). */
@@ -371,7 +385,8 @@ export class ChannelObject extends DurableObject<Env> {
 
   /** Records an agent error. `final` ends the turn as failed (and lets the conversation's next turn run). */
   async failTurn(channelId: string, turnId: string, error: string, final: boolean): Promise<void> {
-    if (await this.#state.load(channelId)) await this.#turns.fail(turnId, error, final);
+    if (this.#fence.removed || !(await this.#state.load(channelId))) return;
+    await unlessRemoved(() => this.#turns.fail(turnId, error, final), channelRemoved);
   }
 
   // ── pushed facts (kept in memory so inbound handling need not ask D1) ─────────────────────────────────────
@@ -452,6 +467,7 @@ export class ChannelObject extends DurableObject<Env> {
 
   /** The one alarm: runs whatever timed work is due (watch expiry, turn liveness checks, the storage sweep). */
   override async alarm() {
+    if (this.#fence.removed) return;
     await this.#schedule.run(Date.now());
   }
 
