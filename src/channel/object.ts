@@ -58,6 +58,7 @@ export interface ChannelSetup {
 }
 
 const notFound = () => fail(404, "not_found", "channel not found");
+const unknownChannel: InboundOutcome = { status: "unknown_channel" };
 const invalidWebhook = (why: { field: string; message: string }): InboundOutcome => ({ status: "invalid_webhook", field: why.field, message: why.message });
 
 export class ChannelObject extends DurableObject<Env> {
@@ -91,7 +92,7 @@ export class ChannelObject extends DurableObject<Env> {
     this.#router = new SignalRouter(env, this.#watches, this.#state);
     this.#media = channelMedia(ctx.storage.sql, this.#state, this.#schedule, (r) => void this.#emitMessage(r.message_id).catch(() => {}));
     const limits = new SenderLimit(ctx.storage.sql);
-    this.#inbound = new InboundDesk(this.#state, this.#local, this.#watches, this.#router, liveness, limits, this.#media);
+    this.#inbound = new InboundDesk(this.#state, this.#local, this.#watches, this.#router, liveness, limits, this.#media, this.#fence);
     const ledger = new Ledger(ctx.storage.sql);
     this.#pages = new ReplyPages(ctx.storage.sql);
     this.#turns = new TurnDesk(this.#state, this.#local, ledger, this.#pages, this.#media, this.#fence);
@@ -275,6 +276,11 @@ export class ChannelObject extends DurableObject<Env> {
 
   /** An inbound SMS webhook: signature, then the strict form, then durable dedupe by MessageSid, persist, handle. */
   async receiveSms(channelId: string, req: SignedRequest): Promise<InboundOutcome> {
+    return unlessRemoved(() => this.#receiveSms(channelId, req), unknownChannel);
+  }
+
+  async #receiveSms(channelId: string, req: SignedRequest): Promise<InboundOutcome> {
+    this.#fence.check();
     const row = await this.#state.load(channelId);
     if (!row) return { status: "unknown_channel" };
     const params = parseForm(req.body);
@@ -304,6 +310,11 @@ export class ChannelObject extends DurableObject<Env> {
 
   /** A Twilio status callback for an outbound message. Signature and strict form checked like the SMS webhook. */
   async receiveStatus(channelId: string, req: SignedRequest): Promise<InboundOutcome> {
+    return unlessRemoved(() => this.#receiveStatus(channelId, req), unknownChannel);
+  }
+
+  async #receiveStatus(channelId: string, req: SignedRequest): Promise<InboundOutcome> {
+    this.#fence.check();
     const row = await this.#state.load(channelId);
     if (!row) return { status: "unknown_channel" };
     const params = parseForm(req.body);
@@ -320,13 +331,16 @@ export class ChannelObject extends DurableObject<Env> {
 
   /** The signature check; a refusal is recorded with why it probably failed, for the channel's diagnostics. */
   async #verified(req: SignedRequest, suffix: "" | "/status", params: FormParams): Promise<boolean> {
-    if (await this.#state.verify(req, suffix, params)) {
+    const verified = await this.#state.verify(req, suffix, params);
+    this.#fence.check();
+    if (verified) {
       this.#health.signatureVerified();
       return true;
     }
     const hook = this.#state.webhookUrl();
     const seen = req.seen ?? { url: "", forwardedProto: null, forwardedHost: null, cfVisitor: null };
     const d = await diagnoseSignature({ authToken: await this.#state.token(), signature: req.signature, params, expectedUrl: hook && hook + suffix + req.query, seen });
+    this.#fence.check();
     this.#health.signatureFailed(d, clock.now());
     return false;
   }
@@ -367,8 +381,8 @@ export class ChannelObject extends DurableObject<Env> {
 
   /** attach_media: a picture or file for the turn's reply (refused, with the reason, once the reply is recorded). */
   async attachMedia(channelId: string, turnId: string, req: AttachRequest, run: TurnRun): Promise<AttachOutcome> {
-    if (!(await this.#state.load(channelId))) return { status: "refused", reason: "channel not found" };
-    return this.#turns.attach(turnId, req, run);
+    if (this.#fence.removed || !(await this.#state.load(channelId))) return { status: "refused", reason: "channel not found" };
+    return unlessRemoved(() => this.#turns.attach(turnId, req, run), { status: "refused", reason: "the channel was deleted" } as const);
   }
 
   /** The watch that took this message as a signal, if one did: its agent may fetch the message's media too. */

@@ -37,8 +37,8 @@ async function captureTurnJobs(channelId: string) {
   return jobs;
 }
 
-/** Holds the channel object's next D1 read of a turn row until `release`; `reached` says it got there. */
-async function holdTurnRead(channelId: string) {
+/** Holds the channel object's next D1 read of `table` until `release`; `reached` says it got there. */
+async function holdRead(channelId: string, table: string) {
   const reached = deferred();
   const release = deferred();
   await runInDurableObject(stubFor(channelId), (object) => {
@@ -47,7 +47,7 @@ async function holdTurnRead(channelId: string) {
     let armed = true;
     db.prepare = (query: string) => {
       const stmt = prepare.call(db, query);
-      if (!armed || !/^select .* from "turns"/i.test(query)) return stmt;
+      if (!armed || !new RegExp(`^select .* from "${table}"`, "i").test(query)) return stmt;
       armed = false;
       const bind = stmt.bind.bind(stmt);
       stmt.bind = (...values: unknown[]) => {
@@ -110,7 +110,7 @@ describe("deleting a channel while a reply is in flight", () => {
 
   it("a turn being started (its row still being read): channel_removed, acked, nothing written", async () => {
     const { channel, job } = await turnInFlight();
-    const gate = await holdTurnRead(channel.id);
+    const gate = await holdRead(channel.id, "turns");
     const consumed = consume(job);
     await gate.reached;
 
@@ -141,6 +141,20 @@ describe("deleting a channel while a reply is in flight", () => {
     expect(await releaseHeld(account.sid)).toBe(1);
     expect((await deleting).status).toBe(200);
     expect((await fakeState(account.sid)).messages.filter((m) => m.to === OWNER)).toHaveLength(0);
+    expect(await rowsNaming(channel.id)).toMatchObject({ messages: 0, turns: 0, paired: 0 });
+  });
+
+  it("a text being handled (the policy in force still being read): answered as an unknown channel, nothing written", async () => {
+    const { channel, account } = await seedChannel();
+    await pair(channel, account.token, OWNER);
+    const gate = await holdRead(channel.id, "policy_versions");
+    const webhook = sms(channel, account.token, OWNER, "hello");
+    await gate.reached;
+
+    expect((await api("DELETE", `/api/channels/${channel.id}`)).status).toBe(200);
+    gate.release();
+
+    expect((await webhook).status).toBe(404);
     expect(await rowsNaming(channel.id)).toMatchObject({ messages: 0, turns: 0, paired: 0 });
   });
 });
