@@ -31,7 +31,9 @@ export type InboundOutcome =
   | { status: "accepted"; messageId: string; disposition: string; duplicate: boolean }
   | { status: "unknown_channel" }
   | { status: "bad_signature" }
-  | { status: "invalid_webhook"; field: string; message: string };
+  | { status: "invalid_webhook"; field: string; message: string }
+  /** Handling stopped at a failed write (D1 unreachable, …): the MessageSid is recorded, so Twilio's retry redoes it. */
+  | { status: "failed_midway" };
 
 export interface InboundSms {
   sid: string;

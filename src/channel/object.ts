@@ -30,7 +30,7 @@ import { channelMedia, type MediaDesk } from "./media-desk";
 import { ReplyPages, type ReplyPage } from "./reply-pages";
 import { numberInUse, releaseNumber } from "./number-claim";
 import type { DeliverOutcome } from "./replies";
-import { channelRemoved, RemovalFence, unlessRemoved, type ChannelRemovedOutcome } from "./removal";
+import { ChannelRemoved, channelRemoved, RemovalFence, unlessRemoved, type ChannelRemovedOutcome } from "./removal";
 import { Schedule } from "./schedule";
 import { SenderLimit } from "./sender-limit";
 import type { SignalFacts } from "./signal-access";
@@ -294,7 +294,12 @@ export class ChannelObject extends DurableObject<Env> {
     // Concurrent copies of one webhook share a single handling; later copies find the row processed.
     const running = this.#inflight.get(m.sid);
     if (running) return running.then((r) => (r.status === "accepted" ? { ...r, duplicate: true } : r));
-    const handling = this.#inbound.handle({ sid: m.sid, from: m.from, to: m.to, body: m.body, numMedia: m.numMedia, media: m.media });
+    const handling = this.#inbound.handle({ sid: m.sid, from: m.from, to: m.to, body: m.body, numMedia: m.numMedia, media: m.media }).catch((err: unknown) => {
+      if (err instanceof ChannelRemoved) throw err;
+      // Logged once here; the copies sharing this handling answer the same. Thrown on, it would cross RPC as an error.
+      console.error(`inbound ${m.sid} on channel ${channelId} stopped midway; Twilio's retry of the webhook redoes it:`, err);
+      return { status: "failed_midway" } as const;
+    });
     this.#inflight.set(m.sid, handling);
     try {
       const outcome = await handling;
