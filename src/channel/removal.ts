@@ -18,6 +18,9 @@ export class RemovalFence {
   readonly #sql: SqlStorage;
   /** Kept in memory too: once deleteAll() has run, the row is gone but this instance's in-flight work is not. */
   #removed = false;
+  #resolve!: () => void;
+  /** Settles when the deletion begins: work that waits (for a download, say) stops waiting then. */
+  readonly whenRemoved = new Promise<void>((resolve) => (this.#resolve = resolve));
 
   constructor(sql: SqlStorage) {
     this.#sql = sql;
@@ -27,11 +30,13 @@ export class RemovalFence {
     this.#sql.exec(`CREATE TABLE IF NOT EXISTS removal (channel_id TEXT PRIMARY KEY, removed_at INTEGER NOT NULL)`);
     // An object evicted midway through a deletion stays fenced until the deletion is retried and completes.
     this.#removed ||= this.#sql.exec(`SELECT 1 FROM removal LIMIT 1`).toArray().length > 0;
+    if (this.#removed) this.#resolve();
   }
 
   /** The deletion has begun: from here on no in-flight path writes. */
   mark(channelId: string, now: number) {
     this.#removed = true;
+    this.#resolve();
     this.#sql.exec(`INSERT INTO removal (channel_id, removed_at) VALUES (?, ?) ON CONFLICT (channel_id) DO NOTHING`, channelId, now);
   }
 

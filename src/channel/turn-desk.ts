@@ -84,7 +84,7 @@ export class TurnDesk {
     // Otherwise the agent runs from the start, attaching afresh what it wants to send.
     if (!pending) await this.media.dropUnsent(turnId);
     this.fence.check();
-    const media = pending || !this.media.store.ofMessage(inbound.id).length ? [] : await this.media.waitFor(inbound.id, MEDIA_WAIT_MS);
+    const media = pending || !this.media.store.ofMessage(inbound.id).length ? [] : await this.media.waitFor(inbound.id, MEDIA_WAIT_MS, this.fence);
     const row = state.row;
     return {
       status: "run",

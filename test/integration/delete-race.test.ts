@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { handleTurnBatch } from "../../src/queue/turns";
 import { TurnJob } from "../../src/queue/job";
 import { api } from "../helpers/api";
-import { fakeState, heldSend, injectFault, pair, releaseHeld, seedChannel, sms } from "../helpers/twilio";
+import { fakeState, heldSend, injectFault, mms, PNG_B64, pair, releaseHeld, seedChannel, sms } from "../helpers/twilio";
 
 const OWNER = "+15557770003";
 
@@ -156,5 +156,26 @@ describe("deleting a channel while a reply is in flight", () => {
 
     expect((await webhook).status).toBe(404);
     expect(await rowsNaming(channel.id)).toMatchObject({ messages: 0, turns: 0, paired: 0 });
+  });
+
+  it("a turn waiting for its picture to download: ends as channel_removed at once, not when the wait runs out", async () => {
+    const { channel, account } = await seedChannel();
+    await pair(channel, account.token, OWNER);
+    const jobs = await captureTurnJobs(channel.id);
+    await injectFault(account.sid, { match: "/Media/", method: "GET", hold: true });
+    await mms(channel, account.token, OWNER, "a picture", [{ content_type: "image/png", data_b64: PNG_B64 }]);
+    expect(jobs).toHaveLength(1);
+    // Twilio is holding the picture: the turn begins and waits for its download (up to MEDIA_WAIT_MS, 15 s).
+    await vi.waitFor(async () => expect((await fakeState(account.sid)).requests.some((r) => r.method === "GET" && r.path.includes("/Media/"))).toBe(true), { interval: 20 });
+    const consumed = consume(jobs[0]!);
+    // The turn is marked running just before it starts waiting for the picture.
+    const running = async () => (await env.DB.prepare("SELECT status FROM turns WHERE id = ?").bind(jobs[0]!.turnId).first<{ status: string }>())?.status;
+    await vi.waitFor(async () => expect(await running()).toBe("running"), { interval: 5 });
+
+    expect((await api("DELETE", `/api/channels/${channel.id}`)).status).toBe(200);
+    const settled = await Promise.race([consumed, new Promise<"still waiting">((r) => setTimeout(() => r("still waiting"), 3000))]);
+    expect(await releaseHeld(account.sid)).toBe(1);
+    expect(settled).toEqual({ acked: true, retried: false });
+    expect(await rowsNaming(channel.id)).toMatchObject({ messages: 0, turns: 0 });
   });
 });
