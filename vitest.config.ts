@@ -6,6 +6,7 @@ import path from "node:path";
 import { defineConfig } from "vitest/config";
 import { startFakeOpenAI } from "./test/fakes/openai-server.ts";
 import { startFakeTwilio } from "./emulator/twilio.ts";
+import { filterRuntimeLogs, unexplainedRuntimeLogs } from "./test/fakes/runtime-logs.ts";
 
 export const TEST_VARS = {
   SERVER_EXTERNAL_URL: "https://textgate.example",
@@ -24,12 +25,15 @@ export const TEST_VARS = {
 
 export default defineConfig(async () => {
   const migrations = await readD1Migrations(path.join(import.meta.dirname, "migrations"));
-  const twilio = await startFakeTwilio();
-  const openai = await startFakeOpenAI();
+  // Before anything can drop a connection: workerd's log of each drop is swallowed, and only those (runtime-logs.ts).
+  const runtimeLogs = await filterRuntimeLogs();
+  const dropped = () => runtimeLogs.expect("dropped_connection");
+  const twilio = await startFakeTwilio(0, { onDrop: dropped });
+  const openai = await startFakeOpenAI(0, dropped);
   return {
     test: {
       // CI also writes a JSON report; .ci/run prints its totals as a plain "N passed, N failed" line.
-      reporters: process.env.CI ? ["default", "json"] : ["default"],
+      reporters: [...(process.env.CI ? ["default", "json"] : ["default"]), unexplainedRuntimeLogs(runtimeLogs)],
       outputFile: process.env.CI ? { json: "test-results.json" } : undefined,
       projects: [
         {
@@ -48,6 +52,7 @@ export default defineConfig(async () => {
                   OPENAI_API_KEY: "test-openai-key",
                   // attach_media by URL: the emulator's media CDN stands in for a site the owner allowed.
                   MEDIA_ALLOWED_URLS: `${twilio.url}/__cdn/`,
+                  RUNTIME_LOGS_URL: runtimeLogs.url,
                   TEST_MIGRATIONS: migrations,
                 },
                 // Deliver turn jobs as soon as they are sent instead of waiting up to a second to fill a batch.

@@ -14,9 +14,10 @@ export function takeFault(acct: Account, method: string, path: string): Fault | 
 }
 
 // A dropped connection ("drop", or "after" without a status) makes workerd print three lines ("uncaught exception
-// … Network connection lost") in `npm test` even though the app catches the rejected fetch: workerd logs every
-// outbound fetch that fails on the network that way (a one-line worker doing `await fetch(u).catch(() => {})`
-// against a closed connection prints the same). Those lines are the fault working, not a leak.
+// … Network connection lost") even though the app catches the rejected fetch: workerd logs every outbound fetch
+// that fails on the network that way (a one-line worker doing `await fetch(u).catch(() => {})` against a closed
+// connection prints the same). Under `npm test` the emulator reports each drop (EmulatorOptions.onDrop), and
+// test/fakes/runtime-logs.ts hides exactly that many of those lines.
 const injected = (f: Fault) => twilioError(f.status!, f.code ?? f.status!, f.message ?? "Injected fault");
 
 export async function applyFault(f: Fault, ctx: ApiContext, handle: () => Reply | Promise<Reply>): Promise<Reply> {

@@ -42,6 +42,8 @@ export interface EmulatorOptions {
   host?: string;
   /** Keep state in this file across restarts (`npm start`); without it, state lives in memory only (tests). */
   stateFile?: string;
+  /** Told of each connection a "drop" fault closes without an answer (the tests account for workerd's log of it). */
+  onDrop?: () => void;
 }
 
 /** Throws EmulatorStateError, before listening, when the state file cannot be used. */
@@ -81,6 +83,7 @@ export async function startFakeTwilio(port = 0, opts: EmulatorOptions = {}): Pro
       state.unexpected.push(`${req.method} ${url.pathname} crashed the emulator: ${String(e)}`);
       return json(500, { error: String(e) });
     });
+    if (reply === "drop") opts.onDrop?.();
     write(req, res, reply);
     if (req.method !== "GET") state.changed();
   });

@@ -2,6 +2,8 @@
 declare namespace Cloudflare {
   interface Env {
     TEST_MIGRATIONS: import("cloudflare:test").D1Migration[];
+    /** Where a test declares the runtime logs it causes on purpose (test/helpers/runtime-logs.ts). */
+    RUNTIME_LOGS_URL: string;
   }
 }
 

@@ -19,6 +19,7 @@ import { newId } from "../lib/crypto";
 import { turnJob } from "../queue/job";
 import type { TurnLiveness } from "./liveness";
 import type { LocalStore } from "./local-store";
+import type { RemovalFence } from "./removal";
 import type { SenderLimit } from "./sender-limit";
 import type { MediaDesk } from "./media-desk";
 import { d1Copy } from "./media-store";
@@ -30,7 +31,9 @@ export type InboundOutcome =
   | { status: "accepted"; messageId: string; disposition: string; duplicate: boolean }
   | { status: "unknown_channel" }
   | { status: "bad_signature" }
-  | { status: "invalid_webhook"; field: string; message: string };
+  | { status: "invalid_webhook"; field: string; message: string }
+  /** Handling stopped at a failed write (D1 unreachable, …): the MessageSid is recorded, so Twilio's retry redoes it. */
+  | { status: "failed_midway" };
 
 export interface InboundSms {
   sid: string;
@@ -57,6 +60,8 @@ export class InboundDesk {
     readonly liveness: TurnLiveness,
     readonly limit: SenderLimit,
     readonly media: MediaDesk,
+    /** Checked after every await before the next write: a channel deleted meanwhile gets nothing more written. */
+    readonly fence: RemovalFence,
   ) {}
 
   /** Handles a MessageSid once: a retried or concurrent copy finds it recorded (and, when done, does nothing). */
@@ -91,6 +96,7 @@ export class InboundDesk {
     // Recorded before anything else can fail, and due for download at once: the turn may want to see the picture.
     const media = await this.media.receive(state.row.id, msg.id, m.media, claim.receivedAt);
     const outcome = await this.#dispatch(msg, media.map((r) => ({ id: r.id, content_type: r.content_type })));
+    this.fence.check();
     const meta = { ...(m.numMedia ? { num_media: m.numMedia } : {}), ...outcome.meta };
     const record = recordInbound(state.env.DB, { ...msg, twilioSid: m.sid, status: outcome.status, dropReason: outcome.dropReason ?? null, turnId: outcome.turnId ?? null, meta });
     const copies = media.map((r) => mediaCopy(state.db, state.env.DB, d1Copy(state.row.id, r)));
@@ -98,10 +104,13 @@ export class InboundDesk {
       // The message and its turn land together; the job goes on the Queue only once both exist.
       const turn = createTurn(state.db, { id: outcome.turnId, channelId: msg.channelId, agentId: state.row.agentId, sender: msg.from, inboundMessageId: msg.id });
       await state.writes.write([record, ...copies, toD1(state.env.DB, turn)]);
+      this.fence.check();
       // The liveness check is scheduled before the job is sent: if the send is lost, the check sends it again.
       local.addTurn(outcome.turnId, msg.from, Date.now());
       await this.liveness.watch(msg.channelId, outcome.turnId, Date.now());
+      this.fence.check();
       await state.env.TURNS.send(turnJob(msg.channelId, outcome.turnId));
+      this.fence.check();
       local.markTurnEnqueued(m.sid, Date.now());
     } else {
       await state.writes.write([record, ...copies]);
@@ -116,6 +125,7 @@ export class InboundDesk {
 
   async #dispatch(msg: MessageRow, media: SignalMedia[]): Promise<Outcome> {
     const { state } = this;
+    this.fence.check();
     const keyword = matchKeyword(msg.body);
     if (keyword) {
       // Twilio answers STOP/START/HELP itself; we remember opt-outs and run no turn.
@@ -133,6 +143,7 @@ export class InboundDesk {
 
     // Cedar decides who the agent receives: paired senders by default, plus what user policies permit or forbid.
     const { engine, q, version } = await state.policyQuery("receive_message", msg.from, paired);
+    this.fence.check();
     const decision = engine.decide(q);
     const policy = policyFacts(decision, describeDecision(decision, q), version);
     const accepted = decision.decision === "allow" && !pairingDrop ? this.#accept(msg, policy) : null;
@@ -140,6 +151,7 @@ export class InboundDesk {
     const dropReason = accepted?.drop?.reason ?? pairingDrop?.reason ?? (decision.reasons.length || decision.errors.length ? "policy_denied" : "not_paired");
     // Not for the agent, but it may still be the code a watch on this channel is waiting for.
     const fed = this.desk.store.hasWaiting() ? await this.router.ingest(msg, false, media) : null;
+    this.fence.check();
     return { status: "dropped", dropReason, meta: { ...pairingDrop?.meta, ...accepted?.drop?.meta, policy, ...fed } };
   }
 
@@ -155,6 +167,7 @@ export class InboundDesk {
         // Taken before the first await: of phones texting the code at once, one pairs and the rest are dropped.
         if (!local.takePairingCode(active.code, msg.from, Date.now())) return { reason: "pairing_code_used" };
         await addPaired(state.db, row.id, msg.from, Date.now());
+        this.fence.check();
         state.paired.add(msg.from);
         await state.finishPairing(active.code);
         return "paired";

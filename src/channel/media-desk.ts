@@ -9,6 +9,7 @@ import { clock } from "../lib/clock";
 import { mediaDeleteFromTwilio, twilioApiBase } from "../lib/config";
 import { attachMedia, type AttachGuard, type AttachOutcome, type AttachRequest } from "./attachments";
 import { d1Copy, MediaStore, type MediaRecord } from "./media-store";
+import type { RemovalFence } from "./removal";
 import type { Schedule } from "./schedule";
 import type { ChannelState } from "./state";
 
@@ -71,14 +72,16 @@ export class MediaDesk {
    * A turn's wait for its message's media: downloads that are due run now (or are joined if under way), for at most
    * `waitMs`; then the records as they stand. Items waiting out a backoff are not waited for.
    */
-  async waitFor(messageId: string, waitMs: number): Promise<MediaRecord[]> {
+  /** `fence`: the channel object's removal fence; its deletion ends the wait (and ChannelRemoved is thrown). */
+  async waitFor(messageId: string, waitMs: number, fence?: Pick<RemovalFence, "whenRemoved" | "check">): Promise<MediaRecord[]> {
     const now = this.#d.now();
     const due = this.#d.store.ofMessage(messageId).filter((r) => r.status === "pending" && (r.next_at ?? 0) <= now);
     if (due.length) {
       let timer: ReturnType<typeof setTimeout> | null = null;
       const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, waitMs)));
-      await Promise.race([Promise.allSettled(due.map((r) => this.download(r.id))), timeout]);
+      await Promise.race([Promise.allSettled(due.map((r) => this.download(r.id))), timeout, ...(fence ? [fence.whenRemoved] : [])]);
       if (timer !== null) clearTimeout(timer);
+      fence?.check();
     }
     return this.#d.store.ofMessage(messageId);
   }

@@ -30,6 +30,7 @@ import { channelMedia, type MediaDesk } from "./media-desk";
 import { ReplyPages, type ReplyPage } from "./reply-pages";
 import { numberInUse, releaseNumber } from "./number-claim";
 import type { DeliverOutcome } from "./replies";
+import { ChannelRemoved, channelRemoved, RemovalFence, unlessRemoved, type ChannelRemovedOutcome } from "./removal";
 import { Schedule } from "./schedule";
 import { SenderLimit } from "./sender-limit";
 import type { SignalFacts } from "./signal-access";
@@ -57,6 +58,7 @@ export interface ChannelSetup {
 }
 
 const notFound = () => fail(404, "not_found", "channel not found");
+const unknownChannel: InboundOutcome = { status: "unknown_channel" };
 const invalidWebhook = (why: { field: string; message: string }): InboundOutcome => ({ status: "invalid_webhook", field: why.field, message: why.message });
 
 export class ChannelObject extends DurableObject<Env> {
@@ -70,6 +72,7 @@ export class ChannelObject extends DurableObject<Env> {
   readonly #health: HealthDesk;
   readonly #pages: ReplyPages;
   readonly #media: MediaDesk;
+  readonly #fence: RemovalFence;
   readonly #inflight = new Map<string, Promise<InboundOutcome>>();
 
   constructor(ctx: DurableObjectState, env: Env) {
@@ -77,7 +80,8 @@ export class ChannelObject extends DurableObject<Env> {
     // Keep-alive pings from the settings UI are answered by the runtime, without waking a hibernated object.
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
     this.#local = new LocalStore(ctx.storage.sql);
-    this.#schedule = new Schedule(ctx.storage);
+    this.#fence = new RemovalFence(ctx.storage.sql);
+    this.#schedule = new Schedule(ctx.storage, () => this.#fence.removed);
     this.#watches = new WatchDesk(ctx, new WatchStore(ctx.storage.sql), this.#schedule, (watch) => {
       if (this.ctx.getWebSockets("events").length) this.#broadcast({ type: "watch", watch });
       // A settled watch stops counting against its agent's limit (one that expired stops by its expiry anyway).
@@ -88,15 +92,16 @@ export class ChannelObject extends DurableObject<Env> {
     this.#router = new SignalRouter(env, this.#watches, this.#state);
     this.#media = channelMedia(ctx.storage.sql, this.#state, this.#schedule, (r) => void this.#emitMessage(r.message_id).catch(() => {}));
     const limits = new SenderLimit(ctx.storage.sql);
-    this.#inbound = new InboundDesk(this.#state, this.#local, this.#watches, this.#router, liveness, limits, this.#media);
+    this.#inbound = new InboundDesk(this.#state, this.#local, this.#watches, this.#router, liveness, limits, this.#media, this.#fence);
     const ledger = new Ledger(ctx.storage.sql);
     this.#pages = new ReplyPages(ctx.storage.sql);
-    this.#turns = new TurnDesk(this.#state, this.#local, ledger, this.#pages, this.#media);
+    this.#turns = new TurnDesk(this.#state, this.#local, ledger, this.#pages, this.#media, this.#fence);
     registerUpkeep({ env, schedule: this.#schedule, state: this.#state, local: this.#local, ledger, limits, pages: this.#pages, media: this.#media, watches: this.#watches, liveness });
     this.#health = new HealthDesk(ctx.storage.sql, this.#state);
     this.#health.onChanged = () => this.#emitChannel();
     registerHealth(this.#schedule, this.#state, this.#health);
     ctx.blockConcurrencyWhile(async () => {
+      this.#fence.migrate();
       this.#local.migrate();
       ledger.migrate();
       limits.migrate();
@@ -245,9 +250,14 @@ export class ChannelObject extends DurableObject<Env> {
     return ok({ ...view.value, sms_url_left: { found: released.found, message: released.message } });
   }
 
-  /** Deletes the channel: clears the SmsUrl when it still points here, then removes its rows and this object's storage. */
+  /**
+   * Deletes the channel: clears the SmsUrl when it still points here, then removes its rows and this object's storage.
+   * Work in flight (a reply waiting on Twilio, a turn starting) is not waited for: the fence goes up first, and that
+   * work ends as `channel_removed` without writing anything more.
+   */
   async remove(channelId: string): Promise<Result<{ sms_url_cleared: boolean; sms_url_left?: { found: string; message: string } }>> {
     if (!(await this.#state.load(channelId))) return notFound();
+    this.#fence.mark(channelId, Date.now());
     const released = await releaseNumber(this.#state);
     // Waiters (long-polls, WebSockets) learn now that their watch is over, before its storage goes.
     const now = Date.now();
@@ -255,6 +265,7 @@ export class ChannelObject extends DurableObject<Env> {
     // The bytes first: once the records are gone, nothing would say which objects were this channel's.
     await this.#media.removeAll(channelId);
     await deleteChannelRows(this.#state.db, channelId);
+    await this.ctx.storage.deleteAlarm();
     await this.ctx.storage.deleteAll();
     this.#state.forget();
     if (released.status === "left_alone") return ok({ sms_url_cleared: false, sms_url_left: { found: released.found, message: released.message } });
@@ -265,6 +276,11 @@ export class ChannelObject extends DurableObject<Env> {
 
   /** An inbound SMS webhook: signature, then the strict form, then durable dedupe by MessageSid, persist, handle. */
   async receiveSms(channelId: string, req: SignedRequest): Promise<InboundOutcome> {
+    return unlessRemoved(() => this.#receiveSms(channelId, req), unknownChannel);
+  }
+
+  async #receiveSms(channelId: string, req: SignedRequest): Promise<InboundOutcome> {
+    this.#fence.check();
     const row = await this.#state.load(channelId);
     if (!row) return { status: "unknown_channel" };
     const params = parseForm(req.body);
@@ -278,7 +294,12 @@ export class ChannelObject extends DurableObject<Env> {
     // Concurrent copies of one webhook share a single handling; later copies find the row processed.
     const running = this.#inflight.get(m.sid);
     if (running) return running.then((r) => (r.status === "accepted" ? { ...r, duplicate: true } : r));
-    const handling = this.#inbound.handle({ sid: m.sid, from: m.from, to: m.to, body: m.body, numMedia: m.numMedia, media: m.media });
+    const handling = this.#inbound.handle({ sid: m.sid, from: m.from, to: m.to, body: m.body, numMedia: m.numMedia, media: m.media }).catch((err: unknown) => {
+      if (err instanceof ChannelRemoved) throw err;
+      // Logged once here; the copies sharing this handling answer the same. Thrown on, it would cross RPC as an error.
+      console.error(`inbound ${m.sid} on channel ${channelId} stopped midway; Twilio's retry of the webhook redoes it:`, err);
+      return { status: "failed_midway" } as const;
+    });
     this.#inflight.set(m.sid, handling);
     try {
       const outcome = await handling;
@@ -294,6 +315,11 @@ export class ChannelObject extends DurableObject<Env> {
 
   /** A Twilio status callback for an outbound message. Signature and strict form checked like the SMS webhook. */
   async receiveStatus(channelId: string, req: SignedRequest): Promise<InboundOutcome> {
+    return unlessRemoved(() => this.#receiveStatus(channelId, req), unknownChannel);
+  }
+
+  async #receiveStatus(channelId: string, req: SignedRequest): Promise<InboundOutcome> {
+    this.#fence.check();
     const row = await this.#state.load(channelId);
     if (!row) return { status: "unknown_channel" };
     const params = parseForm(req.body);
@@ -310,13 +336,16 @@ export class ChannelObject extends DurableObject<Env> {
 
   /** The signature check; a refusal is recorded with why it probably failed, for the channel's diagnostics. */
   async #verified(req: SignedRequest, suffix: "" | "/status", params: FormParams): Promise<boolean> {
-    if (await this.#state.verify(req, suffix, params)) {
+    const verified = await this.#state.verify(req, suffix, params);
+    this.#fence.check();
+    if (verified) {
       this.#health.signatureVerified();
       return true;
     }
     const hook = this.#state.webhookUrl();
     const seen = req.seen ?? { url: "", forwardedProto: null, forwardedHost: null, cfVisitor: null };
     const d = await diagnoseSignature({ authToken: await this.#state.token(), signature: req.signature, params, expectedUrl: hook && hook + suffix + req.query, seen });
+    this.#fence.check();
     this.#health.signatureFailed(d, clock.now());
     return false;
   }
@@ -338,23 +367,27 @@ export class ChannelObject extends DurableObject<Env> {
 
   /** Claims a turn for a consumer, keeping each conversation's turns one at a time and in order. */
   async beginTurn(channelId: string, turnId: string, attempt: number, jobId: string | null = null): Promise<TurnStart> {
+    if (this.#fence.removed) return channelRemoved;
     if (!(await this.#state.load(channelId))) return { status: "unknown" };
-    return this.#turns.begin(turnId, attempt, jobId);
+    return unlessRemoved(() => this.#turns.begin(turnId, attempt, jobId), channelRemoved);
   }
 
   /** Sends the turn's one SMS (at most one, whatever is retried) and closes the turn when that is settled. */
-  async deliverReply(channelId: string, turnId: string, stepTexts: string[], info: { steps?: number; toolCalls?: string[] } = {}): Promise<DeliverOutcome> {
+  async deliverReply(channelId: string, turnId: string, stepTexts: string[], info: { steps?: number; toolCalls?: string[] } = {}): Promise<DeliverOutcome | ChannelRemovedOutcome> {
+    if (this.#fence.removed) return channelRemoved;
     if (!(await this.#state.load(channelId))) return { status: "failed", messageId: null, reason: "channel not found" };
-    const outcome = await this.#turns.deliver(turnId, stepTexts, info);
-    if (outcome.status === "retry") this.#turns.release(turnId);
-    else await this.#emitMessage(outcome.messageId);
-    return outcome;
+    return unlessRemoved(async () => {
+      const outcome = await this.#turns.deliver(turnId, stepTexts, info);
+      if (outcome.status === "retry") this.#turns.release(turnId);
+      else await this.#emitMessage(outcome.messageId);
+      return outcome;
+    }, channelRemoved);
   }
 
   /** attach_media: a picture or file for the turn's reply (refused, with the reason, once the reply is recorded). */
   async attachMedia(channelId: string, turnId: string, req: AttachRequest, run: TurnRun): Promise<AttachOutcome> {
-    if (!(await this.#state.load(channelId))) return { status: "refused", reason: "channel not found" };
-    return this.#turns.attach(turnId, req, run);
+    if (this.#fence.removed || !(await this.#state.load(channelId))) return { status: "refused", reason: "channel not found" };
+    return unlessRemoved(() => this.#turns.attach(turnId, req, run), { status: "refused", reason: "the channel was deleted" } as const);
   }
 
   /** The watch that took this message as a signal, if one did: its agent may fetch the message's media too. */
@@ -371,7 +404,8 @@ export class ChannelObject extends DurableObject<Env> {
 
   /** Records an agent error. `final` ends the turn as failed (and lets the conversation's next turn run). */
   async failTurn(channelId: string, turnId: string, error: string, final: boolean): Promise<void> {
-    if (await this.#state.load(channelId)) await this.#turns.fail(turnId, error, final);
+    if (this.#fence.removed || !(await this.#state.load(channelId))) return;
+    await unlessRemoved(() => this.#turns.fail(turnId, error, final), channelRemoved);
   }
 
   // ── pushed facts (kept in memory so inbound handling need not ask D1) ─────────────────────────────────────
@@ -452,6 +486,7 @@ export class ChannelObject extends DurableObject<Env> {
 
   /** The one alarm: runs whatever timed work is due (watch expiry, turn liveness checks, the storage sweep). */
   override async alarm() {
+    if (this.#fence.removed) return;
     await this.#schedule.run(Date.now());
   }
 

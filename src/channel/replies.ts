@@ -33,6 +33,11 @@ export interface ReplyDeps {
    * out (its full-reply page) is written in the same step, so no crash can leave one without the other.
    */
   recorded?: (row: OutboxRow) => void;
+  /**
+   * Called after every await, before the next write: throws once the channel is being deleted (removal.ts), so a
+   * reply in flight then writes nothing more.
+   */
+  fence: () => void;
   /** Called after each step's durable write; a test hook throws here to play a crash at that point. */
   step?: (name: DeliverStep) => void | Promise<void>;
 }
@@ -58,12 +63,14 @@ export async function deliverReply(deps: ReplyDeps, intent: { id: string; turnId
   if (row.state === "failed") return { status: "failed", messageId: row.id, reason: row.error_code ?? row.error_message ?? "failed" };
 
   const twilio = await deps.twilio();
+  deps.fence();
   if (row.state === "sending") {
     // An earlier attempt may have reached Twilio: adopt its message rather than send another. Through a Messaging
     // Service the sender is whichever pool number Twilio picked, so the list cannot be filtered by From.
     const since = row.attempt_started_at! - CLOCK_SKEW_MS;
     const listed = await twilio.listRecentMessages(row.service_sid ? { To: row.to_addr, createdSince: since } : { To: row.to_addr, From: row.from_addr, createdSince: since });
     await deps.step?.("listed");
+    deps.fence();
     if (!listed.ok || !listed.value.complete) {
       const why = listed.ok ? "Twilio's message list was too long to check" : listed.error.message;
       ledger.noteError(row.id, `could not check Twilio for an earlier send: ${why}`, deps.now());
@@ -71,13 +78,16 @@ export async function deliverReply(deps: ReplyDeps, intent: { id: string; turnId
     }
     const candidates = adoptable(ledger, row, listed.value.messages);
     const elsewhere = await deps.heldElsewhere(candidates.map((m) => m.sid));
+    deps.fence();
     const found = candidates.find((m) => !elsewhere.has(m.sid));
     if (found) return settleSent(deps, ledger.recordSid(row.id, found.sid, found.status, deps.now(), found.from));
     const wait = row.answered ? 0 : (row.last_attempt_at ?? 0) + deps.settleMs - deps.now();
     if (wait > 0) return { status: "retry", delaySeconds: Math.ceil(wait / 1000), reason: "waiting for Twilio to finish an unanswered attempt before sending again" };
   }
 
-  if (await deps.optedOut(row.to_addr)) {
+  const optedOut = await deps.optedOut(row.to_addr);
+  deps.fence();
+  if (optedOut) {
     row = ledger.fail(row.id, "recipient_opted_out", `${row.to_addr} opted out (STOP); textgate does not send to them until they text START.`, deps.now());
     await deps.copy(row);
     return { status: "failed", messageId: row.id, reason: "recipient_opted_out" };
@@ -92,6 +102,7 @@ export async function deliverReply(deps: ReplyDeps, intent: { id: string; turnId
   const media = mediaUrlsOf(row);
   const res = await twilio.sendMessage({ To: row.to_addr, ...sender, Body: row.body, ...callback, ...(media.length ? { MediaUrl: media } : {}) });
   await deps.step?.("answered");
+  deps.fence();
   if (res.ok) return settleSent(deps, ledger.recordSid(row.id, res.value.sid, res.value.status, deps.now(), res.value.from));
 
   const failure = res.error;

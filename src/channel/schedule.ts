@@ -22,9 +22,13 @@ export class Schedule {
   /** Rows whose handler is running, with what was asked of them meanwhile (a time, or "cancel"). */
   readonly #running = new Map<string, number | "cancel" | null>();
 
-  constructor(storage: DurableObjectStorage) {
+  /** True once the object's storage is going away (its channel is being deleted): nothing more runs or is written. */
+  readonly #stopped: () => boolean;
+
+  constructor(storage: DurableObjectStorage, stopped: () => boolean = () => false) {
     this.#sql = storage.sql;
     this.#storage = storage;
+    this.#stopped = stopped;
   }
 
   migrate() {
@@ -69,7 +73,11 @@ export class Schedule {
   /** The alarm: runs every due row, one after another, then sets the alarm to the earliest row left. */
   async run(now: number): Promise<void> {
     const due = this.#sql.exec<Row>(`SELECT * FROM schedules WHERE at <= ? ORDER BY at LIMIT ?`, now, BATCH).toArray();
-    for (const row of due) await this.#runOne(row, now);
+    for (const row of due) {
+      if (this.#stopped()) return;
+      await this.#runOne(row, now);
+    }
+    if (this.#stopped()) return;
     this.#armed = undefined;
     await this.#arm();
   }
@@ -91,13 +99,14 @@ export class Schedule {
     try {
       next = await handler(row.key, row.payload, now);
     } catch (err) {
+      if (this.#stopped()) return;
       console.error(`schedule: ${row.kind} ${row.key} failed (try ${row.tries + 1}); retrying at ${new Date(retryAt).toISOString()}`, err);
       this.#running.delete(id);
       return;
     }
     const asked = this.#running.get(id);
     this.#running.delete(id);
-    if (asked === "cancel") return;
+    if (asked === "cancel" || this.#stopped()) return;
     const at = [next, asked].filter((t): t is number => typeof t === "number").reduce((a, b) => Math.min(a, b), Infinity);
     if (at === Infinity) this.#sql.exec(`DELETE FROM schedules WHERE kind = ? AND key = ?`, row.kind, row.key);
     else this.#sql.exec(`UPDATE schedules SET at = ?, tries = 0 WHERE kind = ? AND key = ?`, at, row.kind, row.key);

@@ -17,6 +17,7 @@ import { externalUrl, required, twilioApiBase, twilioMessagingApiBase } from "..
 import { unseal } from "../lib/crypto";
 import { GroupCommit } from "../lib/group-commit";
 import type { LocalStore } from "./local-store";
+import { ChannelRemoved } from "./removal";
 import type { PolicyInForce, SignalFacts } from "./signal-access";
 import { toChannelView, webhookUrl, type ChannelView } from "./view";
 
@@ -53,6 +54,8 @@ export class ChannelState {
   /** The load under way, shared by every request that arrives before it is done. */
   #loading: { id: string; done: Promise<ChannelRow | null> } | undefined;
   #generation = 0;
+  /** Set by forget(): the channel was deleted, so work still holding on to it ends as channel_removed. */
+  #gone = false;
   /** Told when the channel is first loaded into this object (the object starts its timed work then). */
   onLoaded: (row: ChannelRow) => void = () => {};
 
@@ -94,7 +97,7 @@ export class ChannelState {
   }
 
   get row(): ChannelRow {
-    if (!this.#row) throw new Error("channel state used before load");
+    if (!this.#row) throw this.#gone ? new ChannelRemoved() : new Error("channel state used before load");
     return this.#row;
   }
 
@@ -108,6 +111,7 @@ export class ChannelState {
 
   forget() {
     this.#supersede();
+    this.#gone = true;
     this.#row = undefined;
     this.#token = undefined;
     this.paired = new Set();

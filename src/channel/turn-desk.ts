@@ -14,6 +14,7 @@ import type { LocalStore } from "./local-store";
 import type { AttachOutcome, AttachRequest, TurnRun } from "./attachments";
 import type { MediaDesk } from "./media-desk";
 import type { MediaRecord } from "./media-store";
+import type { ChannelRemovedOutcome, RemovalFence } from "./removal";
 import type { ReplyPages } from "./reply-pages";
 import { deliverReply, type DeliverOutcome, type ReplyDeps } from "./replies";
 import type { ChannelState } from "./state";
@@ -21,6 +22,7 @@ import type { ChannelState } from "./state";
 /** What the Queue consumer needs to run a turn, or why it should not. */
 export type TurnStart =
   | { status: "done" | "deferred" | "busy" | "unknown" }
+  | ChannelRemovedOutcome
   | {
       status: "run";
       turn: { id: string; sender: string; inboundMessageId: string };
@@ -59,6 +61,8 @@ export class TurnDesk {
     readonly ledger: Ledger,
     readonly pages: ReplyPages,
     readonly media: MediaDesk,
+    /** Checked after every await before the next write: a channel deleted meanwhile gets nothing more written. */
+    readonly fence: RemovalFence,
     readonly now: () => number = Date.now,
   ) {}
 
@@ -68,16 +72,19 @@ export class TurnDesk {
     if (decision.status !== "run") return decision;
     const turn = await getTurn(state.db, turnId);
     const [agent, inbound] = turn ? await Promise.all([getAgent(state.db, turn.agentId), getMessage(state.db, turn.inboundMessageId)]) : [];
+    this.fence.check();
     if (!turn || !agent || !inbound) {
       await this.end(turnId, { status: "failed", error: "the turn, its agent or its message no longer exists" });
       return { status: "unknown" };
     }
     await updateTurn(state.db, turnId, { status: "running", attempts: attempt });
+    this.fence.check();
     // A reply the ledger already holds is this turn's one reply: deliver it, whatever state it is in.
     const pending = this.ledger.forTurn(turnId);
     // Otherwise the agent runs from the start, attaching afresh what it wants to send.
     if (!pending) await this.media.dropUnsent(turnId);
-    const media = pending || !this.media.store.ofMessage(inbound.id).length ? [] : await this.media.waitFor(inbound.id, MEDIA_WAIT_MS);
+    this.fence.check();
+    const media = pending || !this.media.store.ofMessage(inbound.id).length ? [] : await this.media.waitFor(inbound.id, MEDIA_WAIT_MS, this.fence);
     const row = state.row;
     return {
       status: "run",
@@ -109,9 +116,11 @@ export class TurnDesk {
   async #deliver(turnId: string, stepTexts: string[], info: { steps?: number; toolCalls?: string[] }): Promise<DeliverOutcome> {
     const { state } = this;
     const turn = await getTurn(state.db, turnId);
+    this.fence.check();
     if (!turn) return { status: "failed", messageId: null, reason: "turn not found" };
     const existing = this.ledger.forTurn(turnId) ?? (await this.#legacyReply(turnId));
     const composed = existing ? null : await this.#compose(turnId, stepTexts);
+    this.fence.check();
     const body = existing?.body ?? composed!.body;
     if (!body.trim() && !existing?.media_urls && !composed?.mediaUrls.length) {
       await this.end(turnId, { status: "completed", error: "the agent produced no text, so no SMS was sent" });
@@ -134,6 +143,7 @@ export class TurnDesk {
       body,
       mediaUrls: composed?.mediaUrls,
     });
+    this.fence.check();
     await this.media.copyAll(attached);
     const facts = { steps: info.steps ?? null, toolCalls: info.toolCalls ? JSON.stringify(info.toolCalls) : null };
     if (outcome.status === "sent") await this.end(turnId, { status: "completed", replyMessageId: outcome.messageId, ...facts });
@@ -184,6 +194,7 @@ export class TurnDesk {
     if (applied.status === "applied") return applied.changed ? ((await this.#copy(applied.row)) ?? null) : null;
     // Replies sent before the ledger existed live only in D1; anything else (inbound, unknown) stays held, inert.
     const legacy = await messageBySid(db, this.state.row.id, sid);
+    this.fence.check();
     if (legacy?.direction !== "outbound" || legacy.turnId === null || this.ledger.forTurn(legacy.turnId)) return null;
     return (await raiseLegacyStatus(db, legacy.id, status, errorCode)) ?? null;
   }
@@ -191,6 +202,7 @@ export class TurnDesk {
   /** A reply D1 holds for this turn but the ledger does not (written before the ledger existed): taken over. */
   async #legacyReply(turnId: string): Promise<OutboxRow | null> {
     const m = await outboundForTurn(this.state.db, turnId);
+    this.fence.check();
     if (!m) return null;
     return this.ledger.adoptLegacy({ id: m.id, turnId, to: m.to, from: m.from, body: m.body, sid: m.twilioSid, status: m.status, errorCode: m.errorCode, createdAt: m.createdAt }, this.now());
   }
@@ -207,11 +219,14 @@ export class TurnDesk {
       now: this.now,
       statusCallbackUrl: hook && `${hook}/status`,
       settleMs: settleMs(state.env),
+      fence: () => this.fence.check(),
     };
   }
 
   /** The D1 copy of a ledger row, written from the ledger's current state (never moving a status down). */
   async #copy(row: OutboxRow): Promise<MessageRow | undefined> {
+    // The D1 row names the channel: once the channel is being deleted it must not be written (or written again).
+    this.fence.check();
     const current = this.ledger.forTurn(row.turn_id) ?? row;
     // An MMS is one message whatever its text: Twilio bills it as MMS, not by segments.
     const seg = current.media_urls ? { encoding: "MMS", segments: 1 } : countSegments(current.body);
@@ -235,11 +250,13 @@ export class TurnDesk {
   /** Records an agent error. `final` ends the turn as failed (and lets the conversation's next turn run). */
   async fail(turnId: string, error: string, final: boolean): Promise<void> {
     const turn = await getTurn(this.state.db, turnId);
+    this.fence.check();
     if (!turn || turn.status === "completed" || turn.status === "failed") return;
     const full = turn.error && !error.includes(turn.error) ? `${error} — last error: ${turn.error}` : error;
     if (final) await this.end(turnId, { status: "failed", error: full });
     else {
       await updateTurn(this.state.db, turnId, { status: "queued", error });
+      this.fence.check();
       this.release(turnId);
     }
   }
@@ -251,6 +268,7 @@ export class TurnDesk {
 
   async end(turnId: string, patch: Parameters<typeof updateTurn>[2]) {
     await updateTurn(this.state.db, turnId, { ...patch, completedAt: Date.now() });
+    this.fence.check();
     const next = this.local.finishTurn(turnId, Date.now());
     if (next) await this.state.env.TURNS.send(turnJob(this.state.row.id, next));
   }

@@ -112,7 +112,8 @@ export const channelRoutes = new Hono<{ Bindings: Env }>()
       operationId: "deleteChannel",
       tag,
       summary: "Delete the channel.",
-      description: "Clears the number's SmsUrl when it still points at this channel; otherwise sms_url_left says where it points.",
+      description:
+        "Clears the number's SmsUrl when it still points at this channel; otherwise sms_url_left says where it points. Does not wait for turns in flight: they end without writing anything more, their Queue messages are acknowledged, and no reply is sent after the delete began.",
       auth,
       params,
       responses: { 200: { description: "Deleted.", schema: ChannelDeleted, example: { id: ex.channel.id, deleted: true, sms_url_cleared: true } } },

@@ -43,6 +43,9 @@ function respond(outcome: InboundOutcome): Response {
       throw new AppError(403, "invalid_signature", "X-Twilio-Signature is missing or does not match this request.");
     case "invalid_webhook":
       throw new AppError(400, "invalid_webhook", outcome.message, { field: outcome.field });
+    case "failed_midway":
+      // 500, as for anything that failed on our side: Twilio retries the webhook, and the channel object redoes it.
+      throw new AppError(500, "internal_error", "The message could not be stored just now; Twilio's retry of this webhook completes it.");
   }
 }
 

@@ -56,7 +56,8 @@ const textOf = (content: unknown): string =>
       ? content.map((p: { text?: unknown }) => (typeof p?.text === "string" ? p.text : "")).join("")
       : "";
 
-export async function startFakeOpenAI(port = 0): Promise<FakeOpenAI> {
+/** `onDrop`: told of each connection a "drop" step closes (the tests account for workerd's log of it). */
+export async function startFakeOpenAI(port = 0, onDrop: () => void = () => {}): Promise<FakeOpenAI> {
   const scripts = new Map<string, Script>();
   const unexpected: string[] = [];
 
@@ -159,7 +160,10 @@ export async function startFakeOpenAI(port = 0): Promise<FakeOpenAI> {
     if (!step) return loud(res, `script ${marker} is exhausted after ${script.requests.length - 1} calls`);
     if (step.times !== "always") step.times--;
     if (step.delay_ms) await new Promise((r) => setTimeout(r, step.delay_ms));
-    if (step.drop) return req.socket.destroy();
+    if (step.drop) {
+      onDrop();
+      return req.socket.destroy();
+    }
     if (step.error) return apiError(res, step.error.status, step.error.message ?? `Injected ${step.error.status} from fake-openai`);
     const c = completion(step, `call_${script.requests.length}`, body.model);
     return body.stream ? sendStream(res, c) : sendJson(res, c);

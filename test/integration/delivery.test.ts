@@ -103,9 +103,14 @@ describe("evictions", () => {
     await injectFault(account.sid, { match: "Messages.json", method: "POST", hold_ms: 5000 });
     await sms(channel, account.token, OWNER, "hello");
     await vi.waitFor(async () => expect(await accepted(account.sid)).toHaveLength(1), { timeout: 5000, interval: 20 });
+    // The consumer's call dies with the object: it logs the failed job and asks the Queue to retry it.
+    const logged = vi.spyOn(console, "error").mockImplementation(() => {});
     await abortAllDurableObjects();
     const { turn } = await oneReply(channel.id, account.sid);
+    const lines = logged.mock.calls.map((c) => `${String(c[0])} ${String(c[1])}`);
+    logged.mockRestore();
     expect(turn.attempts).toBeGreaterThan(1);
+    expect(lines).toEqual([expect.stringMatching(/^turn job \S+ failed Error: Application called abortAllDurableObjects\(\)/)]);
   });
 });
 

@@ -5,6 +5,7 @@ import { api, json } from "../helpers/api";
 import { scriptFake } from "../helpers/fake-openai";
 import { outbound, settledTurns } from "../helpers/turns";
 import { fakeState, heldSend, injectFault, messageSid, pair, releaseHeld, seedChannel, sms, statusCallback } from "../helpers/twilio";
+import { expectRuntimeLog } from "../helpers/runtime-logs";
 
 const OWNER = "+15557770001";
 
@@ -166,6 +167,8 @@ describe("agent failures", () => {
   // Workers AI is remote-only: locally (npm start, and here) its binding is a stub that refuses every call.
   it("reports an agent whose model's binding cannot run locally, and sends nothing", async () => {
     const { channel, account } = await connected("workers-ai:@cf/meta/llama-3.1-8b-instruct");
+    // The stub logs its refusal itself, as an uncaught exception in its own worker.
+    await expectRuntimeLog("workers_ai_stub");
     await sms(channel, account.token, OWNER, "hi");
     const [turn] = await settledTurns(channel.id);
     expect(turn).toMatchObject({ status: "failed", error: expect.stringContaining("Binding AI needs to be run remotely") });

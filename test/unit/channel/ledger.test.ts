@@ -43,6 +43,7 @@ function harness(sql: SqlStorage, opts: { skewMs?: number } = {}) {
       now: () => now,
       statusCallbackUrl: "https://textgate.example/status",
       settleMs: 15_000,
+      fence: () => {},
       step: (name) => {
         if (name === crashAt) throw new Crash(`crash at ${name}`);
       },
