@@ -29,8 +29,8 @@ const RecordedSchema = z.object({
 });
 export type RecordedRequest = z.infer<typeof RecordedSchema>["requests"][number];
 
-export async function scriptFake(steps: FakeStep[]) {
-  const marker = `scenario-${crypto.randomUUID()}`;
+/** `marker`: a fresh one by default; pass one when the steps themselves must name it (e.g. in a tool call). */
+export async function scriptFake(steps: FakeStep[], marker = `scenario-${crypto.randomUUID()}`) {
   const res = await fetch(`${controlBase}/__fake/scripts`, { method: "POST", body: JSON.stringify({ marker, steps }) });
   if (res.status !== 201) throw new Error(`fake-openai refused the script: ${res.status} ${await res.text()}`);
   return {
