@@ -136,6 +136,25 @@ describe("a long await_signal in a turn", () => {
   }, 20_000);
 });
 
+describe("a long await_signal on the conversation's own number", () => {
+  it("resumes the conversation when the bank texts that number (the object delivers to itself)", async () => {
+    const agent = await seedChannel();
+    await env.DB.prepare("UPDATE agents SET model = ? WHERE id = ?").bind("openai:gpt-test", agent.agent.id).run();
+    await pair(agent.channel, agent.account.token, OWNER);
+    const marker = `scenario-${crypto.randomUUID()}`;
+    await scriptFake([longWait(agent.channel.id, marker, { from: BANK }), { text: "Send me a minute" }, { text: "It came" }], marker);
+    await sms(agent.channel, agent.account.token, OWNER, `log me in ${marker}`);
+    await settledTurns(agent.channel.id);
+    // Not paired, so not the agent's to read as a message: a signal for the watch.
+    await sms(agent.channel, agent.account.token, BANK, "Your code is 551100");
+    await settledTurns(agent.channel.id, 2);
+    expect(await sentTo(agent.account.sid)).toEqual([
+      [OWNER, "Send me a minute"],
+      [OWNER, "It came"],
+    ]);
+  }, 20_000);
+});
+
 describe("exactly one continuation", () => {
   async function resumed() {
     const ctx = await setup((id, m) => [longWait(id, m), { text: "Will do" }, { text: "Here it is" }]);
@@ -215,6 +234,41 @@ describe("a resumed conversation", () => {
     await sms(signals.channel, signals.account.token, BANK, "Your code is 112233");
     await settledTurns(agent.channel.id, 3);
     expect((await sentTo(agent.account.sid)).map(([, b]) => b)).toEqual(["first reply", "second reply", "continuation reply"]);
+  }, 30_000);
+
+  it("by a continuous watch, once per match and never twice at once: matches that come meanwhile go together", async () => {
+    const { agent, signals, fake, marker } = await setup((id, m) => [
+      longWait(id, m, { mode: "continuous", contains: "parcel", timeout_s: 3600 }),
+      { text: "Watching your parcel" },
+      { text: "Update 1 noted", delay_ms: 1500 },
+      { text: "Updates 2 and 3 noted" },
+      { text: "The watch has ended" },
+    ]);
+    await sms(agent.channel, agent.account.token, OWNER, `watch my parcel ${marker}`);
+    const [watch] = await waiting({ agent, signals });
+    expect(watch).toMatchObject({ mode: "continuous", resumes: true });
+    await sms(signals.channel, signals.account.token, BANK, "parcel 1: shipped");
+    // While the first continuation runs (its model answers slowly), two more updates come.
+    await vi.waitFor(
+      async () => {
+        if (!(await turns(agent.channel.id)).some((t) => t.status === "running")) throw new Error("no continuation running yet");
+      },
+      { timeout: 10_000, interval: 20 },
+    );
+    await sms(signals.channel, signals.account.token, BANK, "parcel 2: in transit");
+    await sms(signals.channel, signals.account.token, BANK, "parcel 3: out for delivery");
+    await settledTurns(agent.channel.id, 3);
+    // Cancelled by the owner's app: the end resumes the conversation too.
+    await api("DELETE", `/api/signals/watches/${watch.id}`);
+    const all = await settledTurns(agent.channel.id, 4);
+    expect(all.map((t) => t.status)).toEqual(["completed", "completed", "completed", "completed"]);
+    expect((await sentTo(agent.account.sid)).map(([, b]) => b)).toEqual(["Watching your parcel", "Update 1 noted", "Updates 2 and 3 noted", "The watch has ended"]);
+    const prompts = (await fake.requests()).slice(2).map((r) => String(r.messages.at(-1)!.content));
+    expect(prompts[0]).toContain("parcel 1");
+    expect(prompts[1]).toMatch(/"seq":2[\s\S]*parcel 2[\s\S]*"seq":3[\s\S]*parcel 3/);
+    expect(prompts[1]).not.toContain("parcel 1");
+    expect(prompts[2]).toContain('"status":"cancelled"');
+    expect(prompts[2]).toContain('"match_count":3');
   }, 30_000);
 
   it("is not resumed when its channel was deleted meanwhile: the step is dropped, never retried", async () => {
