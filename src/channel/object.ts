@@ -43,6 +43,7 @@ import { TurnDesk, type TurnStart } from "./turn-desk";
 import type { ChannelView } from "./view";
 import { adoptWatchExpiry, registerUpkeep, scheduleSweep } from "./upkeep";
 import { WatchDesk, type NewWatch } from "./watch-desk";
+import { WATCH_JUDGE, judgeCandidates, watchJudge } from "./watch-judging";
 import { WatchStore } from "./watch-store";
 
 export type { InboundOutcome } from "./inbound";
@@ -106,6 +107,10 @@ export class ChannelObject extends DurableObject<Env> {
     this.#pages = new ReplyPages(ctx.storage.sql);
     this.#resumed = new ResumeInbox(ctx.storage.sql, this.#state, this.#local, liveness);
     this.#turns = new TurnDesk(this.#state, this.#local, ledger, this.#pages, this.#media, this.#fence, Date.now, (turnId) => this.#resumed.prompt(turnId));
+    // Watches with instructions: candidates wait for the judge, then match (the judge plugs in here).
+    this.#schedule.on(WATCH_JUDGE, (watchId) =>
+      judgeCandidates({ queue: this.#watches.judging, judge: (spec, signal) => watchJudge.decide(spec, signal), spec: (id) => this.#watches.store.waitingSpec(id), match: (spec, signal) => this.#router.matchJudged(spec, signal) }, watchId),
+    );
     registerUpkeep({ env, schedule: this.#schedule, state: this.#state, local: this.#local, ledger, limits, pages: this.#pages, media: this.#media, watches: this.#watches, liveness, resumes: this.#resumes, resumed: this.#resumed });
     this.#health = new HealthDesk(ctx.storage.sql, this.#state);
     this.#health.onChanged = () => this.#emitChannel();
@@ -119,6 +124,7 @@ export class ChannelObject extends DurableObject<Env> {
       this.#media.store.migrate();
       this.#health.migrate();
       this.#watches.store.migrate();
+      this.#watches.judging.migrate();
       this.#resumes.migrate();
       this.#resumed.migrate();
       this.#schedule.migrate();

@@ -5,7 +5,7 @@
 // it, here and in the hub. The channel object owns its signals and their facts, so the hub claims a recent one
 // through it, and hands back one it claimed but could not use, for the next watch.
 import { z } from "zod";
-import { CATEGORIES, annotate, isContinuous, signalMatches, type Annotation, type Signal, type SignalMedia, type WatchSpec } from "../domain/signals";
+import { CATEGORIES, annotate, isContinuous, isJudged, signalMatches, type Annotation, type Signal, type SignalMedia, type WatchSpec } from "../domain/signals";
 import type { WatchView } from "../signals/types";
 import type { MessageRow } from "../db/schema";
 import { SignalAccess, type PolicyInForce, type SignalFacts, type WatchDenial } from "./signal-access";
@@ -66,6 +66,7 @@ export class SignalRouter {
    */
   async #route(signal: Signal, offerToHub: boolean, access: SignalAccess, observed: string[] = []): Promise<string | null> {
     observed.push(...this.#desk.observeAll(signal, Date.now(), access.mayTake));
+    this.#desk.queueJudgments(signal, Date.now(), access.mayTake);
     let local = this.#desk.candidate(signal, Date.now(), access.mayTake);
     if (offerToHub) {
       // Held while the hub decides, so a lookback running here meanwhile cannot take it too.
@@ -91,6 +92,8 @@ export class SignalRouter {
     const access = new SignalAccess(await this.#state.policyAtLeast(version), facts);
     const now = Date.now();
     const observedBy = this.#desk.observeAll(signal, now, access.mayTake);
+    // A hub watch with instructions claims the signal through its channel once the judge says it matches.
+    this.#desk.queueJudgments(signal, now, access.mayTake);
     const candidate = this.#desk.candidate(signal, now, access.mayTake);
     if (!candidate || candidate.createdAt >= olderThan) return { watchId: null, observedBy, denied: access.denied };
     this.#desk.store.addSignal(signal);
@@ -122,6 +125,26 @@ export class SignalRouter {
     return this.#route(signal, offerToHub, new SignalAccess(policy, this.#state.signalFacts(signal.from)));
   }
 
+  /**
+   * A candidate the judge found to match: a continuous watch records it; a once-watch takes it if no watch has
+   * meanwhile — from this channel's own signals, or (in the hub) claimed through the channel it arrived on.
+   */
+  async matchJudged(spec: WatchSpec, signal: Signal): Promise<void> {
+    if (isContinuous(spec)) {
+      this.#desk.observe(spec.id, signal, Date.now());
+      return;
+    }
+    if (this.#state.current?.id === signal.channelId) {
+      this.#desk.deliver(spec.id, signal, Date.now());
+      return;
+    }
+    const channel = this.#env.CHANNEL.get(this.#env.CHANNEL.idFromName(signal.channelId));
+    const claim = await channel.claimSignal(signal.channelId, signal.id, spec.id, spec.agent ?? null);
+    if (claim.status !== "claimed") return;
+    this.#desk.store.addSignal(claim.signal);
+    if (!this.#desk.deliver(spec.id, claim.signal, Date.now())) await channel.releaseSignal(signal.channelId, signal.id, spec.id);
+  }
+
   #allows(policy: PolicyInForce, watch: Pick<WatchSpec, "id" | "agent">, s: Signal): boolean {
     return new SignalAccess(policy, this.#state.signalFacts(s.from)).mayTake(watch);
   }
@@ -136,7 +159,7 @@ export class SignalRouter {
   async hubLookback(watchId: string, now: number): Promise<WatchView> {
     const spec = this.#desk.store.waitingSpec(watchId);
     if (!spec || spec.lookbackS <= 0) return this.#desk.store.view(watchId)!;
-    const observe = isContinuous(spec);
+    const observe = isContinuous(spec) || isJudged(spec);
     for await (const m of this.#recentSignals(now - spec.lookbackS * 1000, now)) {
       const row = { id: m.id, channelId: m.channel_id, from: m.from_address, body: m.body, createdAt: m.created_at };
       const signal = signalOf(row, storedAnnotation(m.meta, m.body, m.from_address));
@@ -144,6 +167,11 @@ export class SignalRouter {
       const channel = this.#env.CHANNEL.get(this.#env.CHANNEL.idFromName(m.channel_id));
       const claim = await channel.claimSignal(m.channel_id, m.id, watchId, spec.agent ?? null, observe);
       if (claim.status !== "claimed") continue;
+      if (isJudged(spec)) {
+        // Judged in arrival order; a once-watch claims its match (if still free) when the judge has decided.
+        if (isContinuous(spec) || !claim.signal.consumedBy) this.#desk.judging.add(watchId, claim.signal, Date.now());
+        continue;
+      }
       if (observe) {
         // Recorded in arrival order; a full (or ended) watch stops looking.
         this.#desk.observe(watchId, claim.signal, Date.now());

@@ -3,10 +3,11 @@
 // waking every kind of waiter the moment a watch settles or matches — long-polls parked on an in-memory promise,
 // hibernated WebSockets tagged with the watch id, and (through the resume outbox) the SMS conversation a watch
 // was started from.
-import { isContinuous, pickSignalForWatch, pickWatchForSignal, signalsForWatcher, watchersOfSignal, type Settlement, type Signal, type WatchParams, type WatchSpec } from "../domain/signals";
+import { isContinuous, isJudged, pickSignalForWatch, pickWatchForSignal, signalsForWatcher, watchersOfSignal, watchesToJudge, type Settlement, type Signal, type WatchParams, type WatchSpec } from "../domain/signals";
 import { waitResult, type WatchStatus, type WatchView } from "../signals/types";
 import type { ResumeOutbox } from "./resume-outbox";
 import type { Schedule } from "./schedule";
+import { JudgeQueue } from "./watch-judging";
 import { signalView, type Conversation, type WatchStore } from "./watch-store";
 
 export const MAX_WAIT_MS = 60_000;
@@ -29,6 +30,8 @@ export class WatchDesk {
   readonly #store: WatchStore;
   readonly #schedule: Schedule;
   readonly #resumes: ResumeOutbox;
+  /** Candidates of watches with instructions, waiting for the judge (watch-judging.ts). */
+  readonly judging: JudgeQueue;
   readonly #waiters = new Map<string, Set<() => void>>();
   /** Signals this object is offering to the hub right now: no lookback here may take them meanwhile. */
   readonly #held = new Set<string>();
@@ -43,6 +46,7 @@ export class WatchDesk {
     this.#store = store;
     this.#schedule = schedule;
     this.#resumes = resumes;
+    this.judging = new JudgeQueue(ctx.storage.sql, schedule);
     this.#onChange = onChange;
   }
 
@@ -67,7 +71,11 @@ export class WatchDesk {
    */
   lookback(watchId: string, now: number, mayTake: (spec: WatchSpec, s: Signal) => boolean): WatchView {
     const spec = this.#store.waitingSpec(watchId);
-    if (spec && isContinuous(spec)) {
+    if (spec && isJudged(spec)) {
+      // Every recent candidate (a once-watch: every free one) goes to the judge, oldest first.
+      const recent = signalsForWatcher(this.#store.signalsSince(now - spec.lookbackS * 1000), spec, (s) => mayTake(spec, s));
+      for (const s of recent) if (isContinuous(spec) || (!s.consumedBy && !this.#held.has(s.id))) this.judging.add(watchId, s, now);
+    } else if (spec && isContinuous(spec)) {
       for (const s of signalsForWatcher(this.#store.signalsSince(now - spec.lookbackS * 1000), spec, (s) => mayTake(spec, s))) {
         if (!this.observe(watchId, s, now)) break;
       }
@@ -91,6 +99,14 @@ export class WatchDesk {
     return watchersOfSignal(this.#waiting, signal, now, mayTake)
       .filter((w) => this.observe(w.id, signal, now))
       .map((w) => w.id);
+  }
+
+  /** Queues the signal for the judge of every watch with instructions here that it is a candidate for. */
+  queueJudgments(signal: Signal, now: number, mayTake: (w: WatchSpec) => boolean): string[] {
+    this.#waiting ??= this.#store.waiting();
+    const judged = watchesToJudge(this.#waiting, signal, now, mayTake);
+    for (const w of judged) this.judging.add(w.id, signal, now);
+    return judged.map((w) => w.id);
   }
 
   /**

@@ -189,15 +189,15 @@ export class WatchStore {
   /** Every stored signal received at or after `since`, taken or not (what continuous watches look back on). */
   signalsSince(since: number): Signal[] {
     return this.#sql
-      .exec<{ json: string }>(`SELECT json FROM signals WHERE received_at >= ? ORDER BY received_at, id`, since)
+      .exec<{ json: string; consumed_by: string | null }>(`SELECT json, consumed_by FROM signals WHERE received_at >= ? ORDER BY received_at, id`, since)
       .toArray()
-      .map((r) => readSignal(r.json));
+      .map((r) => ({ ...readSignal(r.json), consumedBy: r.consumed_by }));
   }
 
-  /** One stored signal, taken or not. */
+  /** One stored signal, taken or not (and by which once-watch). */
   signal(id: string): Signal | null {
-    const row = this.#sql.exec<{ json: string }>(`SELECT json FROM signals WHERE id = ?`, id).toArray()[0];
-    return row ? readSignal(row.json) : null;
+    const row = this.#sql.exec<{ json: string; consumed_by: string | null }>(`SELECT json, consumed_by FROM signals WHERE id = ?`, id).toArray()[0];
+    return row ? { ...readSignal(row.json), consumedBy: row.consumed_by } : null;
   }
 
   /** Signals not yet taken by any watch, received at or after `since`, oldest first. */

@@ -6,7 +6,7 @@ export type { Category } from "./categories";
 export type { Annotation } from "./extract";
 export type { Sender, SenderKind } from "./sender";
 export type { Topic } from "./topics";
-export { isContinuous, newWatch, pickSignalForWatch, pickWatchForSignal, signalMatches, signalsForWatcher, watchersOfSignal } from "./watch";
+export { isContinuous, isJudged, newWatch, pickSignalForWatch, pickWatchForSignal, signalMatches, signalsForWatcher, watchersOfSignal, watchesToJudge } from "./watch";
 export type { Issue, Signal, SignalMedia, WatchInput, WatchInputResult, WatchParams, WatchSpec } from "./watch";
 export {
   DEFAULT_LOOKBACK_S,
@@ -22,4 +22,4 @@ export {
 } from "./watch-input";
 export type { WatchMode } from "./watch-input";
 export * from "./limits";
-export { continuationPrompt, settlementSummary, type Settlement, type SettlementSignal } from "./continuation";
+export { continuationPrompt, settlementSummary, settlementsIn, type Settlement, type SettlementSignal } from "./continuation";

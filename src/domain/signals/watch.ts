@@ -90,6 +90,8 @@ function inWindow(watch: WatchSpec, signal: Signal): boolean {
 
 const isOpen = (watch: WatchSpec, now: number) => !watch.matchedSignalId && now < watch.expiresAt;
 export const isContinuous = (watch: Pick<WatchSpec, "mode">) => watch.mode === "continuous";
+/** A watch with instructions: its filters only choose candidates, each judged before it is matched. */
+export const isJudged = (watch: Pick<WatchSpec, "instructions">) => !!watch.instructions;
 
 /**
  * The watch an arriving signal goes to: among open (unexpired, unmatched) once-watches that match it and that
@@ -98,7 +100,7 @@ export const isContinuous = (watch: Pick<WatchSpec, "mode">) => watch.mode === "
  */
 export function pickWatchForSignal(watches: readonly WatchSpec[], signal: Signal, now: number, allowed: (w: WatchSpec) => boolean = () => true): WatchSpec | null {
   if (signal.consumedBy) return null;
-  const open = watches.filter((w) => !isContinuous(w) && isOpen(w, now) && inWindow(w, signal) && signalMatches(w, signal) && allowed(w));
+  const open = watches.filter((w) => !isContinuous(w) && !isJudged(w) && isOpen(w, now) && inWindow(w, signal) && signalMatches(w, signal) && allowed(w));
   return oldest(open, (w) => w.createdAt);
 }
 
@@ -109,7 +111,18 @@ export function pickWatchForSignal(watches: readonly WatchSpec[], signal: Signal
  */
 export function watchersOfSignal(watches: readonly WatchSpec[], signal: Signal, now: number, allowed: (w: WatchSpec) => boolean = () => true): WatchSpec[] {
   return watches
-    .filter((w) => isContinuous(w) && now < w.expiresAt && inWindow(w, signal) && signalMatches(w, signal) && allowed(w))
+    .filter((w) => isContinuous(w) && !isJudged(w) && now < w.expiresAt && inWindow(w, signal) && signalMatches(w, signal) && allowed(w))
+    .sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1));
+}
+
+/**
+ * The watches with instructions an arriving signal is a candidate for: open, in their window, past their filters
+ * and admitted by `allowed`, oldest first. A once-watch only while no other watch has taken the signal. Nothing is
+ * matched here: each is judged first, and the deterministic watches above never wait for a judgment.
+ */
+export function watchesToJudge(watches: readonly WatchSpec[], signal: Signal, now: number, allowed: (w: WatchSpec) => boolean = () => true): WatchSpec[] {
+  return watches
+    .filter((w) => isJudged(w) && (isContinuous(w) || !signal.consumedBy) && isOpen(w, now) && inWindow(w, signal) && signalMatches(w, signal) && allowed(w))
     .sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1));
 }
 
@@ -127,7 +140,7 @@ export function signalsForWatcher(signals: readonly Signal[], watch: WatchSpec, 
  * so two watches created one after the other take two codes in the order they arrived.
  */
 export function pickSignalForWatch(signals: readonly Signal[], watch: WatchSpec, now: number, allowed: (s: Signal) => boolean = () => true): Signal | null {
-  if (isContinuous(watch) || !isOpen(watch, now)) return null;
+  if (isContinuous(watch) || isJudged(watch) || !isOpen(watch, now)) return null;
   const from = watch.createdAt - watch.lookbackS * 1000;
   const recent = signals.filter(
     (s) => !s.consumedBy && s.receivedAt >= from && s.receivedAt <= watch.createdAt && signalMatches(watch, s) && allowed(s),
