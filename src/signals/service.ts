@@ -11,7 +11,7 @@ import { createDb } from "../db/client";
 import { currentPolicy } from "../db/policies";
 import { agents, channels, watchIndex } from "../db/schema";
 import { deleteWatchRow, insertWatchWithinLimits, markWatchSettled, pendingWatchesOfKey } from "../db/watches";
-import { isRecord, issuesOf, toWatchParams, watchFields, withWatchRules } from "../domain/signals";
+import { WatchRequest, isRecord, issuesOf, toWatchParams } from "../domain/signals";
 import type { Conversation } from "../channel/watch-store";
 import { newId } from "../lib/crypto";
 import { AppError } from "../lib/errors";
@@ -31,9 +31,7 @@ const limitOf = (raw: string | undefined) => {
   return Number.isInteger(n) && n > 0 ? n : DEFAULT_WATCH_LIMIT;
 };
 
-/** The REST body: the watch fields plus whose watch it is. */
-export const WatchRequest = withWatchRules(z.object({ agent_id: z.string().min(1).max(100).optional(), ...watchFields }).strict());
-export type WatchRequest = z.input<typeof WatchRequest>;
+export { WatchRequest };
 export type CheckedRequest = z.output<typeof WatchRequest>;
 
 const where = (env: Env, channelId: string | null) => (channelId ? channelStub(env, channelId) : hubStub(env));

@@ -75,6 +75,11 @@ export const MESSAGE_STATUS: Record<string, { label: string; tone: Tone }> = {
   undelivered: { label: "Undelivered", tone: "bad" },
   failed: { label: "Failed", tone: "bad" },
   canceled: { label: "Canceled", tone: "off" },
+  // A signal watch's result, recorded in the conversation it resumed.
+  matched: { label: "Watch matched", tone: "ok" },
+  timed_out: { label: "Watch timed out", tone: "off" },
+  cancelled: { label: "Watch cancelled", tone: "off" },
+  completed: { label: "Watch completed", tone: "ok" },
 };
 
 /** What signal mode made of an inbound text: the code it found, its categories, and which watch has it (a later lookback updates it). */

@@ -11,6 +11,7 @@ export type { Issue, Signal, SignalMedia, WatchInput, WatchInputResult, WatchPar
 export {
   DEFAULT_LOOKBACK_S,
   WatchInput as WatchInputSchema,
+  WatchRequest,
   checkWatchRules,
   isRecord,
   issuesOf,

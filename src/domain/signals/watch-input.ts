@@ -143,6 +143,10 @@ export function withWatchRules<T extends z.ZodType<Raw>>(schema: T): T {
 /** The watch request on its own: the fields, strictly (a misspelt filter is an error, not a wider watch). */
 export const WatchInput = withWatchRules(z.object(watchFields).strict());
 export type WatchInput = z.input<typeof WatchInput>;
+
+/** The REST body: the watch fields plus whose watch it is (an agent key's own agent when absent). */
+export const WatchRequest = withWatchRules(z.object({ agent_id: z.string().min(1).max(100).optional().describe("The agent the watch is for. Required with the admin token; with an agent key it defaults to (and must be) the key's agent."), ...watchFields }).strict());
+export type WatchRequest = z.input<typeof WatchRequest>;
 type CheckedFields = z.output<z.ZodObject<typeof watchFields>>;
 
 const blank = <T>(v: T | null | undefined | ""): T | null => (v === undefined || v === null || v === "" ? null : v);

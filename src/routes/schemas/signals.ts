@@ -3,8 +3,7 @@
 // time (Same below), so a change to either fails the type-check.
 import { z } from "zod";
 import { AwaitSignalInput, type AwaitSignalResult } from "../../agent/await-signal";
-import { CATEGORIES } from "../../domain/signals";
-import { WatchRequest } from "../../signals/service";
+import { CATEGORIES, WatchRequest } from "../../domain/signals";
 import type { NextMatch, SignalView, WaitResult, WatchView } from "../../signals/types";
 import { component, Id, Time } from "./common";
 
