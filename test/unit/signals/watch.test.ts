@@ -71,8 +71,8 @@ describe("signalMatches", () => {
     const delivery = signal({ body: "Your parcel is out for delivery", code: null, codes: [], categories: ["delivery"] });
     expect(signalMatches(watch({ categories: ["delivery", "payment"] }), delivery)).toBe(true);
     expect(signalMatches(watch({ categories: ["payment"] }), delivery)).toBe(false);
-    // A signal from before categories existed carries none: no category watch takes it.
-    expect(signalMatches(watch({ categories: ["verification_code"] }), signal())).toBe(false);
+    expect(signalMatches(watch({ categories: ["verification_code"] }), signal())).toBe(true);
+    expect(signalMatches(watch({ categories: ["delivery"] }), signal({ categories: [] }))).toBe(false);
   });
 
   it("matches contains as a case-insensitive substring and regex case-insensitively", () => {
