@@ -1,11 +1,12 @@
 // Continuous watches on the real channel objects: every fitting signal is recorded in order with a sequence
 // number, read from a cursor by long-poll, pushed over the WebSocket, and handed out one at a time over MCP. They
 // observe (take nothing), so once-watches keep getting their codes; receive_signal is decided per watching agent.
-import { env, exports } from "cloudflare:workers";
+import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { BASE, api, json, seedAgent } from "../helpers/api";
 import { freshStorageEachTest } from "../helpers/fresh";
 import { seedChannel, sms } from "../helpers/twilio";
+import { watchSocket } from "../helpers/watch-socket";
 
 freshStorageEachTest();
 
@@ -19,25 +20,6 @@ const bodies = (w: { matches: { signal: { body: string } }[] }) => w.matches.map
 
 async function signalChannel(handle?: string) {
   return seedChannel({ dispatch_mode: "signal", ...(handle ? { handle } : {}) });
-}
-
-/** A WebSocket on the watch: every frame it got, and a way to wait for one. */
-async function socket(id: string, query = "") {
-  const res = await exports.default.fetch(new Request(`${BASE}/api/signals/watches/${id}/ws${query}`, { headers: { upgrade: "websocket", authorization: `Bearer ${env.ADMIN_TOKEN}` } }));
-  expect(res.status).toBe(101);
-  const ws = res.webSocket!;
-  const got: any[] = [];
-  const wake: (() => void)[] = [];
-  ws.addEventListener("message", (e) => {
-    got.push(JSON.parse(e.data as string));
-    wake.splice(0).forEach((f) => f());
-  });
-  ws.accept();
-  const until = async (n: number) => {
-    while (got.length < n) await new Promise<void>((r) => wake.push(r));
-    return got.slice(0, n);
-  };
-  return { ws, got, until };
 }
 
 describe("a continuous watch", () => {
@@ -68,7 +50,7 @@ describe("a continuous watch", () => {
     const { channel, account, agent } = await signalChannel();
     const w = await json(watch({ agent_id: agent.id, channel_id: channel.id, mode: "continuous", categories: null, contains: "parcel" }));
     for (const body of updates(2)) await sms(channel, account.token, SHOP, body);
-    const s = await socket(w.id, "?after=1");
+    const s = await watchSocket(w.id, "?after=1");
     // Caught up from after=1: match 2, then the watch's state.
     expect(await s.until(2)).toEqual([
       { id: w.id, status: "matched", seq: 2, signal: expect.objectContaining({ body: updates(1, 2)[0] }) },

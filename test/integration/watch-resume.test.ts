@@ -7,6 +7,7 @@ import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { turnJob } from "../../src/queue/job";
 import { api, json } from "../helpers/api";
+import { advanceClock, objectOf, sqlIn } from "../helpers/objects";
 import { scriptFake, type FakeStep } from "../helpers/fake-openai";
 import { settledTurns, turns } from "../helpers/turns";
 import { fakeState, pair, seedChannel, sms } from "../helpers/twilio";
@@ -19,16 +20,8 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-const objectOf = (channelId: string) => env.CHANNEL.get(env.CHANNEL.idFromName(channelId));
-const sql = <T extends Record<string, SqlStorageValue>>(channelId: string, query: string, ...args: SqlStorageValue[]) =>
-  runInDurableObject(objectOf(channelId), (_o, state) => state.storage.sql.exec<T>(query, ...args).toArray());
-
-/** Moves every clock in this isolate forward and holds it there; timers keep running in real time. */
-function advance(ms: number) {
-  const at = Date.now() + ms;
-  vi.useFakeTimers({ toFake: ["Date"] });
-  vi.setSystemTime(at);
-}
+const sql = sqlIn;
+const advance = advanceClock;
 
 /** The agent's conversation (space A, message mode, scripted model) and a signal-mode number in space B. */
 async function setup(steps: (signalChannelId: string, marker: string) => FakeStep[]) {
@@ -125,15 +118,6 @@ describe("a long await_signal in a turn", () => {
     const prompt = String((await fake.requests())[2]!.messages.at(-1)!.content);
     expect(prompt).toContain('"status":"timed_out"');
   }, 30_000);
-
-  it("keeps today's inline wait for a short timeout", async () => {
-    const { agent, fake, marker } = await setup((id, m) => [longWait(id, m, { timeout_s: 1 }), { text: "Nothing yet" }]);
-    await sms(agent.channel, agent.account.token, OWNER, `code? ${marker}`);
-    await settledTurns(agent.channel.id);
-    const tool = JSON.parse(String((await fake.requests())[1]!.messages.find((m) => m.role === "tool")!.content));
-    expect(tool).toMatchObject({ status: "timed_out" });
-    expect(tool.resumes).toBeUndefined();
-  }, 20_000);
 });
 
 describe("a long await_signal on the conversation's own number", () => {
