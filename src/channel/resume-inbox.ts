@@ -49,6 +49,9 @@ export class ResumeInbox {
     const row = this.state.row;
     if (row.dispatchMode === "signal") return { answer: { status: "gone", reason: "the channel is in signal mode: it no longer replies" }, messageIds: [] };
     if (row.status !== "connected" && row.status !== "pairing") return { answer: { status: "gone", reason: `the channel is ${row.status}` }, messageIds: [] };
+    // The person must still be someone the agent hears from (a phone unpaired since, a sender now forbidden).
+    const { engine, q } = await this.state.policyQuery("receive_message", d.sender, this.state.paired.has(d.sender));
+    if (engine.decide(q).decision !== "allow") return { answer: { status: "gone", reason: `the policies no longer let the agent receive messages from ${d.sender}` }, messageIds: [] };
     const messageIds: string[] = [];
     for (const step of d.steps) {
       const id = await this.#take(d, step, now);

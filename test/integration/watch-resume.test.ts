@@ -255,6 +255,24 @@ describe("a resumed conversation", () => {
     expect(prompts[2]).toContain('"match_count":3');
   }, 30_000);
 
+  it("is not resumed once the policies no longer let its agent hear from the person (unpaired meanwhile)", async () => {
+    const { agent, signals, marker } = await setup((id, m) => [longWait(id, m), { text: "ok" }]);
+    await sms(agent.channel, agent.account.token, OWNER, `code ${marker}`);
+    const [watch] = await waiting({ agent, signals });
+    expect((await api("DELETE", `/api/channels/${agent.channel.id}/paired-addresses/${encodeURIComponent(OWNER)}`)).status).toBe(200);
+    await sms(signals.channel, signals.account.token, BANK, "Your code is 776655");
+    await vi.waitFor(
+      async () => {
+        const rows = await sql<{ state: string; note: string }>(signals.channel.id, `SELECT state, note FROM resume_outbox WHERE watch_id = ?`, watch.id);
+        if (rows[0]?.state !== "dropped") throw new Error(JSON.stringify(rows));
+        expect(rows[0].note).toMatch(/no longer let the agent receive messages from/);
+      },
+      { timeout: 10_000, interval: 20 },
+    );
+    expect(await turns(agent.channel.id)).toHaveLength(1);
+    expect(await sentTo(agent.account.sid)).toHaveLength(1);
+  }, 20_000);
+
   it("is not resumed when its channel was deleted meanwhile: the step is dropped, never retried", async () => {
     const { agent, signals, marker } = await setup((id, m) => [longWait(id, m), { text: "ok" }]);
     await sms(agent.channel, agent.account.token, OWNER, `code ${marker}`);
