@@ -11,7 +11,7 @@ import { getMessage } from "../db/turns";
 import { channelStub } from "./client";
 import { markWatchSettled } from "../db/watches";
 import { newPairingCode } from "../domain/pairing/pairing";
-import type { Signal } from "../domain/signals";
+import { isContinuous, type Signal, type WatchSpec } from "../domain/signals";
 import type { HealthReport } from "../domain/twilio/health";
 import { parseForm, type FormParams } from "../domain/twilio/signature";
 import { diagnoseSignature } from "../domain/twilio/signature-diagnosis";
@@ -109,7 +109,7 @@ export class ChannelObject extends DurableObject<Env> {
     this.#turns = new TurnDesk(this.#state, this.#local, ledger, this.#pages, this.#media, this.#fence, Date.now, (turnId) => this.#resumed.prompt(turnId));
     // Watches with instructions: candidates wait for the judge, then match (the judge plugs in here).
     this.#schedule.on(WATCH_JUDGE, (watchId) =>
-      judgeCandidates({ queue: this.#watches.judging, judge: (spec, signal) => watchJudge.decide(spec, signal), spec: (id) => this.#watches.store.waitingSpec(id), match: (spec, signal) => this.#router.matchJudged(spec, signal) }, watchId),
+      judgeCandidates({ queue: this.#watches.judging, judge: (spec, signal) => watchJudge.decide(spec, signal), spec: (id) => this.#watches.store.waitingSpec(id), match: (spec, signal) => this.#judgedMatch(spec, signal) }, watchId),
     );
     registerUpkeep({ env, schedule: this.#schedule, state: this.#state, local: this.#local, ledger, limits, pages: this.#pages, media: this.#media, watches: this.#watches, liveness, resumes: this.#resumes, resumed: this.#resumed });
     this.#health = new HealthDesk(ctx.storage.sql, this.#state);
@@ -498,6 +498,12 @@ export class ChannelObject extends DurableObject<Env> {
     const next = await this.#router.release(signalId, watchId);
     await this.#signalMoved(signalId);
     return next;
+  }
+
+  /** A judged candidate matched; one this channel's own once-watch took is noted on its message record. */
+  async #judgedMatch(spec: WatchSpec, signal: Signal) {
+    await this.#router.matchJudged(spec, signal);
+    if (this.#state.current?.id === signal.channelId && !isContinuous(spec)) await this.#signalMoved(signal.id);
   }
 
   /** A stored signal went to a watch (or came back) after its message was recorded: the record says so now. */
