@@ -448,16 +448,16 @@ export class ChannelObject extends DurableObject<Env> {
   async createWatch(w: NewWatch): Promise<Result<WatchView>> {
     if (w.channelId && !(await this.#state.load(w.channelId))) return notFound();
     const now = Date.now();
-    await this.#watches.create(w, now);
-    if (!w.channelId) await scheduleSweep(this.#schedule, now, null);
-    if (w.channelId) {
-      const view = await this.#router.lookback(w.id, now);
-      if (view.signal) await this.#signalMoved(view.signal.message_id);
-      return ok(view);
-    }
-    // Tell the signal-mode channels first, so a code arriving from now on is offered here; then look back.
-    await this.#router.announce(now + w.params.timeoutS * 1000);
-    return ok(await this.#router.hubLookback(w.id, now));
+    const view = await this.#watches.creating(w.id, async () => {
+      await this.#watches.create(w, now);
+      if (!w.channelId) await scheduleSweep(this.#schedule, now, null);
+      if (w.channelId) return this.#router.lookback(w.id, now);
+      // Tell the signal-mode channels first, so a code arriving from now on is offered here; then look back.
+      await this.#router.announce(now + w.params.timeoutS * 1000);
+      return this.#router.hubLookback(w.id, now);
+    });
+    if (w.channelId && view.signal) await this.#signalMoved(view.signal.message_id);
+    return ok(view);
   }
 
   /** The watch now, or once it settles within `waitMs`; a continuous one from `after` (or once it matches after it). */

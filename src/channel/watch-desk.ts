@@ -35,6 +35,8 @@ export class WatchDesk {
   readonly #waiters = new Map<string, Set<() => void>>();
   /** Signals this object is offering to the hub right now: no lookback here may take them meanwhile. */
   readonly #held = new Set<string>();
+  /** Watches whose creation call has not answered yet: a once-watch settled meanwhile answers that call instead. */
+  readonly #creating = new Set<string>();
   /** Waiting watches, oldest first: read once from SQLite, then kept in step by create/settle. */
   #waiting: WatchSpec[] | null = null;
 
@@ -52,6 +54,19 @@ export class WatchDesk {
 
   get store() {
     return this.#store;
+  }
+
+  /**
+   * Runs a watch's creation (`make`: storing it, then its lookback). A once-watch that settles before `make` is done
+   * (its lookback found the code) returns its result to the caller and resumes no conversation: the agent has it.
+   */
+  async creating<T>(id: string, make: () => Promise<T>): Promise<T> {
+    this.#creating.add(id);
+    try {
+      return await make();
+    } finally {
+      this.#creating.delete(id);
+    }
   }
 
   async create(w: NewWatch, now: number): Promise<WatchView> {
@@ -166,8 +181,9 @@ export class WatchDesk {
     if (!this.#store.settle(id, status, signal, now)) return false;
     if (this.#waiting) this.#waiting = this.#waiting.filter((w) => w.id !== id);
     const b = this.#store.binding(id);
-    // A continuous watch's max_matches-th match already told its conversation that it was the last.
-    if (b?.conversation && status !== "completed") {
+    // A continuous watch's max_matches-th match already told its conversation that it was the last; a once-watch
+    // settled while it was being created is answered to its creator.
+    if (b?.conversation && status !== "completed" && !(b.mode === "once" && this.#creating.has(id))) {
       const continuous = b.mode === "continuous";
       const settlement: Settlement = {
         watch_id: id,

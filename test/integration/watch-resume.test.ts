@@ -120,6 +120,38 @@ describe("a long await_signal in a turn", () => {
   }, 30_000);
 });
 
+describe("a long await_signal on any signal-mode channel", () => {
+  it("is held by the hub, which resumes the conversation on the channel object it came from", async () => {
+    const { agent, signals, marker } = await setup((_id, m) => [
+      { tool_calls: [{ name: "await_signal", arguments: { timeout_s: 3600, lookback_s: 0, title: m, contains: m } }] },
+      { text: "Waiting on any number" },
+      { text: "Got it from the hub" },
+    ]);
+    await sms(agent.channel, agent.account.token, OWNER, `any number ${marker}`);
+    await settledTurns(agent.channel.id);
+    const [watch] = (await json<any[]>(api("GET", "/api/signals/watches"))).filter((w) => w.title === marker);
+    expect(watch).toMatchObject({ channel_id: null, status: "waiting", resumes: true });
+    await sms(signals.channel, signals.account.token, BANK, `Your code is 909090 ${marker}`);
+    await settledTurns(agent.channel.id, 2);
+    expect((await sentTo(agent.account.sid)).map(([, b]) => b)).toEqual(["Waiting on any number", "Got it from the hub"]);
+  }, 20_000);
+});
+
+describe("a long await_signal whose lookback finds the code", () => {
+  it("answers in the call and resumes nothing", async () => {
+    const { agent, signals, fake, marker } = await setup((id, m) => [longWait(id, m, { lookback_s: 300 }), { text: "Your code is here already" }]);
+    await sms(signals.channel, signals.account.token, BANK, "Your code is 424242");
+    await sms(agent.channel, agent.account.token, OWNER, `code please ${marker}`);
+    await settledTurns(agent.channel.id);
+    const tool = JSON.parse(String((await fake.requests())[1]!.messages.find((m) => m.role === "tool")!.content));
+    expect(tool).toMatchObject({ status: "matched", signal: { code: "424242" } });
+    expect(tool.resumes).toBeUndefined();
+    // Nothing is left to deliver: no continuation turn follows the one that already had the code.
+    expect(await sql(signals.channel.id, `SELECT watch_id FROM resume_outbox`)).toEqual([]);
+    expect(await turns(agent.channel.id)).toHaveLength(1);
+  }, 20_000);
+});
+
 describe("a long await_signal on the conversation's own number", () => {
   it("resumes the conversation when the bank texts that number (the object delivers to itself)", async () => {
     const agent = await seedChannel();
