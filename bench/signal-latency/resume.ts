@@ -24,6 +24,9 @@ async function conversation(stack: Stack, phone: string): Promise<Channel> {
   return c;
 }
 
+/** How long one step may take before the run stops and says which (a stuck step must not hang the benchmark). */
+const STEP_TIMEOUT_MS = 60_000;
+
 /** The channel's live events: resolves `next(pred)` with the first message event (from now on) that fits. */
 function events(stack: Stack, channelId: string) {
   const ws = new WebSocket(`${stack.app.url.replace("http", "ws")}/api/channels/${channelId}/events`, { headers: { authorization: `Bearer ${ADMIN}` } } as any);
@@ -38,7 +41,11 @@ function events(stack: Stack, channelId: string) {
   };
   return {
     opened: new Promise<void>((r) => ws.addEventListener("open", () => r(), { once: true })),
-    next: (pred: (m: any) => boolean) => new Promise<number>((resolve) => (waiting = { pred, resolve })),
+    next: (what: string, pred: (m: any) => boolean) =>
+      new Promise<number>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no ${what} within ${STEP_TIMEOUT_MS / 1000} s (see the channel's messages and turns)`)), STEP_TIMEOUT_MS);
+        waiting = { pred, resolve: (at) => (clearTimeout(timer), resolve(at)) };
+      }),
     close: () => ws.close(),
   };
 }
@@ -54,10 +61,10 @@ export async function resumeLatency(stack: Stack, signals: Channel, n: number, w
       const nonce = `R${i.toString(36)}x${Math.random().toString(36).slice(2, 6)}`;
       const input = { channel_id: signals.channel.id, contains: nonce, title: nonce, timeout_s: 3600, lookback_s: 0 };
       // The first turn: echo starts the wait and says so; its reply is sent before the code comes.
-      const started = live.next((m) => m.direction === "outbound" && m.twilio_sid && m.body.startsWith("Echo: await_signal waiting"));
+      const started = live.next("reply to the first turn", (m) => m.direction === "outbound" && m.twilio_sid && m.body.startsWith("Echo: await_signal waiting"));
       await (await signedSms(stack, chat, OWNER, `await_signal ${JSON.stringify(input)}`)()).arrayBuffer();
       await started;
-      const resumed = live.next((m) => m.direction === "outbound" && m.twilio_sid && m.body.includes(`watch ${nonce} matched`));
+      const resumed = live.next("continuation SMS", (m) => m.direction === "outbound" && m.twilio_sid && m.body.includes(`watch ${nonce} matched`));
       const send = signedSms(stack, signals, "+15550009999", `Your code is ${100000 + i} (${nonce})`);
       const res = await send();
       await res.arrayBuffer();

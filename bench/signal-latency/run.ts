@@ -9,7 +9,8 @@ import { resumeLatency } from "./resume.ts";
 
 const N = Number(process.env.BENCH_SIGNALS ?? 1000);
 const RESUMES = Number(process.env.BENCH_RESUMES ?? 200);
-const stack = await startStack();
+// One phone starts every resumed conversation's turn: the per-sender turn limit must not cut the run short.
+const stack = await startStack({ vars: { MAX_TURNS_PER_SENDER_PER_HOUR: String(10 * RESUMES + 100) } });
 try {
   const c = await signalChannel(stack);
   const modes = ["long-poll", "websocket"] as const;
