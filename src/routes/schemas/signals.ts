@@ -85,16 +85,18 @@ export const WatchPush = component(
   "What the watch WebSocket sends. A once-watch: its state at once, then its result when it settles. A continuous watch: its matches after ?after=SEQ, its state, then each new match and its end.",
 );
 
-const resumes = { resumes: z.literal(true).optional() };
+const resumes = { resumes: z.literal(true).optional().describe("The watch resumes the SMS conversation the call came from.") };
 const continuous = { watch_id: z.string(), mode: z.literal("continuous"), ...resumes };
 export const AwaitSignalOutcome = component(
   "AwaitSignalResult",
   z.union([
     Matched.extend({ watch_id: z.string(), ...resumes }),
-    Unmatched.extend({ watch_id: z.string(), ...resumes }),
+    // One object per status: TypeScript then matches each against its own branch of AwaitSignalResult.
+    z.object({ status: z.literal("waiting"), watch_id: z.string(), ...resumes }),
+    z.object({ status: z.literal("timed_out"), watch_id: z.string(), ...resumes }),
+    z.object({ status: z.literal("cancelled"), watch_id: z.string(), ...resumes }),
     NextMatched.extend(continuous),
     Ended.extend(continuous),
-    z.object({ status: z.literal("waiting"), watch_id: z.string(), resumes: z.literal(true) }),
     z.object({ status: z.literal("error"), message: z.string() }),
   ]),
   "The await_signal tool's result (MCP structuredContent). In a conversation a long wait returns {status: \"waiting\", watch_id, resumes: true} and resumes the conversation when it settles.",
