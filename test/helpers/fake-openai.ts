@@ -22,6 +22,8 @@ const RecordedSchema = z.object({
     z.object({
       stream: z.boolean(),
       tools: z.array(z.string()),
+      tool_choice: z.unknown().optional(),
+      response_format: z.unknown().optional(),
       authorization: z.string().optional(),
       messages: z.array(z.looseObject({ role: z.string(), content: z.unknown(), tool_call_id: z.string().optional() })),
     }),
