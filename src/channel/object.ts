@@ -2,12 +2,13 @@
 // not race — registration, pairing, inbound handling, mode switches, turn order and signal waiters — and keeps the
 // channel cached between requests. Its public methods are its RPC API; the work lives in the desks it composes.
 import { DurableObject } from "cloudflare:workers";
+import { judgeCandidate } from "../agent/judge";
 import { deleteChannelRows, getChannel, removePaired } from "../db/channels";
 import { channelWithNumber, insertChannelIfNumberFree } from "../db/numbers";
 import { createDb } from "../db/client";
 import { messageViews, noteSignalWatch } from "../db/messages";
 import type { ChannelRow } from "../db/schema";
-import { getMessage } from "../db/turns";
+import { getAgent, getMessage } from "../db/turns";
 import { channelStub } from "./client";
 import { markWatchSettled } from "../db/watches";
 import { newPairingCode } from "../domain/pairing/pairing";
@@ -43,7 +44,7 @@ import { TurnDesk, type TurnStart } from "./turn-desk";
 import type { ChannelView } from "./view";
 import { adoptWatchExpiry, registerUpkeep, scheduleSweep } from "./upkeep";
 import { WatchDesk, type NewWatch } from "./watch-desk";
-import { WATCH_JUDGE, judgeCandidates, watchJudge } from "./watch-judging";
+import { WatchJudging } from "./watch-judging";
 import { WatchStore } from "./watch-store";
 
 export type { InboundOutcome } from "./inbound";
@@ -107,10 +108,17 @@ export class ChannelObject extends DurableObject<Env> {
     this.#pages = new ReplyPages(ctx.storage.sql);
     this.#resumed = new ResumeInbox(ctx.storage.sql, this.#state, this.#local, liveness);
     this.#turns = new TurnDesk(this.#state, this.#local, ledger, this.#pages, this.#media, this.#fence, Date.now, (turnId) => this.#resumed.prompt(turnId));
-    // Watches with instructions: candidates wait for the judge, then match (the judge plugs in here).
-    this.#schedule.on(WATCH_JUDGE, (watchId) =>
-      judgeCandidates({ queue: this.#watches.judging, judge: (spec, signal) => watchJudge.decide(spec, signal), spec: (id) => this.#watches.store.waitingSpec(id), match: (spec, signal) => this.#judgedMatch(spec, signal) }, watchId),
-    );
+    // Watches with instructions: each candidate is judged by the watching agent's model before it matches.
+    const judging = new WatchJudging({
+      queue: this.#watches.judging,
+      store: this.#watches.store,
+      schedule: this.#schedule,
+      judge: async ({ agentId, task, candidate }) => {
+        const agent = await getAgent(this.#state.db, agentId);
+        return agent ? judgeCandidate(env, { model: agent.model, task, candidate }) : { outcome: "failed", reason: `agent ${agentId} no longer exists` };
+      },
+      match: (spec, signal) => this.#judgedMatch(spec, signal),
+    });
     registerUpkeep({ env, schedule: this.#schedule, state: this.#state, local: this.#local, ledger, limits, pages: this.#pages, media: this.#media, watches: this.#watches, liveness, resumes: this.#resumes, resumed: this.#resumed });
     this.#health = new HealthDesk(ctx.storage.sql, this.#state);
     this.#health.onChanged = () => this.#emitChannel();
@@ -129,6 +137,7 @@ export class ChannelObject extends DurableObject<Env> {
       this.#resumed.migrate();
       this.#schedule.migrate();
       await adoptWatchExpiry(this.#schedule, this.#watches);
+      await judging.restarted(Date.now());
       await this.#resumes.adoptPending(Date.now());
     });
   }
@@ -500,10 +509,14 @@ export class ChannelObject extends DurableObject<Env> {
     return next;
   }
 
-  /** A judged candidate matched; one this channel's own once-watch took is noted on its message record. */
-  async #judgedMatch(spec: WatchSpec, signal: Signal) {
-    await this.#router.matchJudged(spec, signal);
-    if (this.#state.current?.id === signal.channelId && !isContinuous(spec)) await this.#signalMoved(signal.id);
+  /**
+   * A judged candidate matched; one this channel's own once-watch took is noted on its message record (the judge
+   * runs from the alarm, so the channel may not be loaded yet). True when the watch got it.
+   */
+  async #judgedMatch(spec: WatchSpec, signal: Signal): Promise<boolean> {
+    const took = await this.#router.matchJudged(spec, signal);
+    if (took && !isContinuous(spec) && spec.channelId === signal.channelId && (await this.#state.load(signal.channelId))) await this.#signalMoved(signal.id);
+    return took;
   }
 
   /** A stored signal went to a watch (or came back) after its message was recorded: the record says so now. */

@@ -127,22 +127,21 @@ export class SignalRouter {
 
   /**
    * A candidate the judge found to match: a continuous watch records it; a once-watch takes it if no watch has
-   * meanwhile — from this channel's own signals, or (in the hub) claimed through the channel it arrived on.
+   * meanwhile — from this channel's own signals, or (in the hub) claimed through the channel it arrived on. The
+   * signal carries the judge's result, which the watch keeps with its match. True when the watch got it.
    */
-  async matchJudged(spec: WatchSpec, signal: Signal): Promise<void> {
-    if (isContinuous(spec)) {
-      this.#desk.observe(spec.id, signal, Date.now());
-      return;
-    }
-    if (this.#state.current?.id === signal.channelId) {
-      this.#desk.deliver(spec.id, signal, Date.now());
-      return;
-    }
+  async matchJudged(spec: WatchSpec, signal: Signal): Promise<boolean> {
+    if (isContinuous(spec)) return this.#desk.observe(spec.id, signal, Date.now());
+    // A watch on one channel lives in that channel's object, which holds the signal (known whether or not the
+    // object has loaded its channel since it started: the judge runs from the alarm).
+    if (spec.channelId === signal.channelId) return this.#desk.deliver(spec.id, signal, Date.now());
     const channel = this.#env.CHANNEL.get(this.#env.CHANNEL.idFromName(signal.channelId));
     const claim = await channel.claimSignal(signal.channelId, signal.id, spec.id, spec.agent ?? null);
-    if (claim.status !== "claimed") return;
+    if (claim.status !== "claimed") return false;
     this.#desk.store.addSignal(claim.signal);
-    if (!this.#desk.deliver(spec.id, claim.signal, Date.now())) await channel.releaseSignal(signal.channelId, signal.id, spec.id);
+    if (this.#desk.deliver(spec.id, { ...claim.signal, ...(signal.result === undefined ? {} : { result: signal.result }) }, Date.now())) return true;
+    await channel.releaseSignal(signal.channelId, signal.id, spec.id);
+    return false;
   }
 
   #allows(policy: PolicyInForce, watch: Pick<WatchSpec, "id" | "agent">, s: Signal): boolean {

@@ -158,7 +158,10 @@ export class WatchDesk {
    * continuous watch only observes: it gets the signal whoever took it, and takes nothing.
    */
   claim(signalId: string, watchId: string, mayTake: (s: Signal) => boolean, observe = false): { status: "claimed"; signal: Signal } | { status: "taken" } | { status: "denied" } {
-    const stored = observe ? this.#store.signal(signalId) : this.#held.has(signalId) ? null : this.#store.freeSignal(signalId);
+    // Claimed again by the watch that has it (its object stopped before it could take it): it is still its own.
+    const mine = this.#store.signal(signalId);
+    if (!observe && mine?.consumedBy === watchId) return { status: "claimed", signal: mine };
+    const stored = observe ? mine : this.#held.has(signalId) ? null : this.#store.freeSignal(signalId);
     if (!stored) return { status: "taken" };
     if (!mayTake(stored)) return { status: "denied" };
     if (observe) return { status: "claimed", signal: stored };

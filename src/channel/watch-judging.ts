@@ -1,23 +1,28 @@
 // The judge step of watches with instructions. Their filters (channels, senders, categories, contains, regex, the
 // window, receive_signal) only choose candidates; each candidate waits here, in the holding object's SQLite, until
 // the judge has decided it, and only then is it matched — a continuous watch records it, a once-watch takes it if
-// no other watch has meanwhile. Judging runs on the object's schedule, so a restart mid-judgment judges again
-// instead of losing the candidate, and watches without instructions never wait for it.
-import type { Signal, WatchSpec } from "../domain/signals";
+// no other watch has meanwhile (a candidate is never held while it is judged, so nothing waits on a model call but
+// the watch that asked for one). Watches without instructions never come here.
+//
+// Judging runs on the object's schedule without holding it: the handler starts one watch's next judgment and answers
+// at once with a lease, so the alarm's other work (expiries, resumes, other watches' judgments) never waits on a
+// model. The judgment, once read, is recorded (watch_evaluations) before anything is matched; a restart mid-call
+// leaves the candidate queued and its row runs again (at once when the object starts, see `restarted`), and a
+// restart after the record matches from it without asking the model twice.
+import { isContinuous, type Signal, type WatchSpec } from "../domain/signals";
+import { mayJudge, type Judgment, type JudgeTask } from "../domain/signals/judge";
+import { JUDGE_TIMEOUT_MS } from "../agent/judge";
 import type { Schedule } from "./schedule";
+import type { WatchStore } from "./watch-store";
 
 export const WATCH_JUDGE = "watch_judge";
-/** Candidates judged per run of one watch's row (the rest on the next run, at once). */
-const BATCH = 10;
+/** How long a judgment holds its watch's row: the call's own limit and a margin; past it the row runs again. */
+const LEASE_MS = JUDGE_TIMEOUT_MS + 10_000;
+/** After an error around a judgment (storage, an RPC to claim the match), the row runs again this much later. */
+const RETRY_MS = 5_000;
 
-/** What the judge decides about one candidate; `result` is what the agent gets with the match. */
-export type Judgment = { match: true; result?: unknown } | { match: false; reason: string };
-/** Decides one candidate for one watch (its instructions, result schema and agent are on the spec). */
-export type Judge = (watch: WatchSpec, signal: Signal) => Promise<Judgment>;
-/** The judge until one is configured: a candidate that passed the filters is a match, as without instructions. */
-export const filtersDecide: Judge = async () => ({ match: true });
-/** The judge channel objects ask, behind one seam (tests set a scripted one, as lib/clock does for time). */
-export const watchJudge: { decide: Judge } = { decide: filtersDecide };
+/** Decides one candidate for one watch, with the watch's agent's model. Never throws for a model's failure. */
+export type Judge = (request: { agentId: string; task: JudgeTask; candidate: Signal }) => Promise<Judgment>;
 
 export class JudgeQueue {
   readonly #sql: SqlStorage;
@@ -38,11 +43,10 @@ export class JudgeQueue {
     this.#schedule.schedule(WATCH_JUDGE, watchId, now).catch((err) => console.error(`could not schedule judging for ${watchId}`, err));
   }
 
-  next(watchId: string, limit = BATCH): Signal[] {
-    return this.#sql
-      .exec<{ signal: string }>(`SELECT signal FROM judge_queue WHERE watch_id = ? ORDER BY queued_at, signal_id LIMIT ?`, watchId, limit)
-      .toArray()
-      .map((r) => JSON.parse(r.signal) as Signal);
+  /** The watch's oldest candidate still to be decided. */
+  next(watchId: string): Signal | null {
+    const row = this.#sql.exec<{ signal: string }>(`SELECT signal FROM judge_queue WHERE watch_id = ? ORDER BY queued_at, signal_id LIMIT 1`, watchId).toArray()[0];
+    return row ? (JSON.parse(row.signal) as Signal) : null;
   }
 
   done(watchId: string, signalId?: string) {
@@ -53,28 +57,69 @@ export class JudgeQueue {
 
 export interface JudgingParts {
   queue: JudgeQueue;
+  store: WatchStore;
+  schedule: Schedule;
   judge: Judge;
-  /** The watch as the matcher sees it, while it waits (null once it has settled). */
-  spec: (watchId: string) => WatchSpec | null;
-  /** Matches a judged candidate: records it (continuous) or takes it if still free (once). */
-  match: (spec: WatchSpec, signal: Signal, judgment: Judgment & { match: true }) => Promise<void>;
+  /** Matches a judged candidate: records it (continuous) or takes it if still free (once). True when it did. */
+  match: (spec: WatchSpec, signal: Signal) => Promise<boolean>;
 }
 
-/** The schedule's handler for one watch: judges its candidates in arrival order until it is matched or they run out. */
-export async function judgeCandidates(parts: JudgingParts, watchId: string): Promise<number | null> {
-  for (const signal of parts.queue.next(watchId)) {
-    const spec = parts.spec(watchId);
-    if (!spec) {
-      parts.queue.done(watchId);
+export class WatchJudging {
+  readonly #parts: JudgingParts;
+  /** Judgments in flight in this instance, by watch: one at a time per watch, in arrival order. */
+  readonly #inflight = new Map<string, Promise<void>>();
+
+  /** Registers the schedule's handler for judging rows. */
+  constructor(parts: JudgingParts) {
+    this.#parts = parts;
+    parts.schedule.on(WATCH_JUDGE, (watchId, _payload, now) => this.run(watchId, now));
+  }
+
+  /** When the object starts, nothing is being judged: rows a lease still holds were cut short, and run at once. */
+  restarted(now: number): Promise<void> {
+    return this.#parts.schedule.runSoon(WATCH_JUDGE, now);
+  }
+
+  /** The schedule's handler for one watch: starts judging its next candidate and answers with the lease. */
+  run(watchId: string, now: number): number | null {
+    const { queue, store } = this.#parts;
+    if (this.#inflight.has(watchId)) return now + LEASE_MS;
+    const candidate = queue.next(watchId);
+    if (!candidate) return null;
+    const spec = store.waitingSpec(watchId);
+    const job = store.judgeTask(watchId);
+    if (!spec || !job) {
+      queue.done(watchId);
       return null;
     }
-    const judgment = await parts.judge(spec, signal);
-    if (judgment.match) await parts.match(spec, signal, judgment);
-    parts.queue.done(watchId, signal.id);
+    const recorded = store.evaluations.judgment(watchId, candidate.id);
+    if (!recorded && !mayJudge(store.evaluations.count(watchId), job.maxEvaluations)) {
+      // Its budget is spent: the watch judges nothing more and waits, unmatched, until it ends (its view says so).
+      queue.done(watchId);
+      return null;
+    }
+    const work = this.#decide(spec, job, candidate, recorded).finally(() => this.#inflight.delete(watchId));
+    this.#inflight.set(watchId, work);
+    return now + LEASE_MS;
   }
-  if (!parts.spec(watchId)) {
-    parts.queue.done(watchId);
-    return null;
+
+  async #decide(spec: WatchSpec, job: NonNullable<ReturnType<WatchStore["judgeTask"]>>, candidate: Signal, recorded: Judgment | null) {
+    const { queue, store, schedule, judge, match } = this.#parts;
+    try {
+      const judgment = recorded ?? (await judge({ agentId: job.agentId, task: job.task, candidate }));
+      // The watch may have ended while the model thought: then there is nothing to record or match.
+      if (!store.waitingSpec(spec.id)) return queue.done(spec.id);
+      if (!recorded) store.evaluations.record(spec.id, candidate.id, judgment, Date.now());
+      if (judgment.outcome === "matched") {
+        const taken = await match(spec, judgment.result === undefined ? candidate : { ...candidate, result: judgment.result });
+        if (!taken && !isContinuous(spec)) store.evaluations.note(spec.id, candidate.id, "another watch took this message while it was being judged");
+      }
+      queue.done(spec.id, candidate.id);
+      if (queue.next(spec.id)) await schedule.schedule(WATCH_JUDGE, spec.id, Date.now());
+      else await schedule.cancel(WATCH_JUDGE, spec.id);
+    } catch (err) {
+      console.error(`judging ${candidate.id} for watch ${spec.id} failed; trying again shortly`, err);
+      await schedule.schedule(WATCH_JUDGE, spec.id, Date.now() + RETRY_MS).catch(() => {});
+    }
   }
-  return parts.queue.next(watchId, 1).length ? Date.now() : null;
 }

@@ -1,7 +1,9 @@
 // Signal watches, their matches and recent signals in the object's SQLite. Written synchronously, so "is this
 // signal still free, then give it to that watch" is one step no other request can interleave with.
-import { annotate, storedParams, type Signal, type WatchParams, type WatchSpec } from "../domain/signals";
+import { annotate, DEFAULT_MAX_EVALUATIONS, storedParams, type Signal, type WatchParams, type WatchSpec } from "../domain/signals";
+import type { JudgeTask } from "../domain/signals/judge";
 import type { MatchView, SignalView, WatchStatus, WatchView } from "../signals/types";
+import { EvaluationStore } from "./evaluation-store";
 
 /** How long signals stay available for lookback, and settled watches stay readable. */
 export const RETENTION_MS = 24 * 3600_000;
@@ -31,7 +33,7 @@ type WatchRow = {
 };
 
 export function signalView(s: Signal): SignalView {
-  return {
+  const view: SignalView = {
     code: s.code,
     codes: s.codes,
     links: s.links,
@@ -43,13 +45,17 @@ export function signalView(s: Signal): SignalView {
     message_id: s.id,
     media: (s.media ?? []).map((m) => ({ ...m, url: `/api/media/${m.id}` })),
   };
+  return s.result === undefined ? view : { ...view, result: s.result };
 }
 
 export class WatchStore {
   readonly #sql: SqlStorage;
+  /** What the judges of watches with instructions decided, candidate by candidate. */
+  readonly evaluations: EvaluationStore;
 
   constructor(sql: SqlStorage) {
     this.#sql = sql;
+    this.evaluations = new EvaluationStore(sql);
   }
 
   migrate() {
@@ -68,6 +74,7 @@ export class WatchStore {
     );
     this.#sql.exec(`CREATE TABLE IF NOT EXISTS signals (id TEXT PRIMARY KEY, json TEXT NOT NULL, received_at INTEGER NOT NULL, consumed_by TEXT)`);
     this.#sql.exec(`CREATE INDEX IF NOT EXISTS signals_received ON signals (received_at)`);
+    this.evaluations.migrate();
   }
 
   addWatch(w: { id: string; agentId: string; agentHandle: string; channelId: string | null; params: WatchParams; conversation?: Conversation | null; createdAt: number; expiresAt: number }) {
@@ -97,11 +104,29 @@ export class WatchStore {
     return this.#sql.exec<WatchRow>(`SELECT * FROM watches WHERE id = ?`, id).toArray()[0];
   }
 
+  /** What the judge of a waiting watch with instructions needs: its agent, its task and its budget (null otherwise). */
+  judgeTask(id: string): { agentId: string; task: JudgeTask; maxEvaluations: number } | null {
+    const r = this.#sql.exec<WatchRow>(`SELECT * FROM watches WHERE id = ? AND status = 'waiting'`, id).toArray()[0];
+    const p = r ? storedParams(r.params) : null;
+    if (!r || !p?.instructions) return null;
+    return { agentId: r.agent_id, task: { instructions: p.instructions, resultSchema: p.resultSchema }, maxEvaluations: p.maxEvaluations ?? DEFAULT_MAX_EVALUATIONS };
+  }
+
+  /** The watch as the API shows it: with its judge's evaluations when it has instructions. */
+  #view(r: WatchRow): WatchView {
+    const view = toView(r);
+    const p = storedParams(r.params);
+    if (!p.instructions) return view;
+    const max = p.maxEvaluations ?? DEFAULT_MAX_EVALUATIONS;
+    const evaluations = this.evaluations.list(r.id);
+    return { ...view, judge: { max_evaluations: max, evaluation_count: evaluations.length, stopped: evaluations.length >= max, evaluations } };
+  }
+
   /** The watch; for a continuous one, with its matches after `after` (a page of them). */
   view(id: string, after?: number): WatchView | null {
     const r = this.#row(id);
     if (!r) return null;
-    const view = toView(r);
+    const view = this.#view(r);
     return after !== undefined && view.mode === "continuous" ? { ...view, matches: this.matchesAfter(id, after) } : view;
   }
 
@@ -136,7 +161,7 @@ export class WatchStore {
     const rows = agentId
       ? this.#sql.exec<WatchRow>(`SELECT * FROM watches WHERE agent_id = ? ORDER BY created_at DESC LIMIT ?`, agentId, limit)
       : this.#sql.exec<WatchRow>(`SELECT * FROM watches ORDER BY created_at DESC LIMIT ?`, limit);
-    return rows.toArray().map(toView);
+    return rows.toArray().map((r) => this.#view(r));
   }
 
   /** Waiting watches as the matcher sees them, oldest first. */
@@ -236,6 +261,7 @@ export class WatchStore {
     this.#sql.exec(`DELETE FROM signals WHERE received_at < ?`, now - keep);
     this.#sql.exec(`DELETE FROM watches WHERE status != 'waiting' AND settled_at < ?`, now - keep);
     this.#sql.exec(`DELETE FROM watch_matches WHERE watch_id NOT IN (SELECT id FROM watches)`);
+    this.evaluations.purgeOrphans();
   }
 
   /** Whether anything is stored that a sweep would one day delete. */

@@ -1,5 +1,6 @@
 // The shapes of signal watches as the API, the MCP tool and await_signal return them.
 import type { SettlementSignal } from "../domain/signals";
+import type { Evaluation } from "../domain/signals/judge";
 
 /** A signal as the API shows it (the same shape a settlement carries to the conversation it resumes). */
 export type SignalView = SettlementSignal;
@@ -39,6 +40,11 @@ export interface WatchView {
     timeout_s: number;
     instructions: string | null;
   };
+  /**
+   * A watch with instructions: the candidates its judge has evaluated, in order. Once `evaluation_count` reaches
+   * `max_evaluations` the watch judges no more (`stopped`) and waits, unmatched, until it times out or is cancelled.
+   */
+  judge?: { max_evaluations: number; evaluation_count: number; stopped: boolean; evaluations: Evaluation[] };
   created_at: string;
   expires_at: string;
   settled_at: string | null;

@@ -3,6 +3,7 @@
 // framing says so, and the data sits in one delimited block that the SMS text cannot close.
 
 import type { Category } from "./categories";
+import type { JsonValue } from "./judge/json-bounds";
 
 /** The signal as a settlement carries it (the API's signal view). */
 export interface SettlementSignal {
@@ -18,6 +19,8 @@ export interface SettlementSignal {
   message_id: string;
   /** The message's media (MMS): fetch each from `url` (/api/media/:id) with the agent's key once it is stored. */
   media: { id: string; content_type: string; url: string }[];
+  /** A watch with instructions and a result_schema: what its judge gave for this signal, valid against that schema. */
+  result?: JsonValue;
 }
 
 /** One step of a watch that resumes its conversation: a match, or the watch's end. */

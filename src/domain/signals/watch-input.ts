@@ -21,6 +21,7 @@ import {
   MAX_WATCH_CHANNELS,
   MAX_WATCH_SENDERS,
 } from "./limits";
+import { checkResultSchema } from "./judge/result-schema";
 import { checkWatchPattern } from "./regex-safety";
 
 export const DEFAULT_LOOKBACK_S = 300;
@@ -104,11 +105,11 @@ export const watchFields = {
     .describe('"once" (default): the watch takes one message and ends. "continuous": it records every matching message until timeout_s or max_matches.'),
   max_matches: count(1, MAX_MAX_MATCHES).nullish().describe(`Continuous watches end after this many matches (default ${DEFAULT_MAX_MATCHES}).`),
   instructions: text(MAX_INSTRUCTIONS_LENGTH).nullish().describe("Optional: what you are waiting for, in words; each candidate that passes the filters is judged against it."),
+  // Checked as JSON Schema (draft-07, size, depth, safe keywords) by checkWatchRules.
   result_schema: z
     .record(z.string(), z.unknown(), { error: "must be a JSON Schema object" })
-    .refine((s) => JSON.stringify(s).length <= MAX_RESULT_SCHEMA_LENGTH, `must be at most ${MAX_RESULT_SCHEMA_LENGTH} characters as JSON`)
     .nullish()
-    .describe("Optional, with instructions: the JSON Schema the judge's result must fit."),
+    .describe(`Optional, with instructions: the JSON Schema (draft-07, at most ${MAX_RESULT_SCHEMA_LENGTH} characters) the judge's result must fit; the match carries the result.`),
   max_evaluations: count(1, MAX_MAX_EVALUATIONS).nullish().describe(`With instructions: how many candidates may be judged (default ${DEFAULT_MAX_EVALUATIONS}).`),
 };
 
@@ -128,6 +129,10 @@ export function checkWatchRules(raw: Raw, add: (issue: Issue) => void) {
   if (given(raw.max_matches) && raw.mode !== "continuous") add({ path: "max_matches", message: 'is for mode "continuous" only' });
   for (const key of ["result_schema", "max_evaluations"]) {
     if (given(raw[key]) && !given(raw.instructions)) add({ path: key, message: "is for a watch with instructions only" });
+  }
+  if (isRecord(raw.result_schema)) {
+    const schema = checkResultSchema(raw.result_schema);
+    if (!schema.ok) for (const issue of schema.issues) add(issue);
   }
 }
 

@@ -5,6 +5,7 @@
 // service that resends "482913" has sent a second message, and a second waiter may be owed it. Nothing here
 // compares codes across signals.
 import type { Category } from "./categories";
+import type { JsonValue } from "./judge/json-bounds";
 import { readableBody } from "./limits";
 import { watchPattern } from "./regex-safety";
 import type { WatchMode, WatchParams } from "./watch-input";
@@ -30,6 +31,8 @@ export interface Signal {
   media?: SignalMedia[];
   /** The once-watch that took this signal; a signal goes to at most one (continuous watches only observe it). */
   consumedBy?: string | null;
+  /** Only on a watch's own copy of a signal its judge matched: the judge's result (a watch with result_schema). */
+  result?: JsonValue;
 }
 
 export interface WatchSpec {

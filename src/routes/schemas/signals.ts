@@ -37,8 +37,16 @@ export const Signal = component(
     media: z
       .array(z.object({ id: z.string(), content_type: z.string(), url: z.string().describe("/api/media/{id}") }))
       .describe("The message's media (MMS): fetch each from its url with the agent's key once stored."),
+    result: z.json().optional().describe("Only on a match of a watch with instructions and a result_schema: the judge's result, valid against that schema."),
   }),
 );
+
+const Evaluation = z.object({
+  signal_id: z.string().describe("The candidate message."),
+  outcome: z.enum(["matched", "rejected", "invalid", "failed"]).describe("invalid (an answer that could not be used) and failed (no answer) count as no match."),
+  reason: z.string().nullable().describe("Why an invalid or failed judgment counted as no match, or why a match was not taken."),
+  at: Time,
+});
 
 const Match = z.object({ seq: z.number().int().min(1), signal: Signal, matched_at: Time });
 
@@ -57,6 +65,10 @@ export const Watch = component(
     max_matches: z.number().int().nullable(),
     matches: z.array(Match).optional().describe("A continuous watch read with ?after=SEQ: its matches after SEQ (at most 100)."),
     resumes: z.boolean().describe("Started in an SMS conversation: each settlement resumes it."),
+    judge: z
+      .object({ max_evaluations: z.number().int().min(1), evaluation_count: z.number().int().min(0), stopped: z.boolean(), evaluations: z.array(Evaluation) })
+      .optional()
+      .describe("A watch with instructions: its judge's evaluations, in order. stopped: max_evaluations reached; it judges no more and waits until it ends."),
     filters: z.object({
       from: z.union([z.string(), z.array(z.string())]).nullable(),
       categories: z.array(z.string()).nullable(),

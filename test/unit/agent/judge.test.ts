@@ -3,24 +3,14 @@
 import type { Schema } from "@cfworker/json-schema";
 import { describe, expect, it } from "vitest";
 import { judgeCandidate, type JudgeCall } from "../../../src/agent/judge";
-import type { Signal } from "../../../src/domain/signals";
+import { aSignal } from "../../fixtures/signal";
 import { fakeEnv, scriptFake, unexpectedCalls, type FakeStep } from "../../helpers/fake-openai";
 
 const SCHEMA: Schema = { type: "object", properties: { code: { type: "string" } }, required: ["code"], additionalProperties: false };
 const INSTRUCTIONS = 'Match the bank\'s "card activation" code; give it as result.code.';
 const NONCE = "fixednonce0123";
 
-const signal = (body: string): Signal => ({
-  id: "msg_judge",
-  channelId: "ch_1",
-  from: "AcmeBank",
-  body,
-  receivedAt: Date.UTC(2026, 11, 2, 9, 30),
-  code: "482913",
-  codes: ["482913"],
-  links: [],
-  categories: ["verification_code"],
-});
+const signal = (body: string) => aSignal(body, { id: "msg_judge", from: "AcmeBank" });
 
 /** A judgment of an SMS carrying the fake's marker (the fake finds its script by it in the user message). */
 async function judged(steps: FakeStep[], opts: { body?: string; model?: string; schema?: Schema | null; timeoutMs?: number } = {}) {

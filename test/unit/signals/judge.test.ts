@@ -1,7 +1,7 @@
 // The judge's pure parts: the result_schema boundary, the prompt's data block, reading answers, and builtin:echo.
 import type { Schema } from "@cfworker/json-schema";
 import { describe, expect, it } from "vitest";
-import type { Signal } from "../../../src/domain/signals";
+import { MAX_RESULT_SCHEMA_LENGTH } from "../../../src/domain/signals";
 import {
   checkResult,
   checkResultSchema,
@@ -9,26 +9,15 @@ import {
   evaluationOf,
   judgePrompt,
   mayJudge,
-  MAX_RESULT_SCHEMA_CHARS,
   quotedPhrases,
   readJudgeAnswer,
   type JudgeTask,
 } from "../../../src/domain/signals/judge";
+import { aSignal } from "../../fixtures/signal";
 
 const CODE_SCHEMA: Schema = { type: "object", properties: { code: { type: "string", maxLength: 8 } }, required: ["code"], additionalProperties: false };
 
-const candidate = (body: string, over: Partial<Signal> = {}): Signal => ({
-  id: "msg_1",
-  channelId: "ch_1",
-  from: "+14155550100",
-  body,
-  receivedAt: Date.UTC(2026, 11, 2, 9, 30),
-  code: "482913",
-  codes: ["482913"],
-  links: [],
-  categories: ["verification_code"],
-  ...over,
-});
+const candidate = aSignal;
 
 const issues = (value: unknown) => {
   const r = checkResultSchema(value);
@@ -49,28 +38,28 @@ describe("checkResultSchema", () => {
     expect(issues([])).toEqual([{ path: "result_schema", message: expect.stringMatching(/JSON Schema object/) }]);
     expect(issues(true)).toHaveLength(1);
     expect(issues({ type: "object", properties: { code: { type: "strin" } } })).toEqual([
-      { path: "result_schema/properties/code/type", message: expect.stringMatching(/does not match any of/) },
+      { path: "result_schema.properties.code.type", message: expect.stringMatching(/does not match any of/) },
     ]);
-    expect(issues({ required: "code" })).toEqual([{ path: "result_schema/required", message: expect.stringMatching(/Expected "array"/) }]);
+    expect(issues({ required: "code" })).toEqual([{ path: "result_schema.required", message: expect.stringMatching(/Expected "array"/) }]);
   });
 
   it("reads only draft-07", () => {
     expect(issues({ $schema: "https://json-schema.org/draft/2020-12/schema", type: "object" })).toEqual([
-      { path: "result_schema/$schema", message: expect.stringMatching(/draft-07/) },
+      { path: "result_schema.$schema", message: expect.stringMatching(/draft-07/) },
     ]);
   });
 
   it("refuses patterns, other documents, formats checked in more than linear time and remote references", () => {
     const paths = (value: unknown) => issues(value).map((i) => i.path);
-    expect(paths({ type: "string", pattern: "^(a+)+$" })).toEqual(["result_schema/pattern"]);
-    expect(paths({ type: "object", patternProperties: { "^x": {} } })).toEqual(["result_schema/patternProperties"]);
-    expect(paths({ $id: "https://evil.example/s", type: "object" })).toEqual(["result_schema/$id"]);
+    expect(paths({ type: "string", pattern: "^(a+)+$" })).toEqual(["result_schema.pattern"]);
+    expect(paths({ type: "object", patternProperties: { "^x": {} } })).toEqual(["result_schema.patternProperties"]);
+    expect(paths({ $id: "https://evil.example/s", type: "object" })).toEqual(["result_schema.$id"]);
     expect(paths({ type: "object", properties: { site: { type: "string", format: "url" }, re: { type: "string", format: "regex" } } })).toEqual([
-      "result_schema/properties/site/format",
-      "result_schema/properties/re/format",
+      "result_schema.properties.site.format",
+      "result_schema.properties.re.format",
     ]);
-    expect(paths({ $ref: "https://evil.example/schema.json" })).toEqual(["result_schema/$ref"]);
-    expect(paths({ type: "object", properties: { a: { $ref: "#/definitions/missing" } } })).toEqual(["result_schema/properties/a/$ref"]);
+    expect(paths({ $ref: "https://evil.example/schema.json" })).toEqual(["result_schema.$ref"]);
+    expect(paths({ type: "object", properties: { a: { $ref: "#/definitions/missing" } } })).toEqual(["result_schema.properties.a.$ref"]);
   });
 
   it("refuses $ref cycles that never descend (validation would recurse until the stack ran out)", () => {
@@ -79,8 +68,8 @@ describe("checkResultSchema", () => {
   });
 
   it("bounds size and depth, measuring depth without recursing into a hostile value", () => {
-    const big = { type: "object", description: "x".repeat(MAX_RESULT_SCHEMA_CHARS) };
-    expect(issues(big)[0]?.message).toMatch(/at most 8192 characters/);
+    const big = { type: "object", description: "x".repeat(MAX_RESULT_SCHEMA_LENGTH) };
+    expect(issues(big)[0]?.message).toBe(`must be at most ${MAX_RESULT_SCHEMA_LENGTH} characters as JSON`);
     let deep: Record<string, unknown> = { type: "string" };
     for (let i = 0; i < 100_000; i++) deep = { items: deep };
     expect(issues(deep)[0]?.message).toMatch(/at most 16 deep/);

@@ -2,7 +2,7 @@
 // watch's result_schema is a match; anything else — malformed, oversized, a result that fails the schema, a call
 // that failed — counts as no match, and says why, so the watch's evaluations can show it.
 import type { Schema } from "@cfworker/json-schema";
-import { jsonDepth } from "./json-bounds";
+import { jsonDepth, type JsonValue } from "./json-bounds";
 import { checkResult } from "./result-schema";
 
 /** Characters of the answer's JSON; a model that writes more is not answering the question. */
@@ -15,7 +15,7 @@ export const MAX_ANSWER_DEPTH = 16;
  * said no; invalid: the answer could not be used; failed: no answer (timeout, provider error, no model).
  */
 export type Judgment =
-  | { outcome: "matched"; result?: unknown }
+  | { outcome: "matched"; result?: JsonValue }
   | { outcome: "rejected" }
   | { outcome: "invalid"; reason: string }
   | { outcome: "failed"; reason: string };
@@ -31,9 +31,11 @@ export function readJudgeAnswer(answer: unknown, resultSchema: Schema | null): J
   const match: unknown = Reflect.get(answer, "match");
   if (typeof match !== "boolean") return invalid('the answer has no boolean "match"');
   if (!match) return { outcome: "rejected" };
-  const result: unknown = Reflect.get(answer, "result");
-  if (!resultSchema) return result === undefined ? { outcome: "matched" } : { outcome: "matched", result };
-  if (result === undefined) return invalid('"match" is true but "result" is missing (the watch has a result_schema)');
+  const given: unknown = Reflect.get(answer, "result");
+  if (given === undefined) return resultSchema ? invalid('"match" is true but "result" is missing (the watch has a result_schema)') : { outcome: "matched" };
+  // Written out and read back: the answer came from JSON, and this makes it plain JSON data, whatever built it.
+  const result: JsonValue = JSON.parse(JSON.stringify(given));
+  if (!resultSchema) return { outcome: "matched", result };
   const checked = checkResult(resultSchema, result);
   return checked.ok ? { outcome: "matched", result } : invalid(checked.message);
 }

@@ -3,14 +3,11 @@
 // has judged `max_evaluations` candidates it judges no more, and keeps waiting until it times out or is cancelled.
 import type { Judgment } from "./answer";
 
-export const DEFAULT_MAX_EVALUATIONS = 50;
-export const MAX_MAX_EVALUATIONS = 500;
-
 export interface Evaluation {
   /** The candidate signal's id (its message id). */
   signal_id: string;
   outcome: Judgment["outcome"];
-  /** Why an invalid or failed judgment counted as no match; null otherwise. */
+  /** Why an invalid or failed judgment counted as no match, or why a match was not taken; null otherwise. */
   reason: string | null;
   at: string;
 }

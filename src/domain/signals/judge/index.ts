@@ -3,6 +3,7 @@
 // prompt, reading the answer, builtin:echo's judge and the evaluations record. src/agent/judge.ts makes the call.
 export { readJudgeAnswer, isMatch, MAX_ANSWER_CHARS, type Judgment } from "./answer";
 export { echoJudgeAnswer, quotedPhrases } from "./echo";
-export { DEFAULT_MAX_EVALUATIONS, MAX_MAX_EVALUATIONS, evaluationOf, mayJudge, type Evaluation } from "./evaluations";
-export { judgePrompt, candidateData, MAX_INSTRUCTIONS_LENGTH, type JudgePrompt, type JudgeTask } from "./prompt";
-export { checkResult, checkResultSchema, MAX_RESULT_SCHEMA_CHARS, MAX_RESULT_SCHEMA_DEPTH, RESULT_SCHEMA_DRAFT, type ResultSchemaCheck } from "./result-schema";
+export { evaluationOf, mayJudge, type Evaluation } from "./evaluations";
+export type { JsonValue } from "./json-bounds";
+export { judgePrompt, candidateData, type JudgePrompt, type JudgeTask } from "./prompt";
+export { checkResult, checkResultSchema, MAX_RESULT_SCHEMA_DEPTH, RESULT_SCHEMA_DRAFT, type ResultSchemaCheck } from "./result-schema";

@@ -7,9 +7,6 @@ import { readableBody } from "../limits";
 import { classifySender } from "../sender";
 import type { Signal } from "../watch";
 
-/** Characters of a watch's `instructions`: a task for one SMS, not a document. */
-export const MAX_INSTRUCTIONS_LENGTH = 2_000;
-
 /** What a watch asks its judge. */
 export interface JudgeTask {
   instructions: string;

@@ -3,12 +3,11 @@
 // only ever applies a schema known to be valid, bounded and safe to run in a Worker; and the one place a result is
 // checked against it, with @cfworker/json-schema (ajv compiles with `new Function`, which Workers forbid).
 import { Validator, dereference, schemaArrayKeyword, schemaKeyword, schemaMapKeyword, type OutputUnit, type Schema } from "@cfworker/json-schema";
+import { MAX_RESULT_SCHEMA_LENGTH } from "../limits";
 import type { Issue } from "../watch-input";
 import { DRAFT_07_META_SCHEMA } from "./draft-07";
 import { jsonDepth } from "./json-bounds";
 
-/** Characters of the schema written as JSON: a result schema names a few fields, not a document format. */
-export const MAX_RESULT_SCHEMA_CHARS = 8_192;
 /** Nesting of objects and arrays in the schema's JSON. */
 export const MAX_RESULT_SCHEMA_DEPTH = 16;
 /** The draft result schemas are read as; `$schema` may name it or be left out. */
@@ -33,24 +32,27 @@ export type ResultSchemaCheck = { ok: true; schema: Schema } | { ok: false; issu
 
 /** Accepts any JSON value; returns every problem found (up to a few from the meta-schema) so it can be fixed at once. */
 export function checkResultSchema(value: unknown, path = "result_schema"): ResultSchemaCheck {
-  const fail = (message: string, at = ""): ResultSchemaCheck => ({ ok: false, issues: [{ path: `${path}${at}`, message }] });
+  // Paths read like the watch's other issues: result_schema.properties.code.type.
+  const dotted = (pointer: string) => pointer.replaceAll("/", ".");
+  const fail = (message: string, at = ""): ResultSchemaCheck => ({ ok: false, issues: [{ path: `${path}${dotted(at)}`, message }] });
   if (typeof value !== "object" || value === null || Array.isArray(value)) return fail("must be a JSON Schema object, e.g. {\"type\":\"object\",\"properties\":{…}}");
   // Depth first: it stops at the limit, where writing the value out would recurse as deep as it goes.
   if (jsonDepth(value, MAX_RESULT_SCHEMA_DEPTH) > MAX_RESULT_SCHEMA_DEPTH) return fail(`must nest objects and arrays at most ${MAX_RESULT_SCHEMA_DEPTH} deep`);
   const text = JSON.stringify(value);
-  if (text.length > MAX_RESULT_SCHEMA_CHARS) return fail(`must be at most ${MAX_RESULT_SCHEMA_CHARS} characters as JSON`);
+  if (text.length > MAX_RESULT_SCHEMA_LENGTH) return fail(`must be at most ${MAX_RESULT_SCHEMA_LENGTH} characters as JSON`);
   // A copy: the library marks the schemas it reads, and the caller's value is stored as it was sent.
   const schema: Schema = JSON.parse(text);
   if (schema.$schema !== undefined && !DRAFT_07_NAMES.has(String(schema.$schema))) {
     return fail(`must be JSON Schema draft-07: leave $schema out or set it to "${RESULT_SCHEMA_DRAFT}"`, "/$schema");
   }
   const meta = new Validator(DRAFT_07_META_SCHEMA, "7", false).validate(schema);
-  if (!meta.valid) return { ok: false, issues: summarize(meta.errors).map((e) => ({ path: `${path}${e.at}`, message: e.message })) };
+  if (!meta.valid) return { ok: false, issues: summarize(meta.errors).map((e) => ({ path: `${path}${dotted(e.at)}`, message: e.message })) };
   const issues: Issue[] = [];
   walk(schema, "", (node, at) => {
-    for (const [keyword, why] of Object.entries(REFUSED)) if (keyword in node) issues.push({ path: `${path}${at}/${keyword}`, message: why });
-    if (typeof node.format === "string" && !FORMATS.has(node.format)) issues.push({ path: `${path}${at}/format`, message: `"${node.format}" is not supported; use one of ${[...FORMATS].join(", ")}` });
-    if (typeof node.$ref === "string" && !node.$ref.startsWith("#")) issues.push({ path: `${path}${at}/$ref`, message: "must be a reference inside this schema (#/definitions/…)" });
+    const here = (keyword: string) => `${path}${dotted(`${at}/${keyword}`)}`;
+    for (const [keyword, why] of Object.entries(REFUSED)) if (keyword in node) issues.push({ path: here(keyword), message: why });
+    if (typeof node.format === "string" && !FORMATS.has(node.format)) issues.push({ path: here("format"), message: `"${node.format}" is not supported; use one of ${[...FORMATS].join(", ")}` });
+    if (typeof node.$ref === "string" && !node.$ref.startsWith("#")) issues.push({ path: here("$ref"), message: "must be a reference inside this schema (#/definitions/…)" });
   });
   if (issues.length) return { ok: false, issues };
   const refs = checkRefs(schema);
