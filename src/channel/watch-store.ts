@@ -114,8 +114,8 @@ export class WatchStore {
 
   /** The watch as the API shows it: with its judge's evaluations when it has instructions. */
   #view(r: WatchRow): WatchView {
-    const view = toView(r);
     const p = storedParams(r.params);
+    const view = toView(r, p);
     if (!p.instructions) return view;
     const max = p.maxEvaluations ?? DEFAULT_MAX_EVALUATIONS;
     const evaluations = this.evaluations.list(r.id);
@@ -299,8 +299,7 @@ function toSpec(r: WatchRow): WatchSpec {
   };
 }
 
-function toView(r: WatchRow): WatchView {
-  const p = storedParams(r.params);
+function toView(r: WatchRow, p: WatchParams = storedParams(r.params)): WatchView {
   const signal = r.signal ? signalView(readSignal(r.signal)) : undefined;
   return {
     id: r.id,
