@@ -120,6 +120,40 @@ describe("a long await_signal in a turn", () => {
   }, 30_000);
 });
 
+describe("a long await_signal with instructions", () => {
+  it("resumes the conversation once, with the judge's result, after the judge turned down an earlier candidate", async () => {
+    const schema = { type: "object", properties: { code: { type: "string" } }, required: ["code"] };
+    const { agent, signals, fake, marker } = await setup((id, m) => [
+      longWait(id, m, { contains: m, instructions: "The bank's login code, not its offers.", result_schema: schema }),
+      { text: "I'll text you the code" },
+      // The judge: the offer is turned down, the code accepted (its SMS carry the marker, so the script gets them).
+      { text: '{"match": false}' },
+      { text: '{"match": true, "result": {"code": "482913"}}' },
+      { text: "Your bank code is 482913" },
+    ]);
+    await sms(agent.channel, agent.account.token, OWNER, `text me my bank code ${marker}`);
+    const [watch] = await waiting({ agent, signals });
+    expect(watch).toMatchObject({ status: "waiting", resumes: true, judge: { max_evaluations: 50, evaluation_count: 0 } });
+    await sms(signals.channel, signals.account.token, BANK, `20% off savings accounts this week ${marker}`);
+    await sms(signals.channel, signals.account.token, BANK, `Your code is 482913 ${marker}`);
+
+    const settled = await settledTurns(agent.channel.id, 2);
+    expect(settled.map((t) => t.status)).toEqual(["completed", "completed"]);
+    expect((await sentTo(agent.account.sid)).map(([, body]) => body)).toEqual(["I'll text you the code", "Your bank code is 482913"]);
+    const done = await json(api("GET", `/api/signals/watches/${watch.id}`));
+    expect(done).toMatchObject({ status: "matched", signal: { code: "482913", result: { code: "482913" } } });
+    expect(done.judge.evaluations.map((e: { outcome: string }) => e.outcome)).toEqual(["rejected", "matched"]);
+    const requests = await fake.requests();
+    expect(requests).toHaveLength(5);
+    // The judge's calls had no tools; the continuation saw the judge's result as data from the watch.
+    expect(requests[2]!.tools).toEqual([]);
+    expect(requests[3]!.tools).toEqual([]);
+    expect(String(requests[4]!.messages.at(-1)!.content)).toContain('"result":{"code":"482913"}');
+    expect(await sql(signals.channel.id, `SELECT seq FROM resume_outbox WHERE watch_id = ?`, watch.id)).toEqual([{ seq: 1 }]);
+    expect(await turns(agent.channel.id)).toHaveLength(2);
+  }, 30_000);
+});
+
 describe("a long await_signal on any signal-mode channel", () => {
   it("is held by the hub, which resumes the conversation on the channel object it came from", async () => {
     const { agent, signals, marker } = await setup((_id, m) => [
