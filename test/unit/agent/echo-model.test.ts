@@ -86,7 +86,7 @@ describe("builtin:echo", () => {
   });
 
   it("answers a conversation resumed by a watch from the watch's result", async () => {
-    const signal = { code: "482913", codes: ["482913"], links: [], categories: ["verification_code" as const], body: "Your code is 482913", from: "+15550009999", channel_id: "ch_1", received_at: at.toISOString(), message_id: "msg_1" };
+    const signal = { code: "482913", codes: ["482913"], links: [], categories: ["verification_code" as const], body: "Your code is 482913", from: "+15550009999", channel_id: "ch_1", received_at: at.toISOString(), message_id: "msg_1", media: [] };
     const userText = continuationPrompt([{ watch_id: "wt_1", title: "bank", mode: "once", status: "matched", seq: 1, signal, ended: true }]);
     const turn = await runTurn({ model: resolveModel(null, {}), instructions: "", history: [], userText, tools: builtinTools({ now }) });
     expect(turn).toMatchObject({ finalText: "Echo: watch bank matched code 482913", toolCalls: [] });

@@ -13,6 +13,7 @@ const signal = (body: string, code: string | null = null) => ({
   channel_id: "ch_1",
   received_at: "2026-11-24T21:00:00.000Z",
   message_id: "msg_1",
+  media: [],
 });
 const matched = (body: string, over: Partial<Settlement> = {}): Settlement => ({ watch_id: "wt_1", title: "bank code", mode: "once", status: "matched", seq: 1, signal: signal(body, "482913"), ended: true, ...over });
 
