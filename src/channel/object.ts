@@ -421,10 +421,14 @@ export class ChannelObject extends DurableObject<Env> {
     return unlessRemoved(() => this.#turns.attach(turnId, req, run), { status: "refused", reason: "the channel was deleted" } as const);
   }
 
-  /** The watch that took this message as a signal, if one did: its agent may fetch the message's media too. */
-  async signalTakenBy(channelId: string, messageId: string): Promise<string | null> {
-    if (!(await this.#state.load(channelId))) return null;
-    return this.#watches.store.consumer(messageId) ?? null;
+  /**
+   * The watches here that got this message as a signal — the once-watch that took it, the continuous watches that
+   * recorded it — whose agents may fetch the message's media too. `channelId` null: the hub's watches.
+   */
+  async signalWatchers(channelId: string | null, messageId: string): Promise<string[]> {
+    if (channelId && !(await this.#state.load(channelId))) return [];
+    const took = this.#watches.store.consumer(messageId);
+    return [...(took ? [took] : []), ...this.#watches.store.observers(messageId)];
   }
 
   /** The whole text of a reply that was cut, by its link's key; null when there is none (or it expired). */

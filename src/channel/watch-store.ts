@@ -244,6 +244,11 @@ export class WatchStore {
     return this.#sql.exec<{ consumed_by: string | null }>(`SELECT consumed_by FROM signals WHERE id = ?`, signalId).toArray()[0]?.consumed_by;
   }
 
+  /** The continuous watches here that recorded the signal. */
+  observers(signalId: string): string[] {
+    return this.#sql.exec<{ watch_id: string }>(`SELECT watch_id FROM watch_matches WHERE signal_id = ?`, signalId).toArray().map((r) => r.watch_id);
+  }
+
   /** Gives the signal to `watchId` if no watch has it yet. */
   consume(signalId: string, watchId: string): Signal | null {
     const row = this.#sql.exec<{ json: string }>(`UPDATE signals SET consumed_by = ? WHERE id = ? AND consumed_by IS NULL RETURNING json`, watchId, signalId).toArray()[0];

@@ -2,10 +2,10 @@
 // number, read from a cursor by long-poll, pushed over the WebSocket, and handed out one at a time over MCP. They
 // observe (take nothing), so once-watches keep getting their codes; receive_signal is decided per watching agent.
 import { exports } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
-import { BASE, api, json, seedAgent } from "../helpers/api";
+import { describe, expect, it, vi } from "vitest";
+import { BASE, api, call, json, seedAgent } from "../helpers/api";
 import { freshStorageEachTest } from "../helpers/fresh";
-import { seedChannel, sms } from "../helpers/twilio";
+import { mms, PNG_B64, seedChannel, sms } from "../helpers/twilio";
 import { watchSocket } from "../helpers/watch-socket";
 
 freshStorageEachTest();
@@ -144,5 +144,24 @@ describe("a continuous watch", () => {
     const res = await watch({ agent_id: signals.agent.id, channel_ids: [signals.channel.id, chat.channel.id], mode: "continuous" });
     expect(res.status).toBe(400);
     expect(await res.json()).toMatchObject({ error: { code: "validation_error", details: { issues: [{ path: "channel_ids", message: expect.stringContaining("message mode") }] } } });
+  });
+
+  it.each([["this channel", true], ["any signal-mode channel", false]])("on %s lets its agent fetch the media of the MMS it recorded, and no other agent", async (_, onChannel) => {
+    const { channel, account } = await signalChannel();
+    const [watcher, other] = [(await seedAgent()).agent, (await seedAgent()).agent];
+    const w = await json(watch({ agent_id: watcher.id, mode: "continuous", contains: "ticket", ...(onChannel ? { channel_id: channel.id } : {}) }));
+    await mms(channel, account.token, SHOP, "Your ticket for tonight", [{ content_type: "image/png", data_b64: PNG_B64 }]);
+    const [item] = (await get(w.id, "?after=0&wait=10")).matches[0].signal.media;
+    const keyOf = async (agentId: string) => (await json(api("POST", `/api/agents/${agentId}/keys`, {}))).key;
+    const fetchWith = (key: string) => call(new Request(`${BASE}${item.url}`, { headers: { authorization: `Bearer ${key}` } }));
+    const key = await keyOf(watcher.id);
+    // The item is downloaded after the webhook, on the channel object's schedule: 409 until then.
+    const res = await vi.waitFor(async () => {
+      const r = await fetchWith(key);
+      if (r.status !== 200) throw new Error(`media answered ${r.status}`);
+      return r;
+    });
+    expect(new Uint8Array(await res.arrayBuffer())).toEqual(Uint8Array.from(atob(PNG_B64), (c) => c.charCodeAt(0)));
+    expect((await fetchWith(await keyOf(other.id))).status).toBe(404);
   });
 });
