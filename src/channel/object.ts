@@ -106,7 +106,7 @@ export class ChannelObject extends DurableObject<Env> {
     this.#inbound = new InboundDesk(this.#state, this.#local, this.#watches, this.#router, liveness, limits, this.#media, this.#fence);
     const ledger = new Ledger(ctx.storage.sql);
     this.#pages = new ReplyPages(ctx.storage.sql);
-    this.#resumed = new ResumeInbox(ctx.storage.sql, this.#state, this.#local, liveness);
+    this.#resumed = new ResumeInbox(ctx.storage.sql, this.#state, this.#local, liveness, this.#fence);
     this.#turns = new TurnDesk(this.#state, this.#local, ledger, this.#pages, this.#media, this.#fence, Date.now, (turnId) => this.#resumed.prompt(turnId));
     // Watches with instructions: each candidate is judged by the watching agent's model before it matches.
     const judging = new WatchJudging({
@@ -118,6 +118,7 @@ export class ChannelObject extends DurableObject<Env> {
         return agent ? judgeCandidate(env, { model: agent.model, task, candidate }) : { outcome: "failed", reason: `agent ${agentId} no longer exists` };
       },
       match: (spec, signal) => this.#judgedMatch(spec, signal),
+      removed: () => this.#fence.removed,
     });
     registerUpkeep({ env, schedule: this.#schedule, state: this.#state, local: this.#local, ledger, limits, pages: this.#pages, media: this.#media, watches: this.#watches, liveness, resumes: this.#resumes, resumed: this.#resumed });
     this.#health = new HealthDesk(ctx.storage.sql, this.#state);
@@ -535,10 +536,14 @@ export class ChannelObject extends DurableObject<Env> {
 
   /** A watch's steps for a conversation on this channel: each taken once, answered by a continuation turn. */
   async resumeConversation(channelId: string, delivery: ResumeDelivery): Promise<ResumeAnswer> {
-    if (!(await this.#state.load(channelId))) return { status: "gone", reason: "the channel was deleted" };
-    const { answer, messageIds } = await this.#resumed.receive(delivery, Date.now);
-    for (const id of messageIds) await this.#emitMessage(id);
-    return answer;
+    const gone = { status: "gone", reason: "the channel was deleted" } as const;
+    if (this.#fence.removed || !(await this.#state.load(channelId))) return gone;
+    return unlessRemoved(async () => {
+      this.#fence.check();
+      const { answer, messageIds } = await this.#resumed.receive(delivery, Date.now);
+      for (const id of messageIds) await this.#emitMessage(id);
+      return answer;
+    }, gone);
   }
 
   /** Hub: takes over steps a channel object could not deliver before its storage was deleted. */

@@ -8,6 +8,7 @@ import { toD1 } from "../db/prebuilt";
 import { continuationPrompt, type Settlement } from "../domain/signals";
 import { turnJob } from "../queue/job";
 import type { TurnLiveness } from "./liveness";
+import type { RemovalFence } from "./removal";
 import type { LocalStore } from "./local-store";
 import type { ResumeAnswer, ResumeDelivery } from "./resume-outbox";
 import type { ChannelState } from "./state";
@@ -30,6 +31,8 @@ export class ResumeInbox {
     readonly state: ChannelState,
     readonly local: LocalStore,
     readonly liveness: TurnLiveness,
+    /** Checked after every await before the next write: a channel deleted meanwhile gets nothing more written. */
+    readonly fence: RemovalFence,
   ) {
     this.#sql = sql;
   }
@@ -54,6 +57,7 @@ export class ResumeInbox {
     if (engine.decide(q).decision !== "allow") return { answer: { status: "gone", reason: `the policies no longer let the agent receive messages from ${d.sender}` }, messageIds: [] };
     const messageIds: string[] = [];
     for (const step of d.steps) {
+      this.fence.check();
       const id = await this.#take(d, step, now);
       if (id) messageIds.push(id);
     }
@@ -72,11 +76,13 @@ export class ResumeInbox {
       // The message and its turn land together; the job goes on the Queue only once both exist.
       const turn = createTurn(db, { id: taken.turn_id, channelId, agentId: d.agentId, sender: taken.sender, inboundMessageId: messageId });
       await this.state.writes.write([message, toD1(this.state.env.DB, turn)]);
+      this.fence.check();
       await this.liveness.watch(channelId, taken.turn_id, now());
       await this.state.env.TURNS.send(turnJob(channelId, taken.turn_id));
     } else {
       await this.state.writes.write([message]);
     }
+    this.fence.check();
     this.#sql.exec(`UPDATE resumptions SET enqueued_at = ? WHERE watch_id = ? AND seq = ?`, now(), d.watchId, step.seq);
     return messageId;
   }

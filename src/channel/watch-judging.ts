@@ -62,6 +62,8 @@ export interface JudgingParts {
   judge: Judge;
   /** Matches a judged candidate: records it (continuous) or takes it if still free (once). True when it did. */
   match: (spec: WatchSpec, signal: Signal) => Promise<boolean>;
+  /** The channel is being deleted: a judgment that comes back after that writes nothing. */
+  removed?: () => boolean;
 }
 
 export class WatchJudging {
@@ -104,14 +106,16 @@ export class WatchJudging {
   }
 
   async #decide(spec: WatchSpec, job: NonNullable<ReturnType<WatchStore["judgeTask"]>>, candidate: Signal, recorded: Judgment | null) {
-    const { queue, store, schedule, judge, match } = this.#parts;
+    const { queue, store, schedule, judge, match, removed } = this.#parts;
     try {
       const judgment = recorded ?? (await judge({ agentId: job.agentId, task: job.task, candidate }));
+      if (removed?.()) return;
       // The watch may have ended while the model thought: then there is nothing to record or match.
       if (!store.waitingSpec(spec.id)) return queue.done(spec.id);
       if (!recorded) store.evaluations.record(spec.id, candidate.id, judgment, Date.now());
       if (judgment.outcome === "matched") {
         const taken = await match(spec, judgment.result === undefined ? candidate : { ...candidate, result: judgment.result });
+        if (removed?.()) return;
         if (!taken && !isContinuous(spec)) store.evaluations.note(spec.id, candidate.id, "another watch took this message while it was being judged");
       }
       queue.done(spec.id, candidate.id);
