@@ -2,15 +2,17 @@
 // not race — registration, pairing, inbound handling, mode switches, turn order and signal waiters — and keeps the
 // channel cached between requests. Its public methods are its RPC API; the work lives in the desks it composes.
 import { DurableObject } from "cloudflare:workers";
+import { judgeCandidate } from "../agent/judge";
 import { deleteChannelRows, getChannel, removePaired } from "../db/channels";
 import { channelWithNumber, insertChannelIfNumberFree } from "../db/numbers";
 import { createDb } from "../db/client";
 import { messageViews, noteSignalWatch } from "../db/messages";
 import type { ChannelRow } from "../db/schema";
-import { getMessage } from "../db/turns";
+import { getAgent, getMessage } from "../db/turns";
+import { channelStub } from "./client";
 import { markWatchSettled } from "../db/watches";
 import { newPairingCode } from "../domain/pairing/pairing";
-import type { Signal, WatchParams } from "../domain/signals";
+import { isContinuous, type Signal, type WatchSpec } from "../domain/signals";
 import type { HealthReport } from "../domain/twilio/health";
 import { parseForm, type FormParams } from "../domain/twilio/signature";
 import { diagnoseSignature } from "../domain/twilio/signature-diagnosis";
@@ -31,15 +33,18 @@ import { ReplyPages, type ReplyPage } from "./reply-pages";
 import { numberInUse, releaseNumber } from "./number-claim";
 import type { DeliverOutcome } from "./replies";
 import { ChannelRemoved, channelRemoved, RemovalFence, unlessRemoved, type ChannelRemovedOutcome } from "./removal";
+import { ResumeInbox } from "./resume-inbox";
+import { ResumeOutbox, type PendingStep, type ResumeAnswer, type ResumeDelivery } from "./resume-outbox";
 import { Schedule } from "./schedule";
 import { SenderLimit } from "./sender-limit";
 import type { SignalFacts } from "./signal-access";
-import { SignalRouter, type HubClaim, type HubOffer } from "./signal-router";
+import { SignalRouter, hubStub, type HubClaim, type HubOffer } from "./signal-router";
 import { ChannelState, type SignedRequest } from "./state";
 import { TurnDesk, type TurnStart } from "./turn-desk";
 import type { ChannelView } from "./view";
 import { adoptWatchExpiry, registerUpkeep, scheduleSweep } from "./upkeep";
-import { WatchDesk } from "./watch-desk";
+import { WatchDesk, type NewWatch } from "./watch-desk";
+import { WatchJudging } from "./watch-judging";
 import { WatchStore } from "./watch-store";
 
 export type { InboundOutcome } from "./inbound";
@@ -73,6 +78,8 @@ export class ChannelObject extends DurableObject<Env> {
   readonly #pages: ReplyPages;
   readonly #media: MediaDesk;
   readonly #fence: RemovalFence;
+  readonly #resumes: ResumeOutbox;
+  readonly #resumed: ResumeInbox;
   readonly #inflight = new Map<string, Promise<InboundOutcome>>();
 
   constructor(ctx: DurableObjectState, env: Env) {
@@ -82,7 +89,11 @@ export class ChannelObject extends DurableObject<Env> {
     this.#local = new LocalStore(ctx.storage.sql);
     this.#fence = new RemovalFence(ctx.storage.sql);
     this.#schedule = new Schedule(ctx.storage, () => this.#fence.removed);
-    this.#watches = new WatchDesk(ctx, new WatchStore(ctx.storage.sql), this.#schedule, (watch) => {
+    // A watch's settlement goes to its conversation's object (this one, when the conversation is on this channel).
+    this.#resumes = new ResumeOutbox(ctx.storage.sql, this.#schedule, (channelId, delivery) =>
+      this.#state.current?.id === channelId ? this.resumeConversation(channelId, delivery) : channelStub(env, channelId).resumeConversation(channelId, delivery),
+    );
+    this.#watches = new WatchDesk(ctx, new WatchStore(ctx.storage.sql), this.#schedule, this.#resumes, (watch) => {
       if (this.ctx.getWebSockets("events").length) this.#broadcast({ type: "watch", watch });
       // A settled watch stops counting against its agent's limit (one that expired stops by its expiry anyway).
       if (watch.status !== "waiting") ctx.waitUntil(markWatchSettled(env.DB, watch.id, Date.now()).catch(() => {}));
@@ -95,8 +106,21 @@ export class ChannelObject extends DurableObject<Env> {
     this.#inbound = new InboundDesk(this.#state, this.#local, this.#watches, this.#router, liveness, limits, this.#media, this.#fence);
     const ledger = new Ledger(ctx.storage.sql);
     this.#pages = new ReplyPages(ctx.storage.sql);
-    this.#turns = new TurnDesk(this.#state, this.#local, ledger, this.#pages, this.#media, this.#fence);
-    registerUpkeep({ env, schedule: this.#schedule, state: this.#state, local: this.#local, ledger, limits, pages: this.#pages, media: this.#media, watches: this.#watches, liveness });
+    this.#resumed = new ResumeInbox(ctx.storage.sql, this.#state, this.#local, liveness, this.#fence);
+    this.#turns = new TurnDesk(this.#state, this.#local, ledger, this.#pages, this.#media, this.#fence, Date.now, (turnId) => this.#resumed.prompt(turnId));
+    // Watches with instructions: each candidate is judged by the watching agent's model before it matches.
+    const judging = new WatchJudging({
+      queue: this.#watches.judging,
+      store: this.#watches.store,
+      schedule: this.#schedule,
+      judge: async ({ agentId, task, candidate }) => {
+        const agent = await getAgent(this.#state.db, agentId);
+        return agent ? judgeCandidate(env, { model: agent.model, task, candidate }) : { outcome: "failed", reason: `agent ${agentId} no longer exists` };
+      },
+      match: (spec, signal) => this.#judgedMatch(spec, signal),
+      removed: () => this.#fence.removed,
+    });
+    registerUpkeep({ env, schedule: this.#schedule, state: this.#state, local: this.#local, ledger, limits, pages: this.#pages, media: this.#media, watches: this.#watches, liveness, resumes: this.#resumes, resumed: this.#resumed });
     this.#health = new HealthDesk(ctx.storage.sql, this.#state);
     this.#health.onChanged = () => this.#emitChannel();
     registerHealth(this.#schedule, this.#state, this.#health);
@@ -109,8 +133,13 @@ export class ChannelObject extends DurableObject<Env> {
       this.#media.store.migrate();
       this.#health.migrate();
       this.#watches.store.migrate();
+      this.#watches.judging.migrate();
+      this.#resumes.migrate();
+      this.#resumed.migrate();
       this.#schedule.migrate();
       await adoptWatchExpiry(this.#schedule, this.#watches);
+      await judging.restarted(Date.now());
+      await this.#resumes.adoptPending(Date.now());
     });
   }
 
@@ -262,6 +291,9 @@ export class ChannelObject extends DurableObject<Env> {
     // Waiters (long-polls, WebSockets) learn now that their watch is over, before its storage goes.
     const now = Date.now();
     for (const w of this.#watches.store.waiting()) this.#watches.settle(w.id, "cancelled", null, now);
+    // Conversations those watches resume are told by the hub, which outlives this object's storage.
+    const pending = this.#resumes.pending();
+    if (pending.length) await hubStub(this.env).adoptResumes(pending);
     // The bytes first: once the records are gone, nothing would say which objects were this channel's.
     await this.#media.removeAll(channelId);
     await deleteChannelRows(this.#state.db, channelId);
@@ -390,10 +422,14 @@ export class ChannelObject extends DurableObject<Env> {
     return unlessRemoved(() => this.#turns.attach(turnId, req, run), { status: "refused", reason: "the channel was deleted" } as const);
   }
 
-  /** The watch that took this message as a signal, if one did: its agent may fetch the message's media too. */
-  async signalTakenBy(channelId: string, messageId: string): Promise<string | null> {
-    if (!(await this.#state.load(channelId))) return null;
-    return this.#watches.store.consumer(messageId) ?? null;
+  /**
+   * The watches here that got this message as a signal — the once-watch that took it, the continuous watches that
+   * recorded it — whose agents may fetch the message's media too. `channelId` null: the hub's watches.
+   */
+  async signalWatchers(channelId: string | null, messageId: string): Promise<string[]> {
+    if (channelId && !(await this.#state.load(channelId))) return [];
+    const took = this.#watches.store.consumer(messageId);
+    return [...(took ? [took] : []), ...this.#watches.store.observers(messageId)];
   }
 
   /** The whole text of a reply that was cut, by its link's key; null when there is none (or it expired). */
@@ -423,23 +459,24 @@ export class ChannelObject extends DurableObject<Env> {
   // ── signal watches ────────────────────────────────────────────────────────────────────────────────────────
 
   /** Creates a watch here (a channel's object, or the hub when channelId is null) and runs its lookback. */
-  async createWatch(w: { id: string; agentId: string; agentHandle: string; channelId: string | null; params: WatchParams }): Promise<Result<WatchView>> {
+  async createWatch(w: NewWatch): Promise<Result<WatchView>> {
     if (w.channelId && !(await this.#state.load(w.channelId))) return notFound();
     const now = Date.now();
-    await this.#watches.create(w, now);
-    if (!w.channelId) await scheduleSweep(this.#schedule, now, null);
-    if (w.channelId) {
-      const view = await this.#router.lookback(w.id, now);
-      if (view.signal) await this.#signalMoved(view.signal.message_id);
-      return ok(view);
-    }
-    // Tell the signal-mode channels first, so a code arriving from now on is offered here; then look back.
-    await this.#router.announce(now + w.params.timeoutS * 1000);
-    return ok(await this.#router.hubLookback(w.id, now));
+    const view = await this.#watches.creating(w.id, async () => {
+      await this.#watches.create(w, now);
+      if (!w.channelId) await scheduleSweep(this.#schedule, now, null);
+      if (w.channelId) return this.#router.lookback(w.id, now);
+      // Tell the signal-mode channels first, so a code arriving from now on is offered here; then look back.
+      await this.#router.announce(now + w.params.timeoutS * 1000);
+      return this.#router.hubLookback(w.id, now);
+    });
+    if (w.channelId && view.signal) await this.#signalMoved(view.signal.message_id);
+    return ok(view);
   }
 
-  async getWatch(id: string, waitMs = 0): Promise<WatchView | null> {
-    return this.#watches.wait(id, waitMs);
+  /** The watch now, or once it settles within `waitMs`; a continuous one from `after` (or once it matches after it). */
+  async getWatch(id: string, waitMs = 0, after?: number): Promise<WatchView | null> {
+    return this.#watches.wait(id, waitMs, after);
   }
 
   /** Cancels a waiting watch; one whose time has already run out (its alarm not yet fired) is timed out instead. */
@@ -461,10 +498,11 @@ export class ChannelObject extends DurableObject<Env> {
   }
 
   /** Channel: hands a stored, still-free signal to a hub watch's lookback, if the watch's agent may receive it. */
-  async claimSignal(channelId: string, signalId: string, watchId: string, agent: string | null): Promise<HubClaim> {
+  async claimSignal(channelId: string, signalId: string, watchId: string, agent: string | null, observe = false): Promise<HubClaim> {
     if (!(await this.#state.load(channelId))) return { status: "taken" };
-    const claim = await this.#router.claim(signalId, watchId, agent);
-    if (claim.status === "claimed") await this.#signalMoved(signalId);
+    const claim = await this.#router.claim(signalId, watchId, agent, observe);
+    // Observing takes nothing, so only a claim that took the signal changes its record.
+    if (claim.status === "claimed" && !observe) await this.#signalMoved(signalId);
     return claim;
   }
 
@@ -476,12 +514,42 @@ export class ChannelObject extends DurableObject<Env> {
     return next;
   }
 
+  /**
+   * A judged candidate matched; one this channel's own once-watch took is noted on its message record (the judge
+   * runs from the alarm, so the channel may not be loaded yet). True when the watch got it.
+   */
+  async #judgedMatch(spec: WatchSpec, signal: Signal): Promise<boolean> {
+    const took = await this.#router.matchJudged(spec, signal);
+    if (took && !isContinuous(spec) && spec.channelId === signal.channelId && (await this.#state.load(signal.channelId))) await this.#signalMoved(signal.id);
+    return took;
+  }
+
   /** A stored signal went to a watch (or came back) after its message was recorded: the record says so now. */
   async #signalMoved(signalId: string) {
     const by = this.#watches.store.consumer(signalId);
     if (by === undefined) return;
     await this.#state.writes.write([noteSignalWatch(this.env.DB, this.#state.row.id, signalId, by)]);
     await this.#emitMessage(signalId);
+  }
+
+  // ── conversations resumed by signal watches ───────────────────────────────────────────────────────────────
+
+  /** A watch's steps for a conversation on this channel: each taken once, answered by a continuation turn. */
+  async resumeConversation(channelId: string, delivery: ResumeDelivery): Promise<ResumeAnswer> {
+    const gone = { status: "gone", reason: "the channel was deleted" } as const;
+    if (this.#fence.removed || !(await this.#state.load(channelId))) return gone;
+    return unlessRemoved(async () => {
+      this.#fence.check();
+      const { answer, messageIds } = await this.#resumed.receive(delivery, Date.now);
+      for (const id of messageIds) await this.#emitMessage(id);
+      return answer;
+    }, gone);
+  }
+
+  /** Hub: takes over steps a channel object could not deliver before its storage was deleted. */
+  async adoptResumes(steps: PendingStep[]): Promise<void> {
+    for (const step of steps) this.#resumes.add(step);
+    await scheduleSweep(this.#schedule, Date.now(), null);
   }
 
   /** The one alarm: runs whatever timed work is due (watch expiry, turn liveness checks, the storage sweep). */
@@ -495,10 +563,12 @@ export class ChannelObject extends DurableObject<Env> {
   /** WebSocket upgrades only: the settings UI's channel events, or one signal watch's waiter. */
   override async fetch(request: Request): Promise<Response> {
     if (request.headers.get("upgrade")?.toLowerCase() !== "websocket") return new Response("expected a WebSocket upgrade", { status: 426 });
-    const watch = /\/signals\/watches\/([^/]+)\/ws$/.exec(new URL(request.url).pathname);
+    const url = new URL(request.url);
+    const watch = /\/signals\/watches\/([^/]+)\/ws$/.exec(url.pathname);
     if (watch && !this.#watches.store.view(watch[1]!)) return new Response("unknown watch", { status: 404 });
     const [client, server] = Object.values(new WebSocketPair()) as [WebSocket, WebSocket];
-    if (watch) this.#watches.accept(watch[1]!, server);
+    // A continuous watch's socket catches up from ?after=SEQ (checked by the route).
+    if (watch) this.#watches.accept(watch[1]!, server, Number(url.searchParams.get("after") ?? 0) || 0);
     else this.ctx.acceptWebSocket(server, ["events"]);
     return new Response(null, { status: 101, webSocket: client });
   }

@@ -96,6 +96,11 @@ export class ChannelState {
     return this.#row;
   }
 
+  /** The channel's row if it is loaded here (null in the hub, or before the first load). */
+  get current(): ChannelRow | null {
+    return this.#row ?? null;
+  }
+
   get row(): ChannelRow {
     if (!this.#row) throw this.#gone ? new ChannelRemoved() : new Error("channel state used before load");
     return this.#row;

@@ -64,6 +64,8 @@ export class TurnDesk {
     /** Checked after every await before the next write: a channel deleted meanwhile gets nothing more written. */
     readonly fence: RemovalFence,
     readonly now: () => number = Date.now,
+    /** A continuation turn's input (the settlements of the signal watch that resumed the conversation), else null. */
+    readonly continuation: (turnId: string) => string | null = () => null,
   ) {}
 
   async begin(turnId: string, attempt: number, jobId: string | null): Promise<TurnStart> {
@@ -91,9 +93,9 @@ export class TurnDesk {
       turn: { id: turn.id, sender: turn.sender, inboundMessageId: turn.inboundMessageId },
       channel: { id: row.id, handle: row.handle, spaceId: row.spaceId },
       agent: { id: agent.id, handle: agent.handle, instructions: agent.instructions, model: agent.model },
-      userText: inbound.body,
+      userText: this.continuation(turnId) ?? inbound.body,
       media: media.map((m) => ({ id: m.id, content_type: m.content_type, size: m.size, status: m.status, reason: m.reason, r2_key: m.r2_key })),
-      history: await conversationHistory(state.db, row.id, turn.sender, inbound.id),
+      history: await conversationHistory(state.db, row.id, turn.sender, { id: turn.id, inboundMessageId: inbound.id }),
       pendingReply: pending?.body ?? null,
       deadline: decision.deadline,
     };

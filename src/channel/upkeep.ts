@@ -1,12 +1,15 @@
-// The channel object's timed work, all on its one schedule: watch expiry, each turn's liveness check, and the
-// hourly storage sweep — retention for the object's own tables, and the liveness safety net for turns whose
-// checks went missing (an object from before the schedule, a lost row).
+// The channel object's timed work, all on its one schedule: watch expiry, delivering the steps of watches that
+// resume a conversation, each turn's liveness check, and the hourly storage sweep — retention for the object's own
+// tables, and the liveness safety net for turns whose checks went missing (an object from before the schedule, a
+// lost row).
 import { retentionMs, signalRetentionMs } from "../lib/config";
 import type { Ledger } from "./ledger";
 import { TURN_CHECK, type TurnLiveness } from "./liveness";
 import type { LocalStore } from "./local-store";
 import type { MediaDesk } from "./media-desk";
 import type { ReplyPages } from "./reply-pages";
+import type { ResumeInbox } from "./resume-inbox";
+import { WATCH_RESUME, type ResumeOutbox } from "./resume-outbox";
 import type { Schedule } from "./schedule";
 import type { SenderLimit } from "./sender-limit";
 import type { ChannelState } from "./state";
@@ -26,12 +29,15 @@ export interface UpkeepParts {
   media: MediaDesk;
   watches: WatchDesk;
   liveness: TurnLiveness;
+  resumes: ResumeOutbox;
+  resumed: ResumeInbox;
 }
 
 /** Registers the handlers; a channel sweeps once it is loaded here, the hub once it holds a watch. */
 export function registerUpkeep(parts: UpkeepParts) {
-  const { schedule, state, watches, liveness } = parts;
+  const { schedule, state, watches, liveness, resumes } = parts;
   schedule.on(WATCH_EXPIRY, (_key, _payload, now) => watches.expire(now));
+  schedule.on(WATCH_RESUME, (watchId, _payload, now) => resumes.deliver(watchId, now));
   schedule.on(TURN_CHECK, async (turnId, channelId, now) => (channelId && (await state.load(channelId)) ? liveness.check(channelId, turnId, now) : null));
   schedule.on(SWEEP, (_key, channelId, now) => sweep(parts, channelId, now));
   state.onLoaded = (row) => {
@@ -50,8 +56,9 @@ export async function adoptWatchExpiry(schedule: Schedule, watches: WatchDesk) {
   if (next !== null && schedule.when(WATCH_EXPIRY, "next") === null) await schedule.schedule(WATCH_EXPIRY, "next", next);
 }
 
-async function sweep({ env, state, local, ledger, limits, pages, media, watches, liveness }: UpkeepParts, channelId: string | null, now: number): Promise<number | null> {
+async function sweep({ env, state, local, ledger, limits, pages, media, watches, liveness, resumes, resumed }: UpkeepParts, channelId: string | null, now: number): Promise<number | null> {
   watches.store.purge(now, signalRetentionMs(env));
+  resumes.sweep(now, signalRetentionMs(env));
   const row = channelId ? await state.load(channelId) : null;
   if (channelId && !row) return null;
   if (row) {
@@ -60,9 +67,10 @@ async function sweep({ env, state, local, ledger, limits, pages, media, watches,
     limits.sweep(now);
     pages.sweep(now);
     await media.sweep(now, retentionMs(env));
+    resumed.sweep(now, retentionMs(env));
     await liveness.sweep(row.id, now);
     return now + SWEEP_EVERY_MS;
   }
   // The hub: nothing to sweep once its watches and signals are gone; its next watch schedules the sweep again.
-  return watches.store.isEmpty() ? null : now + SWEEP_EVERY_MS;
+  return watches.store.isEmpty() && resumes.isEmpty() ? null : now + SWEEP_EVERY_MS;
 }

@@ -59,11 +59,12 @@ export const messages = sqliteTable(
   {
     id: text("id").primaryKey(),
     channelId: text("channel_id").notNull().references(() => channels.id, { onDelete: "cascade" }),
-    direction: text("direction", { enum: ["inbound", "outbound"] }).notNull(),
+    /** watch: a signal watch's settlement recorded in the conversation it resumes (from: the watch id, to: the sender). */
+    direction: text("direction", { enum: ["inbound", "outbound", "watch"] }).notNull(),
     from: text("from_address").notNull(),
     to: text("to_address").notNull(),
     body: text("body").notNull(),
-    /** inbound: received | pairing | dropped; outbound: pending | queued | sending | sent | delivered | ... */
+    /** inbound: received | pairing | dropped; outbound: pending | queued | sending | sent | delivered | ...; watch: the settlement's status */
     status: text("status").notNull(),
     dropReason: text("drop_reason"),
     twilioSid: text("twilio_sid"),

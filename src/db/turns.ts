@@ -1,6 +1,7 @@
 // Agent turns, their outbound replies, conversation history and sender opt-outs in D1.
 import { and, desc, eq, inArray, ne, or, sql, type SQL } from "drizzle-orm";
 import type { Db } from "./client";
+import { continuationPrompt, settlementSummary, type Settlement } from "../domain/signals";
 import { STATUS_RANKS } from "../domain/twilio/status";
 import { agents, channels, messages, senders, turns, type MessageRow, type TurnRow } from "./schema";
 
@@ -97,25 +98,44 @@ export async function raiseLegacyStatus(db: Db, id: string, status: string, erro
     .get();
 }
 
-/** The conversation so far with `sender`: texts the agent received and replies it sent, oldest first. */
-export async function conversationHistory(db: Db, channelId: string, sender: string, beforeMessageId: string, limit = 20) {
+/**
+ * The conversation so far with `sender`: texts the agent received, replies it sent, and the settlements of signal
+ * watches that resumed it (framed as data from the watch, not as the person's words), oldest first. The running
+ * turn's own input is left out: it is the turn's user message.
+ */
+export async function conversationHistory(db: Db, channelId: string, sender: string, turn: { id: string; inboundMessageId: string }, limit = 20) {
   const rows = await db
-    .select({ id: messages.id, direction: messages.direction, body: messages.body, createdAt: messages.createdAt })
+    .select({ id: messages.id, direction: messages.direction, body: messages.body, meta: messages.meta, createdAt: messages.createdAt })
     .from(messages)
     .where(
       and(
         eq(messages.channelId, channelId),
-        ne(messages.id, beforeMessageId),
+        ne(messages.id, turn.inboundMessageId),
         or(
           and(eq(messages.direction, "inbound"), eq(messages.from, sender), eq(messages.status, "received"), sql`${messages.turnId} is not null`),
           and(eq(messages.direction, "outbound"), eq(messages.to, sender), sql`${messages.twilioSid} is not null`),
+          and(eq(messages.direction, "watch"), eq(messages.to, sender), ne(messages.turnId, turn.id)),
         ),
       ),
     )
     .orderBy(desc(messages.createdAt), desc(messages.id))
     .limit(limit)
     .all();
-  return rows.reverse().map((r) => ({ role: r.direction === "inbound" ? ("user" as const) : ("assistant" as const), content: r.body }));
+  return rows.reverse().map((r) => ({ role: r.direction === "outbound" ? ("assistant" as const) : ("user" as const), content: r.direction === "watch" ? watchStepText(r.meta, r.body) : r.body }));
+}
+
+function watchStepText(meta: string | null, body: string): string {
+  const settlement = meta ? (JSON.parse(meta) as { settlement?: Settlement }).settlement : undefined;
+  return settlement ? continuationPrompt([settlement]) : body;
+}
+
+/** A watch's settlement as a message of the conversation it resumes (once: a redone delivery re-creates nothing). */
+export function recordWatchStep(db: Db, m: { id: string; channelId: string; sender: string; turnId: string; settlement: Settlement; at: number }) {
+  const s = m.settlement;
+  return db
+    .insert(messages)
+    .values({ id: m.id, channelId: m.channelId, direction: "watch", from: s.watch_id, to: m.sender, body: settlementSummary(s), status: s.status, turnId: m.turnId, meta: JSON.stringify({ settlement: s }), processedAt: m.at, createdAt: m.at, updatedAt: m.at })
+    .onConflictDoNothing();
 }
 
 export async function setOptOut(db: Db, channelId: string, address: string, keyword: string, optedOut: boolean | null) {

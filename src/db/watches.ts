@@ -39,9 +39,11 @@ export function markWatchSettled(db: D1Database, id: string, at: number): Promis
   return db.prepare(`UPDATE signal_watches SET settled_at = ? WHERE id = ? AND settled_at IS NULL`).bind(at, id).run();
 }
 
-/** The agent a watch waits for (null: no such watch). */
-export function watchAgent(db: D1Database, id: string): Promise<string | null> {
-  return db.prepare(`SELECT agent_id AS agentId FROM signal_watches WHERE id = ?`).bind(id).first<string>("agentId");
+/** Whether any of these watches is the agent's. */
+export async function anyWatchOf(db: D1Database, ids: string[], agentId: string): Promise<boolean> {
+  if (!ids.length) return false;
+  const found = await db.prepare(`SELECT 1 AS found FROM signal_watches WHERE agent_id = ? AND id IN (${ids.map(() => "?").join(", ")}) LIMIT 1`).bind(agentId, ...ids).first<number>("found");
+  return found !== null;
 }
 
 /** A watch whose object refused it (its channel vanished meanwhile) is forgotten again. */

@@ -52,9 +52,10 @@ export async function handleTurnMessage(msg: Message<unknown>, env: Env, deps: T
         history: start.history,
         userText: media.note ? `${start.userText}\n\n${media.note}`.trim() : start.userText,
         images: media.images,
+        // A long await_signal resumes this conversation (a continuation turn) instead of holding the consumer.
         tools: builtinTools({
           now,
-          extra: { await_signal: awaitSignalTool(env, start.agent.id, budget), attach_media: attachMediaTool(env, { channelId, turnId, run: { jobId: msg.id, attempt: msg.attempts } }), ...deps.tools?.(env, start) },
+          extra: { await_signal: awaitSignalTool(env, start.agent.id, budget, { channelId: start.channel.id, sender: start.turn.sender }), attach_media: attachMediaTool(env, { channelId, turnId, run: { jobId: msg.id, attempt: msg.attempts } }), ...deps.tools?.(env, start) },
         }),
         abortSignal: outOfTime.signal,
       });

@@ -1,14 +1,15 @@
 // GET /api/media/:id: the bytes of one stored media item, for the admin (token or UI session), for agent keys of the
-// item's channel's agent, and for those of the agent whose watch took the item's message as a signal (any agent may
-// wait on a signal-mode channel). Another agent's key gets the same 404 as a made-up id, so ids reveal nothing.
+// item's channel's agent, and for those of the agents whose watches took or recorded (continuous) the message as a
+// signal (any agent may wait on a signal-mode channel). Another agent's key gets the same 404 as a made-up id.
 // GET /m/:token: the same bytes by a signed, expiring link (src/lib/media-link.ts), for Twilio fetching an MMS.
 // Served from R2 with headers that stop a browser from running anything in it (nosniff, a sandboxing CSP).
 import { Hono } from "hono";
 import { z } from "zod";
 import { channelStub } from "../channel/client";
+import { hubStub } from "../channel/signal-router";
 import { createDb } from "../db/client";
 import { mediaKey, mediaWithAgent } from "../db/media";
-import { watchAgent } from "../db/watches";
+import { anyWatchOf } from "../db/watches";
 import { isImage } from "../domain/media";
 import { required } from "../lib/config";
 import { AppError, notFound } from "../lib/errors";
@@ -47,7 +48,7 @@ export const mediaRoutes = new Hono<{ Bindings: Env }>().get(
     tag,
     summary: "A stored media item's bytes (an MMS picture or file).",
     description:
-      "An agent key works for media of its agent's channels and of signals its watches took; another agent's gets 404, like an unknown id. " +
+      "An agent key works for media of its agent's channels and of signals its watches took or recorded; another agent's gets 404, like an unknown id. " +
       "409 media_not_stored (details: status, reason) while it is being downloaded, or when it was refused. Served with nosniff and a sandboxing CSP.",
     auth: "admin_or_agent",
     params: MediaParams,
@@ -68,12 +69,14 @@ export const mediaRoutes = new Hono<{ Bindings: Env }>().get(
   },
 );
 
-/** An agent's key reaches its channel's media, and the media of a signal its watch took (on any channel). */
+/** An agent's key reaches its channel's media, and the media of a signal its watch took or recorded (on any channel). */
 async function agentMayHave(env: Env, agentId: string, m: { agentId: string | null; channelId: string; messageId: string | null; direction: string }): Promise<boolean> {
   if (agentId === m.agentId) return true;
   if (m.direction !== "inbound" || !m.messageId) return false;
-  const watchId = await channelStub(env, m.channelId).signalTakenBy(m.channelId, m.messageId);
-  return watchId !== null && (await watchAgent(env.DB, watchId)) === agentId;
+  const messageId = m.messageId;
+  // The channel's object knows the once-watch that took it and its own continuous watches; the hub, its own.
+  const [here, hub] = await Promise.all([channelStub(env, m.channelId).signalWatchers(m.channelId, messageId), hubStub(env).signalWatchers(null, messageId)]);
+  return anyWatchOf(env.DB, [...here, ...hub], agentId);
 }
 
 /** Public: the token is the credential. Anything wrong with it, or an item no longer stored, is the same 404. */

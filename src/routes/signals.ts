@@ -3,10 +3,10 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import { AppError } from "../lib/errors";
-import { cancelWatch, createWatch, getWatch, listWatches, watchSocket, type Principal } from "../signals/service";
+import { cancelWatch, createCheckedWatch, getWatch, listWatches, watchSocket, type Principal } from "../signals/service";
 import { route } from "./contract";
 import { WebSocketHeaders } from "./schemas/common";
-import { ListWatchesQuery, signalExamples as ex, WaitQuery, Watch, WatchParams, WatchPush, WatchRequestBody } from "./schemas/signals";
+import { CursorQuery, ListWatchesQuery, signalExamples as ex, WaitQuery, Watch, WatchParams, WatchPush, WatchRequestBody } from "./schemas/signals";
 
 type Vars = { Variables: { principal?: Principal }; Bindings: Env };
 const who = (c: { get(key: "principal"): Principal | undefined }): Principal => c.get("principal") ?? { kind: "admin" };
@@ -21,15 +21,15 @@ export const signalRoutes = new Hono<Vars>()
     route({
       operationId: "createWatch",
       tag,
-      summary: "Create a signal watch: wait for one SMS on signal-mode channels.",
+      summary: "Create a signal watch: once (takes one SMS) or continuous (records every fitting SMS).",
       description: "agent_id is required with the admin token; with an agent key it defaults to (and must be) the key's agent.",
       auth,
       body: WatchRequestBody,
       example: ex.request,
-      responses: { 201: { description: "Created (matched at once if the lookback found a message).", schema: Watch, example: ex.watch } },
+      responses: { 201: { description: "Created (a once-watch matched at once if the lookback found a message).", schema: Watch, example: ex.watch } },
       errors: [400, 403, 415, 429],
     }),
-    async (c) => c.json((await createWatch(c.env, who(c), c.req.valid("json"))) satisfies z.input<typeof Watch>, 201),
+    async (c) => c.json((await createCheckedWatch(c.env, who(c), c.req.valid("json"))) satisfies z.input<typeof Watch>, 201),
   )
   .get(
     "/watches",
@@ -46,20 +46,24 @@ export const signalRoutes = new Hono<Vars>()
   )
   .get(
     "/watches/:id",
-    route({ operationId: "getWatch", tag, summary: "Get a watch; with wait > 0, a long-poll that answers as soon as it settles.", auth, params: WatchParams, query: WaitQuery, responses: one("The watch.", ex.matched), errors: [400, 404] }),
-    async (c) => c.json((await getWatch(c.env, who(c), c.req.valid("param").id, c.req.valid("query").wait)) satisfies z.input<typeof Watch>),
+    route({ operationId: "getWatch", tag, summary: "Get a watch; with wait > 0, a long-poll that answers as soon as it settles (or, from after=SEQ, records a match after SEQ).", auth, params: WatchParams, query: WaitQuery, responses: one("The watch.", ex.matched), errors: [400, 404] }),
+    async (c) => {
+      const q = c.req.valid("query");
+      return c.json((await getWatch(c.env, who(c), c.req.valid("param").id, q.wait, q.after)) satisfies z.input<typeof Watch>);
+    },
   )
   .get(
     "/watches/:id/ws",
     route({
       operationId: "watchSocket",
       tag,
-      summary: "WebSocket that pushes the watch's result when it settles.",
+      summary: "WebSocket that pushes the watch's result when it settles, or each match of a continuous watch.",
       auth,
       params: WatchParams,
+      query: CursorQuery,
       headers: WebSocketHeaders,
       responses: { 101: { description: "Switching protocols; frames are WatchPush JSON.", schema: WatchPush, example: { id: ex.watch.id, status: "matched", signal: ex.matched.signal } } },
-      errors: [404, 426],
+      errors: [400, 404, 426],
     }),
     async (c) => {
       if (c.req.header("upgrade")?.toLowerCase() !== "websocket") throw new AppError(426, "upgrade_required", "Connect with a WebSocket.");

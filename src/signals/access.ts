@@ -18,21 +18,32 @@ import { AppError } from "../lib/errors";
 /** Neither a channel handle nor a sender address can be "*": a probe no policy can name. */
 const PROBE = "*";
 
-export async function refuseUnservable(db: Db, policy: PolicySet, w: { agent: string; channel: { id: string; handle: string } | null; from: string | null }): Promise<void> {
+/**
+ * Refuses the watch when its agent may receive no signal it could ever take: every channel it watches (or any
+ * channel) crossed with every sender it names (or any sender) is denied as above.
+ */
+export async function refuseUnservable(db: Db, policy: PolicySet, w: { agent: string; channels: { id: string; handle: string }[] | null; from: string[] | null }): Promise<void> {
   const engine = getPolicyEngine(policy.text, String(policy.version));
   const base = { agent: w.agent, action: "receive_signal" as const };
-  let reasons: string[];
-  if (w.channel && w.from) {
-    const paired = await db.select({ address: pairedAddresses.address }).from(pairedAddresses).where(eq(pairedAddresses.channelId, w.channel.id)).all();
-    const q: DecisionQuery = { ...base, channel: w.channel.handle, sender: { address: w.from, paired: paired.some((p) => p.address === w.from) }, pairedAddresses: paired.map((p) => p.address) };
-    const d = engine.decide(q);
-    reasons = d.decision === "deny" ? [...d.reasons, ...d.errors] : [];
-  } else {
-    reasons = engine.blanketDenial({ ...base, channel: w.channel?.handle ?? PROBE, sender: { address: PROBE, paired: false }, pairedAddresses: [] });
+  const reasons = new Set<string>();
+  const denied = async (channel: { id: string; handle: string } | null, from: string | null): Promise<boolean> => {
+    let why: string[];
+    if (channel && from) {
+      const paired = await db.select({ address: pairedAddresses.address }).from(pairedAddresses).where(eq(pairedAddresses.channelId, channel.id)).all();
+      const q: DecisionQuery = { ...base, channel: channel.handle, sender: { address: from, paired: paired.some((p) => p.address === from) }, pairedAddresses: paired.map((p) => p.address) };
+      const d = engine.decide(q);
+      why = d.decision === "deny" ? [...d.reasons, ...d.errors] : [];
+    } else {
+      why = engine.blanketDenial({ ...base, channel: channel?.handle ?? PROBE, sender: { address: PROBE, paired: false }, pairedAddresses: [] });
+    }
+    for (const r of why) reasons.add(r);
+    return why.length > 0;
+  };
+  for (const channel of w.channels ?? [null]) {
+    for (const from of w.from ?? [null]) if (!(await denied(channel, from))) return;
   }
-  if (!reasons.length) return;
-  const where = w.channel ? `on channel "${w.channel.handle}"${w.from ? ` from ${w.from}` : ""}` : "on any channel";
-  throw new AppError(403, "signal_forbidden", `The policies in force (version ${policy.version}) forbid agent "${w.agent}" to receive signals ${where} (${reasons.join(", ")}), so this watch could never be served.`, {
-    reasons,
+  const where = w.channels ? `on channel${w.channels.length > 1 ? "s" : ""} ${w.channels.map((c) => `"${c.handle}"`).join(", ")}${w.from ? ` from ${w.from.join(", ")}` : ""}` : "on any channel";
+  throw new AppError(403, "signal_forbidden", `The policies in force (version ${policy.version}) forbid agent "${w.agent}" to receive signals ${where} (${[...reasons].join(", ")}), so this watch could never be served.`, {
+    reasons: [...reasons],
   });
 }

@@ -1,7 +1,7 @@
 // Signal watches as a service for the HTTP API, the MCP endpoint and the await_signal agent tool: validates the
 // request, checks who may touch which watch, and routes each watch to the object that holds it — its channel's
 // object, or the hub for watches on "any signal-mode channel".
-import { eq } from "drizzle-orm";
+import { eq, inArray } from "drizzle-orm";
 import { z } from "zod";
 import { channelStub } from "../channel/client";
 import { MAX_WAIT_MS } from "../channel/watch-desk";
@@ -11,12 +11,13 @@ import { createDb } from "../db/client";
 import { currentPolicy } from "../db/policies";
 import { agents, channels, watchIndex } from "../db/schema";
 import { deleteWatchRow, insertWatchWithinLimits, markWatchSettled, pendingWatchesOfKey } from "../db/watches";
-import { validateWatchInput } from "../domain/signals";
+import { WatchRequest, isRecord, issuesOf, toWatchParams } from "../domain/signals";
+import type { Conversation } from "../channel/watch-store";
 import { newId } from "../lib/crypto";
 import { AppError } from "../lib/errors";
 import { unwrap } from "../lib/result";
 import { refuseUnservable } from "./access";
-import { waitResult, type WaitResult, type WatchView } from "./types";
+import type { WatchView } from "./types";
 
 /**
  * Who is asking: the admin (any agent's watches) or an agent (its watches only) — through one of its API keys
@@ -30,48 +31,54 @@ const limitOf = (raw: string | undefined) => {
   return Number.isInteger(n) && n > 0 ? n : DEFAULT_WATCH_LIMIT;
 };
 
-export const WatchRequest = z
-  .object({
-    agent_id: z.string().min(1).optional(),
-    channel_id: z.string().min(1).nullish(),
-    from: z.string().nullish(),
-    contains: z.string().nullish(),
-    regex: z.string().nullish(),
-    lookback_s: z.number().nullish(),
-    timeout_s: z.number(),
-  })
-  .strict();
-export type WatchRequest = z.infer<typeof WatchRequest>;
+export { WatchRequest };
+export type CheckedRequest = z.output<typeof WatchRequest>;
 
 const where = (env: Env, channelId: string | null) => (channelId ? channelStub(env, channelId) : hubStub(env));
+const invalid = (path: string, message: string) => new AppError(400, "validation_error", `${path}: ${message}`, { issues: [{ path, message }] });
 
-export async function createWatch(env: Env, who: Principal, body: WatchRequest): Promise<WatchView> {
+/** Checks the request (all of it, every problem at once) and creates the watch; `conversation`: it resumes that one. */
+export async function createWatch(env: Env, who: Principal, body: unknown, opts: { conversation?: Conversation } = {}): Promise<WatchView> {
+  const parsed = WatchRequest.safeParse(body);
+  if (!parsed.success) {
+    const issues = isRecord(body) ? issuesOf(parsed.error) : [{ path: "", message: "expected an object" }];
+    throw new AppError(400, "validation_error", issues.map((i) => `${i.path}: ${i.message}`).join("; "), { issues });
+  }
+  return createCheckedWatch(env, who, parsed.data, opts);
+}
+
+/** Creates a watch from a request the schema already passed (the REST route validates the body itself). */
+export async function createCheckedWatch(env: Env, who: Principal, body: CheckedRequest, opts: { conversation?: Conversation } = {}): Promise<WatchView> {
   const agentId = who.kind === "agent" ? (body.agent_id ?? who.agentId) : body.agent_id;
-  if (!agentId) throw new AppError(400, "validation_error", "agent_id: required", { issues: [{ path: "agent_id", message: "required" }] });
+  if (!agentId) throw invalid("agent_id", "required");
   if (who.kind === "agent" && agentId !== who.agentId) throw new AppError(403, "forbidden", "This API key can only create watches for its own agent.");
-  const checked = validateWatchInput(body);
-  if (!checked.ok) throw new AppError(400, "validation_error", checked.issues.map((i) => `${i.path}: ${i.message}`).join("; "), { issues: checked.issues });
+  const params = toWatchParams(body);
+  const named = params.channelIds ?? (params.channelId ? [params.channelId] : []);
   const db = createDb(env.DB);
-  const [agent, channel, policy] = await Promise.all([
+  const [agent, found, policy] = await Promise.all([
     db.select({ id: agents.id, handle: agents.handle }).from(agents).where(eq(agents.id, agentId)).get(),
-    checked.value.channelId ? db.select({ id: channels.id, handle: channels.handle }).from(channels).where(eq(channels.id, checked.value.channelId)).get() : undefined,
+    named.length ? db.select({ id: channels.id, handle: channels.handle, mode: channels.dispatchMode }).from(channels).where(inArray(channels.id, named)).all() : [],
     currentPolicy(db),
   ]);
-  if (!agent) throw new AppError(400, "validation_error", `agent_id: no agent ${agentId}`, { issues: [{ path: "agent_id", message: "unknown agent" }] });
-  if (checked.value.channelId && !channel) throw new AppError(400, "validation_error", `channel_id: no channel ${checked.value.channelId}`, { issues: [{ path: "channel_id", message: "unknown channel" }] });
-  await refuseUnservable(db, policy, { agent: agent.handle, channel: channel ?? null, from: checked.value.from });
+  if (!agent) throw invalid("agent_id", `no agent ${agentId}`);
+  const missing = named.filter((id) => !found.some((c) => c.id === id));
+  if (missing.length) throw invalid(params.channelIds ? "channel_ids" : "channel_id", `no channel ${missing.join(", ")}`);
+  // Several channels are watched from the hub, which only signal-mode channels offer their messages to.
+  const messageMode = params.channelIds ? found.filter((c) => c.mode !== "signal") : [];
+  if (messageMode.length) throw invalid("channel_ids", `${messageMode.map((c) => c.id).join(", ")} is in message mode; watch a message-mode channel alone, with channel_id`);
+  await refuseUnservable(db, policy, { agent: agent.handle, channels: named.length ? found : null, from: params.from });
 
   const id = newId("wt");
-  const channelId = checked.value.channelId;
+  const channelId = params.channelId;
   const now = Date.now();
   const keyId = who.kind === "agent" ? (who.keyId ?? null) : null;
   const limits = { perAgent: limitOf(env.WATCH_LIMIT_PER_AGENT), perKey: limitOf(env.WATCH_LIMIT_PER_KEY) };
-  const inserted = await insertWatchWithinLimits(env.DB, { id, agentId, keyId, channelId, createdAt: now, expiresAt: now + checked.value.timeoutS * 1000 }, limits);
+  const inserted = await insertWatchWithinLimits(env.DB, { id, agentId, keyId, channelId, createdAt: now, expiresAt: now + params.timeoutS * 1000 }, limits);
   if (!inserted.ok) throw tooManyWatches(inserted.limit, agent.handle, limits);
 
   // A watch its object never made (the channel vanished, the call failed) must not count against the limits.
   const created = await where(env, channelId)
-    .createWatch({ id, agentId, agentHandle: agent.handle, channelId, params: checked.value })
+    .createWatch({ id, agentId, agentHandle: agent.handle, channelId, params, conversation: opts.conversation ?? null })
     .catch(async (err: unknown) => {
       await deleteWatchRow(env.DB, id);
       throw err;
@@ -100,8 +107,9 @@ async function locate(env: Env, who: Principal, id: string) {
   return where(env, row.channelId);
 }
 
-export async function getWatch(env: Env, who: Principal, id: string, waitS = 0): Promise<WatchView> {
-  const view = await (await locate(env, who, id)).getWatch(id, Math.min(waitS * 1000, MAX_WAIT_MS));
+/** The watch; with `waitS`, a long-poll until it settles (or, for a continuous watch read from `after`, matches after it). */
+export async function getWatch(env: Env, who: Principal, id: string, waitS = 0, after?: number): Promise<WatchView> {
+  const view = await (await locate(env, who, id)).getWatch(id, Math.min(waitS * 1000, MAX_WAIT_MS), after);
   if (!view) throw new AppError(404, "not_found", "watch not found");
   return view;
 }
@@ -136,14 +144,4 @@ export async function listWatches(env: Env, who: Principal, channelId: string | 
   // A channel_id must be a channel D1 has: reaching an object by a made-up name would create it (or reach the hub).
   if (channelId && !(await channelExists(createDb(env.DB), channelId))) throw new AppError(404, "not_found", "channel not found");
   return where(env, channelId).listWatches(100, who.kind === "agent" ? who.agentId : undefined);
-}
-
-/** Creates a watch and waits on it (in long-poll slices) for up to `maxWaitMs`: what await_signal does. */
-export async function awaitSignal(env: Env, who: Principal, body: WatchRequest, maxWaitMs: number): Promise<WaitResult & { watch_id: string }> {
-  let view = await createWatch(env, who, body);
-  const deadline = Date.now() + maxWaitMs;
-  while (view.status === "waiting" && Date.now() < deadline) {
-    view = await getWatch(env, who, view.id, Math.ceil(Math.min(MAX_WAIT_MS, deadline - Date.now()) / 1000));
-  }
-  return { watch_id: view.id, ...waitResult(view) };
 }

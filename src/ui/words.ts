@@ -75,6 +75,11 @@ export const MESSAGE_STATUS: Record<string, { label: string; tone: Tone }> = {
   undelivered: { label: "Undelivered", tone: "bad" },
   failed: { label: "Failed", tone: "bad" },
   canceled: { label: "Canceled", tone: "off" },
+  // A signal watch's result, recorded in the conversation it resumed.
+  matched: { label: "Watch matched", tone: "ok" },
+  timed_out: { label: "Watch timed out", tone: "off" },
+  cancelled: { label: "Watch cancelled", tone: "off" },
+  completed: { label: "Watch completed", tone: "ok" },
 };
 
 /** What signal mode made of an inbound text: the code it found, its categories, and which watch has it (a later lookback updates it). */
@@ -130,20 +135,30 @@ export const deleteConfirm = (ch: Pick<ChannelView, "handle" | "config">) => `De
 /** A signal watch by what it waits for and how it stands, e.g. `Code from +15551230000 containing "bank" · 4 min left`. */
 export function watchText(w: WatchView, now: number): string {
   const f = w.filters;
-  const what = [f.from && `from ${f.from}`, f.contains && `containing "${f.contains}"`, f.regex && `matching /${f.regex}/`].filter(Boolean).join(" ");
-  return `${what ? `Code ${what}` : "Any code"} · ${watchState(w, now)}`;
+  const from = Array.isArray(f.from) ? f.from.join(", ") : f.from;
+  const what = [from && `from ${from}`, f.categories?.length && `in ${f.categories.join(", ")}`, f.contains && `containing "${f.contains}"`, f.regex && `matching /${f.regex}/`].filter(Boolean).join(" ");
+  const kind = w.mode === "continuous" ? `Every text${what ? ` ${what}` : " with a code"}` : what ? `Code ${what}` : "Any code";
+  return `${w.title ? `"${w.title}": ` : ""}${kind} · ${watchState(w, now)}`;
+}
+
+/** Time left, in the largest unit that reads well (watches wait up to a week). */
+function timeLeft(ms: number): string {
+  if (ms < 60_000) return "less than a minute left";
+  if (ms < 2 * 3600_000) return `${Math.ceil(ms / 60_000)} min left`;
+  if (ms < 2 * 86_400_000) return `${Math.ceil(ms / 3600_000)} h left`;
+  return `${Math.ceil(ms / 86_400_000)} days left`;
 }
 
 function watchState(w: WatchView, now: number): string {
   switch (w.status) {
-    case "waiting": {
-      const left = Date.parse(w.expires_at) - now;
-      return left < 60_000 ? "less than a minute left" : `${Math.ceil(left / 60_000)} min left`;
-    }
+    case "waiting":
+      return `${timeLeft(Date.parse(w.expires_at) - now)}${w.mode === "continuous" ? `, ${w.match_count} matched so far` : ""}`;
     case "matched":
       return w.signal?.code ? `matched code ${w.signal.code}` : "matched a text without a code";
+    case "completed":
+      return `took its ${w.match_count} matches`;
     case "timed_out":
-      return "timed out";
+      return w.mode === "continuous" ? `timed out after ${w.match_count} matches` : "timed out";
     case "cancelled":
       return "cancelled";
   }

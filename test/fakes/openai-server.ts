@@ -25,6 +25,7 @@ export interface RecordedRequest {
   messages: unknown[];
   tools: string[];
   tool_choice: unknown;
+  response_format: unknown;
   authorization: string | undefined;
 }
 interface Script {
@@ -47,6 +48,7 @@ const BodySchema = z.looseObject({
   messages: z.array(MessageSchema),
   tools: z.array(z.looseObject({ function: z.object({ name: z.string() }) })).optional(),
   tool_choice: z.unknown().optional(),
+  response_format: z.unknown().optional(),
 });
 
 const textOf = (content: unknown): string =>
@@ -152,6 +154,7 @@ export async function startFakeOpenAI(port = 0, onDrop: () => void = () => {}): 
       messages: body.messages,
       tools: (body.tools ?? []).map((t) => t.function.name),
       tool_choice: body.tool_choice,
+      response_format: body.response_format,
       authorization: req.headers.authorization,
     });
     if (!/^Bearer \S+/.test(req.headers.authorization ?? "")) return apiError(res, 401, "Incorrect API key provided (fake-openai saw none).");

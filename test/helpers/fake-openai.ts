@@ -22,6 +22,8 @@ const RecordedSchema = z.object({
     z.object({
       stream: z.boolean(),
       tools: z.array(z.string()),
+      tool_choice: z.unknown().optional(),
+      response_format: z.unknown().optional(),
       authorization: z.string().optional(),
       messages: z.array(z.looseObject({ role: z.string(), content: z.unknown(), tool_call_id: z.string().optional() })),
     }),
@@ -29,8 +31,8 @@ const RecordedSchema = z.object({
 });
 export type RecordedRequest = z.infer<typeof RecordedSchema>["requests"][number];
 
-export async function scriptFake(steps: FakeStep[]) {
-  const marker = `scenario-${crypto.randomUUID()}`;
+/** `marker`: a fresh one by default; pass one when the steps themselves must name it (e.g. in a tool call). */
+export async function scriptFake(steps: FakeStep[], marker = `scenario-${crypto.randomUUID()}`) {
   const res = await fetch(`${controlBase}/__fake/scripts`, { method: "POST", body: JSON.stringify({ marker, steps }) });
   if (res.status !== 201) throw new Error(`fake-openai refused the script: ${res.status} ${await res.text()}`);
   return {

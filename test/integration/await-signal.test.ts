@@ -21,8 +21,9 @@ async function setup(steps: (signalChannelId: string) => FakeStep[]) {
   return { agent, signals, fake };
 }
 
+/** A wait short enough (INLINE_WAIT_S) to happen inside the call, as every wait did before waits could resume. */
 const awaitCall = (channelId: string, extra: Record<string, unknown> = {}): FakeStep => ({
-  tool_calls: [{ name: "await_signal", arguments: { channel_id: channelId, timeout_s: 30, ...extra } }],
+  tool_calls: [{ name: "await_signal", arguments: { channel_id: channelId, timeout_s: 15, ...extra } }],
 });
 
 /** The tool result the model was sent, as text. */

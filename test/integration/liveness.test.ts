@@ -4,6 +4,7 @@
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { advanceClock, objectOf, sqlIn } from "../helpers/objects";
 import { outbound, turns } from "../helpers/turns";
 import { fakeState, pair, seedChannel, sms } from "../helpers/twilio";
 
@@ -14,9 +15,7 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-const objectOf = (channelId: string) => env.CHANNEL.get(env.CHANNEL.idFromName(channelId));
-const sql = <T extends Record<string, SqlStorageValue>>(channelId: string, query: string, ...args: SqlStorageValue[]) =>
-  runInDurableObject(objectOf(channelId), (_o, state) => state.storage.sql.exec<T>(query, ...args).toArray());
+const sql = sqlIn;
 
 /**
  * Three texts whose jobs are consumed and gone while a turn that is not in D1 holds the conversation: each job finds
@@ -38,12 +37,7 @@ async function swallowedTurns() {
   return { ...seeded, first: first!.turn_id };
 }
 
-/** Moves every clock in this isolate (the object's, the consumer's) forward; timers keep running in real time. */
-function advance(ms: number) {
-  const at = Date.now() + ms;
-  vi.useFakeTimers({ toFake: ["Date"] });
-  vi.setSystemTime(at);
-}
+const advance = advanceClock;
 
 async function answeredInOrder(channelId: string, accountSid: string) {
   const settled = await vi.waitFor(

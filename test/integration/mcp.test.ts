@@ -79,18 +79,26 @@ describe("/mcp protocol", () => {
     expect(list.result.tools.map((t: any) => t.name)).toEqual(["await_signal"]);
     const [tool] = list.result.tools;
     expect(tool.description).toMatch(/one-time verification code/);
+    // The watch fields are the REST API's (one schema); null is accepted wherever a field may be left out.
+    const orNull = (schema: object) => ({ anyOf: [schema, { type: "null" }] });
     expect(tool.inputSchema).toMatchObject({
       type: "object",
       required: ["timeout_s"],
       properties: {
-        channel_id: { type: "string" },
-        from: { type: "string" },
-        contains: { type: "string", maxLength: 200 },
-        regex: { type: "string" },
-        lookback_s: { type: "integer", minimum: 0, maximum: 86_400 },
-        timeout_s: { type: "integer", minimum: 1, maximum: 86_400 },
+        channel_id: orNull({ type: "string" }),
+        from: orNull({ anyOf: [{ type: "string" }, { type: "array", items: { type: "string" }, maxItems: 20 }] }),
+        contains: orNull({ type: "string", maxLength: 200 }),
+        regex: orNull({ type: "string" }),
+        lookback_s: orNull({ type: "integer", minimum: 0, maximum: 86_400 }),
+        timeout_s: { type: "integer", minimum: 1, maximum: 604_800 },
+        mode: orNull({ enum: ["once", "continuous"] }),
+        categories: orNull({ type: "array" }),
+        watch_id: { type: "string" },
+        after: { type: "integer", minimum: 0 },
+        resume: { type: "boolean" },
       },
     });
+    expect(tool.description).toMatch(/watch_id/);
   });
 
   it("returns the code from the lookback in one tools/call", async () => {

@@ -85,7 +85,7 @@ describe("channel object retention (its alarm)", () => {
     const objects = [message.channel.id, signal.channel.id].map((id) => env.CHANNEL.get(env.CHANNEL.idFromName(id)));
     const rows = (o: DurableObjectStub) =>
       runInDurableObject(o, (_x, state) =>
-        Object.fromEntries(["inbox", "turn_slots", "outbox", "held_status", "signals", "watches", "pairing_tries"].map((t) => [t, state.storage.sql.exec<{ n: number }>(`SELECT count(*) AS n FROM ${t}`).one().n])),
+        Object.fromEntries(["inbox", "turn_slots", "outbox", "held_status", "signals", "watches", "watch_matches", "resume_outbox", "resumptions", "pairing_tries"].map((t) => [t, state.storage.sql.exec<{ n: number }>(`SELECT count(*) AS n FROM ${t}`).one().n])),
       );
 
     const base = Date.now();
@@ -115,4 +115,34 @@ describe("channel object retention (its alarm)", () => {
     }
     expect(totals).toEqual([0, 0, 0]);
   }, 30_000);
+});
+
+describe("long waits under the sweeps", () => {
+  it("keep a week-long watch, its matches and every step not yet delivered; delivered steps go after a day", async () => {
+    // (The watch's own end, at seven days, is on the same alarm; it is past by the second sweep.)
+    const { channel, account, agent } = await seedChannel({ dispatch_mode: "signal" });
+    const object = env.CHANNEL.get(env.CHANNEL.idFromName(channel.id));
+    const sql = (q: string, ...args: SqlStorageValue[]) => runInDurableObject(object, (_x, state) => state.storage.sql.exec(q, ...args).toArray());
+    const week = await json<any>(api("POST", "/api/signals/watches", { channel_id: channel.id, agent_id: agent.id, mode: "continuous", regex: ".", timeout_s: 7 * 24 * 3600, lookback_s: 0 }));
+    await sms(channel, account.token, "+15550009999", "Your parcel shipped");
+    const base = Date.now();
+    const settlement = JSON.stringify({ watch_id: "wt_x", title: null, mode: "once", status: "timed_out", seq: 1, ended: true });
+    await sql(`INSERT INTO resume_outbox (watch_id, seq, channel_id, sender, agent_id, settlement, state, created_at) VALUES ('wt_undelivered', 1, 'ch_x', '+1', 'agt', ?, 'pending', ?)`, settlement, base);
+    await sql(`INSERT INTO resume_outbox (watch_id, seq, channel_id, sender, agent_id, settlement, state, created_at, done_at) VALUES ('wt_delivered', 1, 'ch_x', '+1', 'agt', ?, 'delivered', ?, ?)`, settlement, base, base);
+    await sql(`INSERT INTO resumptions (watch_id, seq, turn_id, sender, settlement, opened, received_at) VALUES ('wt_taking', 1, 'turn_x', '+1', ?, 1, ?)`, settlement, base);
+    await sql(`INSERT INTO resumptions (watch_id, seq, turn_id, sender, settlement, opened, received_at, enqueued_at) VALUES ('wt_taken', 1, 'turn_y', '+1', ?, 1, ?, ?)`, settlement, base, base);
+
+    // Six days on, past every retention but the watch's own week: the sweep runs.
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(base + 6 * DAY);
+    await runDurableObjectAlarm(object);
+    expect(await json(api("GET", `/api/signals/watches/${week.id}?after=0`))).toMatchObject({ status: "waiting", match_count: 1, matches: [{ seq: 1 }] });
+    expect(await sql(`SELECT watch_id FROM resume_outbox`)).toEqual([{ watch_id: "wt_undelivered" }]);
+    // A conversation remembers the steps it took for a week (a re-delivery comes within hours), unfinished ones always.
+    expect(await sql(`SELECT watch_id FROM resumptions ORDER BY watch_id`)).toEqual([{ watch_id: "wt_taken" }, { watch_id: "wt_taking" }]);
+    vi.setSystemTime(base + 8 * DAY);
+    await runDurableObjectAlarm(object);
+    expect(await sql(`SELECT watch_id FROM resumptions`)).toEqual([{ watch_id: "wt_taking" }]);
+    expect(await sql(`SELECT watch_id FROM resume_outbox`)).toEqual([{ watch_id: "wt_undelivered" }]);
+  });
 });

@@ -1,7 +1,6 @@
 // The signals API attacked the way a misbehaving agent (or a careless admin) would: listing watches of channels
 // that do not exist, hiding an agent's own watches behind other agents' ones, and watches whose channel was
 // deleted, which must neither count against the limits nor stay out of reach.
-import { Schedule } from "../../src/channel/schedule";
 import { listDurableObjectIds, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
@@ -9,9 +8,8 @@ import { channelStub } from "../../src/channel/client";
 import { LocalStore } from "../../src/channel/local-store";
 import { SignalRouter } from "../../src/channel/signal-router";
 import { ChannelState } from "../../src/channel/state";
-import { WatchDesk } from "../../src/channel/watch-desk";
-import { WatchStore } from "../../src/channel/watch-store";
 import { createDb } from "../../src/db/client";
+import { deskIn } from "../helpers/desk";
 import { hubWaitUntil } from "../../src/db/policies";
 import { createWatch } from "../../src/signals/service";
 import { api, json, seedAgent } from "../helpers/api";
@@ -138,7 +136,7 @@ describe("a policy saved while a signal is being routed", () => {
       const hubEnv = { ...env, CHANNEL: { idFromName: (name: string) => name, get: () => hub } } as unknown as Env;
       chState = new ChannelState(hubEnv, createDb(env.DB), new LocalStore(state.storage.sql));
       await chState.load(channel.id);
-      const desk = new WatchDesk(state, new WatchStore(state.storage.sql), new Schedule(state.storage));
+      const desk = deskIn(state);
       const router = new SignalRouter(hubEnv, desk, chState);
       const now = Date.now();
       const msg = { id: "msg_racing", channelId: channel.id, direction: "inbound", from: BANK, to: channel.config.from_number, body: "Your code is 482913", status: "received", dropReason: null, twilioSid: "SM" + "0".repeat(32), errorCode: null, errorMessage: null, encoding: null, segments: null, turnId: null, meta: null, processedAt: null, createdAt: now, updatedAt: now } as const;

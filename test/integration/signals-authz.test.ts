@@ -5,12 +5,17 @@ import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
 import { LocalStore } from "../../src/channel/local-store";
-import { Schedule } from "../../src/channel/schedule";
 import { SignalRouter } from "../../src/channel/signal-router";
 import { ChannelState } from "../../src/channel/state";
-import { WatchDesk } from "../../src/channel/watch-desk";
-import { WatchStore } from "../../src/channel/watch-store";
 import { createDb } from "../../src/db/client";
+import { parseWatchInput } from "../../src/domain/signals";
+import { deskIn } from "../helpers/desk";
+
+const watchParams = (input: Record<string, unknown>) => {
+  const r = parseWatchInput(input);
+  if (!r.ok) throw new Error(JSON.stringify(r.issues));
+  return r.value;
+};
 import { createWatch } from "../../src/signals/service";
 import { BASE, api, call, json, seedAgent } from "../helpers/api";
 import { scriptFake } from "../helpers/fake-openai";
@@ -109,7 +114,7 @@ describe("receive_signal is decided for the waiting agent", () => {
     await pair(xs.channel, xs.account.token, OWNER);
     await putPolicy(FORBID_X_FROM_BANK);
     await sms(signals.channel, signals.account.token, BANK, "Your code is 771204");
-    const fake = await scriptFake([{ tool_calls: [{ name: "await_signal", arguments: { channel_id: signals.channel.id, lookback_s: 120, timeout_s: 30 } }] }, { text: "No code" }]);
+    const fake = await scriptFake([{ tool_calls: [{ name: "await_signal", arguments: { channel_id: signals.channel.id, lookback_s: 120, timeout_s: 30, resume: false } }] }, { text: "No code" }]);
     await sms(xs.channel, xs.account.token, OWNER, `log me in ${fake.marker}`);
 
     const wx = await waitingWatchOf(xs.agent.id, signals.channel.id);
@@ -178,10 +183,10 @@ describe("watches on any signal-mode channel", () => {
         },
       };
       const hubEnv = { ...env, CHANNEL: { idFromName: (name: string) => name, get: () => gated } } as unknown as Env;
-      const desk = new WatchDesk(state, new WatchStore(state.storage.sql), new Schedule(state.storage));
+      const desk = deskIn(state);
       const router = new SignalRouter(hubEnv, desk, new ChannelState(hubEnv, createDb(env.DB), new LocalStore(state.storage.sql)));
       const now = Date.now();
-      await desk.create({ id: "wt_hub", agentId: x.id, agentHandle: "x", channelId: null, params: { channelId: null, from: null, contains: null, regex: null, lookbackS: 300, timeoutS: 60 } }, now);
+      await desk.create({ id: "wt_hub", agentId: x.id, agentHandle: "x", channelId: null, params: watchParams({ timeout_s: 60 }) }, now);
       const looking = router.hubLookback("wt_hub", now);
       await atClaim;
       expect(desk.settle("wt_hub", "cancelled", null, Date.now())).toBe(true);

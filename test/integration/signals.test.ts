@@ -2,9 +2,9 @@
 import { abortAllDurableObjects, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { BASE, api, call, json, refused } from "../helpers/api";
-import { documentedFrame } from "../helpers/contract";
+import { api, json, refused } from "../helpers/api";
 import { fakeState, messageSid, seedChannel, sms } from "../helpers/twilio";
+import { watchSocket } from "../helpers/watch-socket";
 import { freshStorageEachTest } from "../helpers/fresh";
 
 freshStorageEachTest();
@@ -129,27 +129,7 @@ describe("watches", () => {
   it("push the match over a WebSocket, and replay it to a reconnecting waiter", async () => {
     const { channel, account, agent } = await signalChannel();
     const w = await json(watch({ agent_id: agent.id, channel_id: channel.id, lookback_s: 0 }));
-    const url = `${BASE}/api/signals/watches/${w.id}/ws`;
-    const connect = async () => {
-      const res = await call(new Request(url, { headers: { upgrade: "websocket", authorization: `Bearer ${env.ADMIN_TOKEN}` } }));
-      expect(res.status).toBe(101);
-      const ws = res.webSocket!;
-      const got: any[] = [];
-      const wake: (() => void)[] = [];
-      ws.addEventListener("message", (e) => {
-        got.push(documentedFrame("GET", url, e.data));
-        wake.splice(0).forEach((f) => f());
-      });
-      ws.accept();
-      const next = async (pred: (m: any) => boolean) => {
-        for (;;) {
-          const m = got.find(pred);
-          if (m) return m;
-          await new Promise<void>((r) => wake.push(r));
-        }
-      };
-      return { ws, next };
-    };
+    const connect = () => watchSocket(w.id);
     const first = await connect();
     expect(await first.next(() => true)).toMatchObject({ id: w.id, status: "waiting" });
     await sms(channel, account.token, BANK, "Your code is 246810");

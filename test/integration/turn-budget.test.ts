@@ -21,10 +21,10 @@ describe("a turn's time budget", () => {
     const who = { kind: "agent" as const, agentId: agent.id };
     let clock = Date.now();
     const budget = { deadline: clock + REPLY_RESERVE_MS + 200_000, now: () => clock };
-    const first = await awaitSignalFor(env, who, { channel_id: channel.id, timeout_s: 150, lookback_s: 600 }, budget);
+    const first = await awaitSignalFor(env, who, { channel_id: channel.id, timeout_s: 150, lookback_s: 600 }, { budget });
     expect(first).toMatchObject({ status: "matched" });
     clock += 150_000; // as if the first wait had taken its full 150 s
-    const second = await awaitSignalFor(env, who, { channel_id: channel.id, timeout_s: 150, lookback_s: 600 }, budget);
+    const second = await awaitSignalFor(env, who, { channel_id: channel.id, timeout_s: 150, lookback_s: 600 }, { budget });
     expect(second).toMatchObject({ status: "matched" });
 
     const watches = await json<any[]>(api("GET", `/api/signals/watches?channel_id=${channel.id}`));
@@ -34,7 +34,7 @@ describe("a turn's time budget", () => {
 
     // Nothing left: the call says so instead of waiting past the turn's end.
     clock += 50_000;
-    expect(await awaitSignalFor(env, who, { channel_id: channel.id, timeout_s: 30 }, budget)).toMatchObject({ status: "error", message: expect.stringContaining("no time left") });
+    expect(await awaitSignalFor(env, who, { channel_id: channel.id, timeout_s: 30 }, { budget })).toMatchObject({ status: "error", message: expect.stringContaining("no time left") });
   });
 
   it("is fixed when the turn begins, inside its lease, which is inside the consumer's limit", async () => {
@@ -44,7 +44,7 @@ describe("a turn's time budget", () => {
     const signals = await seedChannel({ dispatch_mode: "signal", numbers: [{ phone_number: "+15550003333" }] });
     await env.DB.prepare("UPDATE agents SET model = ? WHERE id = ?").bind("openai:gpt-test", owner.agent.id).run();
     await pair(owner.channel, owner.account.token, OWNER);
-    const fake = await scriptFake([{ tool_calls: [{ name: "await_signal", arguments: { channel_id: signals.channel.id, timeout_s: 600 } }] }, { text: "Got it" }]);
+    const fake = await scriptFake([{ tool_calls: [{ name: "await_signal", arguments: { channel_id: signals.channel.id, timeout_s: 600, resume: false } }] }, { text: "Got it" }]);
     const started = Date.now();
     await sms(owner.channel, owner.account.token, OWNER, `log me in ${fake.marker}`);
 

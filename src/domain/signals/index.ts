@@ -6,14 +6,21 @@ export type { Category } from "./categories";
 export type { Annotation } from "./extract";
 export type { Sender, SenderKind } from "./sender";
 export type { Topic } from "./topics";
-export { newWatch, pickSignalForWatch, pickWatchForSignal, signalMatches, validateWatchInput } from "./watch";
+export { isContinuous, isJudged, newWatch, pickSignalForWatch, pickWatchForSignal, signalMatches, signalsForWatcher, watchersOfSignal, watchesToJudge } from "./watch";
 export type { Issue, Signal, SignalMedia, WatchInput, WatchInputResult, WatchParams, WatchSpec } from "./watch";
-export { DEFAULT_LOOKBACK_S, MAX_LOOKBACK_S, MAX_TIMEOUT_S } from "./watch-input";
 export {
-  MAX_CHANNEL_ID_LENGTH,
-  MAX_CONTAINS_LENGTH,
-  MAX_FROM_LENGTH,
-  MAX_PATTERN_LENGTH,
-  MAX_PATTERN_PROGRAM,
-  MAX_SIGNAL_BODY_LENGTH,
-} from "./limits";
+  DEFAULT_LOOKBACK_S,
+  WatchInput as WatchInputSchema,
+  WatchRequest,
+  checkWatchRules,
+  isRecord,
+  issuesOf,
+  parseWatchInput,
+  storedParams,
+  toWatchParams,
+  watchFields,
+  withWatchRules,
+} from "./watch-input";
+export type { WatchMode } from "./watch-input";
+export * from "./limits";
+export { continuationPrompt, settlementSummary, settlementsIn, type Settlement, type SettlementSignal } from "./continuation";

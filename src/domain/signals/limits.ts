@@ -21,6 +21,24 @@ export const MAX_CONTAINS_LENGTH = 200;
 export const MAX_FROM_LENGTH = 32;
 /** Characters in a watch's `channel_id`. */
 export const MAX_CHANNEL_ID_LENGTH = 100;
+/** Characters in a watch's `title`: a label the agent reads back when the watch resumes its conversation. */
+export const MAX_TITLE_LENGTH = 100;
+/** Channels in one watch's `channel_ids`, and senders in one watch's `from` list. */
+export const MAX_WATCH_CHANNELS = 10;
+export const MAX_WATCH_SENDERS = 20;
+/** Characters in a watch's `instructions` for the judge, and in its `result_schema` written as JSON. */
+export const MAX_INSTRUCTIONS_LENGTH = 2000;
+export const MAX_RESULT_SCHEMA_LENGTH = 4096;
+/** How long a watch may wait: a week, on its object's alarm. */
+export const MAX_TIMEOUT_S = 604_800;
+/** How far back a new watch may look (signals are kept a day). */
+export const MAX_LOOKBACK_S = 86_400;
+/** Matches one continuous watch records before it ends (each is a stored copy of an SMS). */
+export const DEFAULT_MAX_MATCHES = 100;
+export const MAX_MAX_MATCHES = 1000;
+/** Candidates the judge may evaluate for one watch. */
+export const DEFAULT_MAX_EVALUATIONS = 50;
+export const MAX_MAX_EVALUATIONS = 500;
 
 /** The part of a body that is read: its first MAX_SIGNAL_BODY_LENGTH code points (an emoji is not split). */
 export function readableBody(body: string): string {

@@ -125,7 +125,7 @@ export const Message = component(
   "Message",
   z.object({
     id: Id("msg", "message"),
-    direction: z.enum(["inbound", "outbound"]),
+    direction: z.enum(["inbound", "outbound", "watch"]).describe("watch: a signal watch's result recorded in the conversation it resumed (from: the watch id, to: the sender)."),
     from: z.string(),
     to: z.string(),
     body: z.string(),

@@ -58,7 +58,7 @@ const Message: FC<{ m: MessageView }> = ({ m }) => {
   return (
     <li class={`message ${m.direction}`} data-message-id={m.id} data-status={m.status}>
       <div class="meta small">
-        <span>{inbound ? `From ${m.from}` : `To ${m.to}`}</span>
+        <span>{inbound ? `From ${m.from}` : m.direction === "watch" ? `Signal watch ${m.from}, for ${m.to}` : `To ${m.to}`}</span>
         <When iso={m.created_at} />
         <Badge tone={s.tone} testid="message-status">
           {s.label}

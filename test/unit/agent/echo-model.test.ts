@@ -1,8 +1,10 @@
-import { isStepCount, streamText } from "ai";
+import { isStepCount, streamText, tool } from "ai";
+import { z } from "zod";
 import { describe, expect, it } from "vitest";
 import { resolveModel } from "../../../src/agent/models";
 import { runTurn } from "../../../src/agent/run";
 import { builtinTools } from "../../../src/agent/tools";
+import { continuationPrompt } from "../../../src/domain/signals/continuation";
 
 const at = new Date("2026-11-24T21:00:00.000Z");
 const now = () => at;
@@ -64,5 +66,29 @@ describe("builtin:echo", () => {
   it("answers the same way every time", async () => {
     const once = () => runTurn({ model: resolveModel(null, {}), instructions: "", history: [], userText: "same", tools: builtinTools({ now }) });
     expect(await once()).toEqual(await once());
+  });
+
+  it("calls await_signal with the JSON after 'await_signal', then says what came back", async () => {
+    const calls: unknown[] = [];
+    const awaitSignal = tool({
+      inputSchema: z.object({ channel_id: z.string(), timeout_s: z.number() }),
+      execute: async (input) => (calls.push(input), { watch_id: "wt_1", status: "waiting", resumes: true }),
+    });
+    const turn = await runTurn({
+      model: resolveModel(null, {}),
+      instructions: "",
+      history: [],
+      userText: 'await_signal {"channel_id":"ch_1","timeout_s":3600}',
+      tools: builtinTools({ now, extra: { await_signal: awaitSignal } }),
+    });
+    expect(calls).toEqual([{ channel_id: "ch_1", timeout_s: 3600 }]);
+    expect(turn.finalText).toBe("Echo: await_signal waiting wt_1 (I will text you when it settles)");
+  });
+
+  it("answers a conversation resumed by a watch from the watch's result", async () => {
+    const signal = { code: "482913", codes: ["482913"], links: [], categories: ["verification_code" as const], body: "Your code is 482913", from: "+15550009999", channel_id: "ch_1", received_at: at.toISOString(), message_id: "msg_1", media: [] };
+    const userText = continuationPrompt([{ watch_id: "wt_1", title: "bank", mode: "once", status: "matched", seq: 1, signal, ended: true }]);
+    const turn = await runTurn({ model: resolveModel(null, {}), instructions: "", history: [], userText, tools: builtinTools({ now }) });
+    expect(turn).toMatchObject({ finalText: "Echo: watch bank matched code 482913", toolCalls: [] });
   });
 });

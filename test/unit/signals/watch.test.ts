@@ -7,8 +7,10 @@ import {
   pickSignalForWatch,
   pickWatchForSignal,
   signalMatches,
-  validateWatchInput,
+  signalsForWatcher,
+  watchersOfSignal,
 } from "../../../src/domain/signals/watch";
+import { parseWatchInput } from "../../../src/domain/signals/watch-input";
 
 const T0 = 1_750_000_000_000;
 const S = 1000;
@@ -53,9 +55,24 @@ describe("signalMatches", () => {
   it("filters by channel and by sender, exactly", () => {
     expect(signalMatches(watch({ channelId: "ch_1" }), signal())).toBe(true);
     expect(signalMatches(watch({ channelId: "ch_2" }), signal())).toBe(false);
-    expect(signalMatches(watch({ from: "+14155550100" }), signal())).toBe(true);
-    expect(signalMatches(watch({ from: "+1415555010" }), signal())).toBe(false);
-    expect(signalMatches(watch({ from: "22000" }), signal({ from: "22000" }))).toBe(true);
+    expect(signalMatches(watch({ from: ["+14155550100"] }), signal())).toBe(true);
+    expect(signalMatches(watch({ from: ["+1415555010"] }), signal())).toBe(false);
+    expect(signalMatches(watch({ from: ["22000"] }), signal({ from: "22000" }))).toBe(true);
+  });
+
+  it("takes any of several channels and any of several senders", () => {
+    expect(signalMatches(watch({ channelIds: ["ch_2", "ch_1"] }), signal())).toBe(true);
+    expect(signalMatches(watch({ channelIds: ["ch_2", "ch_3"] }), signal())).toBe(false);
+    expect(signalMatches(watch({ from: ["22000", "+14155550100"] }), signal())).toBe(true);
+    expect(signalMatches(watch({ from: ["22000", "33000"] }), signal())).toBe(false);
+  });
+
+  it("filters by category overlap, and a category filter takes a message without a code", () => {
+    const delivery = signal({ body: "Your parcel is out for delivery", code: null, codes: [], categories: ["delivery"] });
+    expect(signalMatches(watch({ categories: ["delivery", "payment"] }), delivery)).toBe(true);
+    expect(signalMatches(watch({ categories: ["payment"] }), delivery)).toBe(false);
+    expect(signalMatches(watch({ categories: ["verification_code"] }), signal())).toBe(true);
+    expect(signalMatches(watch({ categories: ["delivery"] }), signal({ categories: [] }))).toBe(false);
   });
 
   it("matches contains as a case-insensitive substring and regex case-insensitively", () => {
@@ -103,7 +120,7 @@ describe("pickWatchForSignal", () => {
 
   it("skips expired watches and watches whose filters do not match", () => {
     const expired = watch({ id: "w_1", expiresAt: T0 + 5 * S });
-    const otherSender = watch({ id: "w_2", from: "+15555550000" });
+    const otherSender = watch({ id: "w_2", from: ["+15555550000"] });
     const live = watch({ id: "w_3", createdAt: T0 + S });
     const s = signal({ receivedAt: T0 + 5 * S });
     expect(pickWatchForSignal([expired, otherSender, live], s, T0 + 5 * S)?.id).toBe("w_3");
@@ -160,64 +177,11 @@ describe("pickSignalForWatch (lookback)", () => {
   });
 });
 
-describe("validateWatchInput", () => {
-  it("normalises a minimal input with the default lookback", () => {
-    expect(validateWatchInput({ timeout_s: 120 })).toEqual({
-      ok: true,
-      value: { channelId: null, from: null, contains: null, regex: null, lookbackS: 300, timeoutS: 120 },
-    });
-  });
-
-  it("keeps filters, trimming text but not the pattern", () => {
-    const r = validateWatchInput({ channel_id: " ch_1 ", from: "+14155550100", contains: " Google ", regex: "code: \\d{6}", lookback_s: 0, timeout_s: 86_400 });
-    expect(r).toEqual({
-      ok: true,
-      value: { channelId: "ch_1", from: "+14155550100", contains: "Google", regex: "code: \\d{6}", lookbackS: 0, timeoutS: 86_400 },
-    });
-  });
-
-  it("treats empty strings and nulls as no filter", () => {
-    const r = validateWatchInput({ from: "", contains: null, regex: "", timeout_s: 5 });
-    expect(r.ok && r.value).toMatchObject({ from: null, contains: null, regex: null });
-  });
-
-  it.each([
-    [{}, "timeout_s", "is required"],
-    [{ timeout_s: 0 }, "timeout_s", "from 1 to 86400"],
-    [{ timeout_s: 86_401 }, "timeout_s", "from 1 to 86400"],
-    [{ timeout_s: 1.5 }, "timeout_s", "whole number"],
-    [{ timeout_s: "60" }, "timeout_s", "whole number"],
-    [{ timeout_s: 60, lookback_s: -1 }, "lookback_s", "from 0 to 86400"],
-    [{ timeout_s: 60, lookback_s: 86_401 }, "lookback_s", "from 0 to 86400"],
-    [{ timeout_s: 60, from: "not a number!" }, "from", "E.164"],
-    [{ timeout_s: 60, contains: 42 }, "contains", "must be a string"],
-    [{ timeout_s: 60, contains: "x".repeat(201) }, "contains", "at most 200"],
-    [{ timeout_s: 60, regex: "(" }, "regex", "does not compile"],
-    [{ timeout_s: 60, regex: "a".repeat(201) }, "regex", "at most 200"],
-    [{ timeout_s: 60, regex: "code(?=\\d)" }, "regex", "lookahead and lookbehind"],
-    [{ timeout_s: 60, regex: "(\\d)\\1" }, "regex", "backreferences"],
-  ])("rejects %j at %s", (input, path, message) => {
-    const r = validateWatchInput(input);
-    expect(r.ok).toBe(false);
-    if (!r.ok) expect(r.issues).toContainEqual({ path, message: expect.stringContaining(message) });
-  });
-
-  it("reports every issue at once", () => {
-    const r = validateWatchInput({ from: "??", regex: "(", lookback_s: -5 });
-    expect(r.ok ? [] : r.issues.map((i) => i.path).sort()).toEqual(["from", "lookback_s", "regex", "timeout_s"]);
-  });
-
-  it("rejects a value that is not an object", () => {
-    expect(validateWatchInput(null)).toEqual({ ok: false, issues: [{ path: "", message: "expected an object" }] });
-  });
-});
-
 describe("newWatch", () => {
   it("starts now and expires after the timeout", () => {
-    const params = { channelId: "ch_1", from: null, contains: null, regex: null, lookbackS: 300, timeoutS: 90 };
-    expect(newWatch("w_1", params, T0)).toEqual({
-      id: "w_1", createdAt: T0, channelId: "ch_1", from: null, contains: null, regex: null, lookbackS: 300, expiresAt: T0 + 90 * S,
-    });
+    const parsed = parseWatchInput({ channel_id: "ch_1", timeout_s: 90 });
+    if (!parsed.ok) throw new Error("valid input refused");
+    expect(newWatch("w_1", parsed.value, T0)).toMatchObject({ id: "w_1", createdAt: T0, channelId: "ch_1", from: null, lookbackS: 300, expiresAt: T0 + 90 * S, mode: "once" });
   });
 });
 
@@ -241,5 +205,41 @@ describe("who may take a signal (the caller's policy predicate)", () => {
     const allowed = (s: Signal) => s.from !== "+15550009999";
     expect(pickSignalForWatch([early, late], watch(), T0, allowed)?.id).toBe(late.id);
     expect(pickSignalForWatch([early], watch(), T0, allowed)).toBeNull();
+  });
+});
+
+describe("continuous watches observe", () => {
+  const c = (over: Partial<WatchSpec> = {}) => watch({ mode: "continuous", ...over });
+
+  it("every fitting allowed continuous watch sees a signal, oldest first, taken by a once-watch or not", () => {
+    const older = c({ id: "w_a", createdAt: T0 - 20 * S });
+    const newer = c({ id: "w_b", createdAt: T0 - 10 * S });
+    const otherChannel = c({ id: "w_c", channelId: "ch_9" });
+    const denied = c({ id: "w_d", agent: "x" });
+    const s = signal({ consumedBy: "w_once" });
+    expect(watchersOfSignal([newer, otherChannel, denied, older], s, T0, (w) => w.agent !== "x").map((w) => w.id)).toEqual(["w_a", "w_b"]);
+  });
+
+  it("are never what a once-signal goes to, nor what a once-lookback looks for", () => {
+    const cont = c({ createdAt: T0 - 20 * S });
+    const once = watch({ id: "w_once", createdAt: T0 - 10 * S });
+    expect(pickWatchForSignal([cont, once], signal(), T0)?.id).toBe("w_once");
+    expect(pickWatchForSignal([cont], signal(), T0)).toBeNull();
+    expect(pickSignalForWatch([signal({ receivedAt: T0 - S })], cont, T0)).toBeNull();
+  });
+
+  it("skip expired watches and signals outside their window", () => {
+    expect(watchersOfSignal([c({ expiresAt: T0 })], signal(), T0)).toEqual([]);
+    expect(watchersOfSignal([c({ createdAt: T0, lookbackS: 0 })], signal({ receivedAt: T0 - S }), T0)).toEqual([]);
+  });
+
+  it("look back on every fitting signal in their window, consumed or not, oldest first", () => {
+    const w = c({ createdAt: T0, lookbackS: 60 });
+    const late = signal({ id: "s_late", receivedAt: T0 - 10 * S, consumedBy: "w_other" });
+    const early = signal({ id: "s_early", receivedAt: T0 - 50 * S });
+    const before = signal({ id: "s_before", receivedAt: T0 - 61 * S });
+    const noCode = signal({ id: "s_nocode", receivedAt: T0 - 5 * S, code: null, codes: [] });
+    expect(signalsForWatcher([late, before, noCode, early], w).map((s) => s.id)).toEqual(["s_early", "s_late"]);
+    expect(signalsForWatcher([late, early], w, (s) => s.id !== "s_early").map((s) => s.id)).toEqual(["s_late"]);
   });
 });
