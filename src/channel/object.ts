@@ -3,68 +3,47 @@
 // channel cached between requests. Its public methods are its RPC API; the work lives in the desks it composes.
 import { DurableObject } from "cloudflare:workers";
 import { judgeCandidate } from "../agent/judge";
-import { deleteChannelRows, getChannel, removePaired } from "../db/channels";
-import { channelWithNumber, insertChannelIfNumberFree } from "../db/numbers";
 import { createDb } from "../db/client";
-import { messageViews, noteSignalWatch } from "../db/messages";
-import type { ChannelRow } from "../db/schema";
-import { getAgent, getMessage } from "../db/turns";
-import { channelStub } from "./client";
+import { noteSignalWatch } from "../db/messages";
+import { getAgent } from "../db/turns";
 import { markWatchSettled } from "../db/watches";
-import { newPairingCode } from "../domain/pairing/pairing";
 import { isContinuous, type Signal, type WatchSpec } from "../domain/signals";
 import type { HealthReport } from "../domain/twilio/health";
-import { parseForm, type FormParams } from "../domain/twilio/signature";
-import { diagnoseSignature } from "../domain/twilio/signature-diagnosis";
-import { parseInboundForm, parseStatusForm } from "../domain/twilio/webhook-form";
 import { clock } from "../lib/clock";
-import { required } from "../lib/config";
-import { seal } from "../lib/crypto";
-import { fail, ok, type Result } from "../lib/result";
+import { ok, type Result } from "../lib/result";
 import type { WatchView } from "../signals/types";
 import type { AttachOutcome, AttachRequest, TurnRun } from "./attachments";
+import { channelStub } from "./client";
 import { HealthDesk, registerHealth } from "./health";
 import { InboundDesk, type InboundOutcome } from "./inbound";
 import { Ledger } from "./ledger";
+import { ChannelLifecycle, notFound, type ChannelPatch, type ChannelSetup } from "./lifecycle";
+import { LiveEvents } from "./live-events";
 import { TurnLiveness } from "./liveness";
 import { LocalStore } from "./local-store";
 import { channelMedia, type MediaDesk } from "./media-desk";
 import { ReplyPages, type ReplyPage } from "./reply-pages";
-import { numberInUse, releaseNumber } from "./number-claim";
 import type { DeliverOutcome } from "./replies";
-import { ChannelRemoved, channelRemoved, RemovalFence, unlessRemoved, type ChannelRemovedOutcome } from "./removal";
+import { channelRemoved, RemovalFence, unlessRemoved, type ChannelRemovedOutcome } from "./removal";
 import { ResumeInbox } from "./resume-inbox";
 import { ResumeOutbox, type PendingStep, type ResumeAnswer, type ResumeDelivery } from "./resume-outbox";
 import { Schedule } from "./schedule";
 import { SenderLimit } from "./sender-limit";
 import type { SignalFacts } from "./signal-access";
-import { SignalRouter, hubStub, type HubClaim, type HubOffer } from "./signal-router";
+import { SignalRouter, type HubClaim, type HubOffer } from "./signal-router";
 import { ChannelState, type SignedRequest } from "./state";
 import { TurnDesk, type TurnStart } from "./turn-desk";
-import type { ChannelView } from "./view";
 import { adoptWatchExpiry, registerUpkeep, scheduleSweep } from "./upkeep";
+import type { ChannelView } from "./view";
 import { WatchDesk, type NewWatch } from "./watch-desk";
 import { WatchJudging } from "./watch-judging";
 import { WatchStore } from "./watch-store";
+import { WebhookDesk } from "./webhook-desk";
 
 export type { InboundOutcome } from "./inbound";
+export type { ChannelSetup } from "./lifecycle";
 export type { SignedRequest } from "./state";
 export type { TurnStart } from "./turn-desk";
-
-export interface ChannelSetup {
-  id: string;
-  spaceId: string;
-  agentId: string;
-  accountSid: string;
-  authToken: string;
-  fromNumber: string;
-  messagingServiceSid?: string | null;
-  dispatchMode: "message" | "signal";
-}
-
-const notFound = () => fail(404, "not_found", "channel not found");
-const unknownChannel: InboundOutcome = { status: "unknown_channel" };
-const invalidWebhook = (why: { field: string; message: string }): InboundOutcome => ({ status: "invalid_webhook", field: why.field, message: why.message });
 
 export class ChannelObject extends DurableObject<Env> {
   readonly #state: ChannelState;
@@ -80,7 +59,9 @@ export class ChannelObject extends DurableObject<Env> {
   readonly #fence: RemovalFence;
   readonly #resumes: ResumeOutbox;
   readonly #resumed: ResumeInbox;
-  readonly #inflight = new Map<string, Promise<InboundOutcome>>();
+  readonly #events: LiveEvents;
+  readonly #life: ChannelLifecycle;
+  readonly #webhooks: WebhookDesk;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -94,14 +75,15 @@ export class ChannelObject extends DurableObject<Env> {
       this.#state.current?.id === channelId ? this.resumeConversation(channelId, delivery) : channelStub(env, channelId).resumeConversation(channelId, delivery),
     );
     this.#watches = new WatchDesk(ctx, new WatchStore(ctx.storage.sql), this.#schedule, this.#resumes, (watch) => {
-      if (this.ctx.getWebSockets("events").length) this.#broadcast({ type: "watch", watch });
+      if (this.#events.listening) this.#events.broadcast({ type: "watch", watch });
       // A settled watch stops counting against its agent's limit (one that expired stops by its expiry anyway).
       if (watch.status !== "waiting") ctx.waitUntil(markWatchSettled(env.DB, watch.id, Date.now()).catch(() => {}));
     });
     this.#state = new ChannelState(env, createDb(env.DB), this.#local);
+    this.#events = new LiveEvents(ctx, this.#state);
     const liveness = new TurnLiveness(env, this.#local, this.#schedule);
     this.#router = new SignalRouter(env, this.#watches, this.#state);
-    this.#media = channelMedia(ctx.storage.sql, this.#state, this.#schedule, (r) => void this.#emitMessage(r.message_id).catch(() => {}));
+    this.#media = channelMedia(ctx.storage.sql, this.#state, this.#schedule, (r) => void this.#events.message(r.message_id).catch(() => {}));
     const limits = new SenderLimit(ctx.storage.sql);
     this.#inbound = new InboundDesk(this.#state, this.#local, this.#watches, this.#router, liveness, limits, this.#media, this.#fence);
     const ledger = new Ledger(ctx.storage.sql);
@@ -122,7 +104,9 @@ export class ChannelObject extends DurableObject<Env> {
     });
     registerUpkeep({ env, schedule: this.#schedule, state: this.#state, local: this.#local, ledger, limits, pages: this.#pages, media: this.#media, watches: this.#watches, liveness, resumes: this.#resumes, resumed: this.#resumed });
     this.#health = new HealthDesk(ctx.storage.sql, this.#state);
-    this.#health.onChanged = () => this.#emitChannel();
+    this.#health.onChanged = () => this.#events.channel();
+    this.#life = new ChannelLifecycle({ env, storage: ctx.storage, state: this.#state, local: this.#local, health: this.#health, fence: this.#fence, watches: this.#watches, resumes: this.#resumes, media: this.#media, events: this.#events });
+    this.#webhooks = new WebhookDesk({ state: this.#state, inbound: this.#inbound, turns: this.#turns, health: this.#health, fence: this.#fence, events: this.#events });
     registerHealth(this.#schedule, this.#state, this.#health);
     ctx.blockConcurrencyWhile(async () => {
       this.#fence.migrate();
@@ -143,47 +127,16 @@ export class ChannelObject extends DurableObject<Env> {
     });
   }
 
-  // ── lifecycle ─────────────────────────────────────────────────────────────────────────────────────────────
+  // ── lifecycle (src/channel/lifecycle.ts) ────────────────────────────────────────────────────────────────────
 
   /** Creates the channel row (token sealed) and registers the number with Twilio. */
   async setup(input: ChannelSetup, handle: string): Promise<Result<ChannelView>> {
-    const now = Date.now();
-    const row: ChannelRow = {
-      id: input.id,
-      spaceId: input.spaceId,
-      agentId: input.agentId,
-      provider: "twilio_sms",
-      handle,
-      dispatchMode: input.dispatchMode,
-      status: "registering",
-      errorCode: null,
-      errorMessage: null,
-      accountSid: input.accountSid,
-      authTokenSealed: await seal(required(this.env, "ENCRYPTION_KEY"), input.authToken, input.id),
-      fromNumber: input.fromNumber,
-      numberSid: null,
-      messagingServiceSid: input.messagingServiceSid ?? null,
-      pairingCode: null,
-      pairingExpiresAt: null,
-      createdAt: now,
-      updatedAt: now,
-    };
-    // The number is claimed by the insert itself, so of two channels created for it at once only one gets it.
-    const inserted = (await insertChannelIfNumberFree(this.#state.db, row)) ? await getChannel(this.#state.db, row.id) : undefined;
-    if (!inserted) {
-      if (await channelWithNumber(this.#state.db, row.accountSid, row.fromNumber)) return numberInUse(this.#state, row.accountSid, row.fromNumber, row.id);
-      return fail(409, "conflict", `handle ${handle} is taken`, { field: "handle" });
-    }
-    this.#state.adopt(inserted, input.authToken);
-    await this.#state.register();
-    return this.#changed();
+    return this.#life.setup(input, handle);
   }
 
   /** Runs the Twilio registration again (after a failure, or after credentials changed). */
   async connectTwilio(channelId: string): Promise<Result<ChannelView>> {
-    if (!(await this.#state.load(channelId))) return notFound();
-    await this.#health.changing(() => this.#state.register());
-    return this.#changed();
+    return this.#life.connectTwilio(channelId);
   }
 
   /** The channel's health checks, run now unless a result is only seconds old. */
@@ -198,201 +151,39 @@ export class ChannelObject extends DurableObject<Env> {
   }
 
   /** Agent, dispatch mode and Twilio settings. New credentials, number or Messaging Service re-run the registration. */
-  async update(
-    channelId: string,
-    patch: { agentId?: string; dispatchMode?: "message" | "signal"; accountSid?: string; authToken?: string; fromNumber?: string; messagingServiceSid?: string | null },
-  ): Promise<Result<ChannelView>> {
-    const row = await this.#state.load(channelId);
-    if (!row) return notFound();
-    const next: Partial<ChannelRow> = {};
-    if (patch.agentId) next.agentId = patch.agentId;
-    if (patch.dispatchMode) next.dispatchMode = patch.dispatchMode;
-    if (patch.accountSid) next.accountSid = patch.accountSid;
-    if (patch.fromNumber) next.fromNumber = patch.fromNumber;
-    if (patch.authToken !== undefined) next.authTokenSealed = await seal(required(this.env, "ENCRYPTION_KEY"), patch.authToken, channelId);
-    // The same service written in another case is no change (and no new registration).
-    const service = patch.messagingServiceSid !== undefined && patch.messagingServiceSid?.toLowerCase() !== row.messagingServiceSid?.toLowerCase();
-    if (service) next.messagingServiceSid = patch.messagingServiceSid;
-    const moves = (patch.accountSid && patch.accountSid !== row.accountSid) || (patch.fromNumber && patch.fromNumber !== row.fromNumber);
-    const reRegister = moves || patch.authToken !== undefined || service;
-    if (moves) {
-      // The number registered so far is not the new one: until registration succeeds, the channel has none.
-      next.numberSid = null;
-      const moved = await this.#state.updateClaimingNumber(next);
-      if (!moved) return numberInUse(this.#state, next.accountSid ?? row.accountSid, next.fromNumber ?? row.fromNumber, channelId);
-      this.#state.adopt(moved, patch.authToken);
-    } else if (Object.keys(next).length) this.#state.adopt(await this.#state.update(next), patch.authToken);
-    // The number left behind (same account: the new credentials can read it) no longer sends its texts here.
-    const left = moves && row.numberSid && row.accountSid.toLowerCase() === this.#state.row.accountSid.toLowerCase() ? row.numberSid : null;
-    if (reRegister) await this.#health.changing(() => this.#state.register());
-    if (left && left !== this.#state.row.numberSid) await releaseNumber(this.#state, left);
-    return this.#changed();
+  async update(channelId: string, patch: ChannelPatch): Promise<Result<ChannelView>> {
+    return this.#life.update(channelId, patch);
   }
 
   async newPairing(channelId: string): Promise<Result<{ code: string; expires_at: string }>> {
-    const row = await this.#state.load(channelId);
-    if (!row) return notFound();
-    if (row.status === "failed" || row.status === "registering") {
-      return fail(409, "channel_not_ready", `The channel is ${row.status}; connect it to Twilio before pairing a phone.`);
-    }
-    const code = newPairingCode(Date.now());
-    this.#local.clearTries();
-    const status = row.status === "disconnected" ? (this.#state.paired.size ? "connected" : "pairing") : row.status;
-    await this.#state.update({ pairingCode: code.code, pairingExpiresAt: code.expiresAt, status });
-    await this.#emitChannel();
-    return ok({ code: code.code, expires_at: new Date(code.expiresAt).toISOString() });
+    return this.#life.newPairing(channelId);
   }
 
   /** Forgets a paired phone; when it was the last, the channel goes back to pairing with a fresh code. */
   async unpair(channelId: string, address: string): Promise<Result<ChannelView>> {
-    const row = await this.#state.load(channelId);
-    if (!row) return notFound();
-    if (!(await removePaired(this.#state.db, channelId, address))) return fail(404, "not_found", `${address} is not a paired address of this channel`);
-    this.#state.paired.delete(address);
-    if (this.#state.paired.size === 0 && row.status === "connected") {
-      const code = newPairingCode(Date.now());
-      await this.#state.update({ status: "pairing", pairingCode: code.code, pairingExpiresAt: code.expiresAt });
-    }
-    return this.#changed();
+    return this.#life.unpair(channelId, address);
   }
 
-  /**
-   * Stops Twilio from sending to this deployment (clears the SmsUrl we set, if it still points here) and marks the
-   * channel disconnected. `sms_url_left` says when the SmsUrl pointed elsewhere and was left alone.
-   */
-  async disconnect(channelId: string): Promise<Result<ChannelView & { sms_url_left?: { found: string; message: string } }>> {
-    if (!(await this.#state.load(channelId))) return notFound();
-    const released = await this.#health.changing(async () => {
-      const released = await releaseNumber(this.#state);
-      const unreachable = released.status === "unreachable";
-      await this.#state.update({
-        status: "disconnected",
-        pairingCode: null,
-        pairingExpiresAt: null,
-        errorCode: unreachable ? "sms_url_not_cleared" : null,
-        errorMessage: unreachable ? "Twilio could not be reached to clear the number's SMS URL; clear it in the Twilio console." : null,
-      });
-      return released;
-    });
-    const view = await this.#changed();
-    if (!view.ok || released.status !== "left_alone") return view;
-    return ok({ ...view.value, sms_url_left: { found: released.found, message: released.message } });
+  /** Clears the SmsUrl we set (if it still points here) and marks the channel disconnected. */
+  async disconnect(channelId: string) {
+    return this.#life.disconnect(channelId);
   }
 
-  /**
-   * Deletes the channel: clears the SmsUrl when it still points here, then removes its rows and this object's storage.
-   * Work in flight (a reply waiting on Twilio, a turn starting) is not waited for: the fence goes up first, and that
-   * work ends as `channel_removed` without writing anything more.
-   */
-  async remove(channelId: string): Promise<Result<{ sms_url_cleared: boolean; sms_url_left?: { found: string; message: string } }>> {
-    if (!(await this.#state.load(channelId))) return notFound();
-    this.#fence.mark(channelId, Date.now());
-    const released = await releaseNumber(this.#state);
-    // Waiters (long-polls, WebSockets) learn now that their watch is over, before its storage goes.
-    const now = Date.now();
-    for (const w of this.#watches.store.waiting()) this.#watches.settle(w.id, "cancelled", null, now);
-    // Conversations those watches resume are told by the hub, which outlives this object's storage.
-    const pending = this.#resumes.pending();
-    if (pending.length) await hubStub(this.env).adoptResumes(pending);
-    // The bytes first: once the records are gone, nothing would say which objects were this channel's.
-    await this.#media.removeAll(channelId);
-    await deleteChannelRows(this.#state.db, channelId);
-    await this.ctx.storage.deleteAlarm();
-    await this.ctx.storage.deleteAll();
-    this.#state.forget();
-    if (released.status === "left_alone") return ok({ sms_url_cleared: false, sms_url_left: { found: released.found, message: released.message } });
-    return ok({ sms_url_cleared: released.status === "cleared" });
+  /** Deletes the channel, its rows and this object's storage; work in flight ends as `channel_removed`. */
+  async remove(channelId: string) {
+    return this.#life.remove(channelId);
   }
 
-  // ── webhooks ──────────────────────────────────────────────────────────────────────────────────────────────
+  // ── webhooks (src/channel/webhook-desk.ts) ──────────────────────────────────────────────────────────────────
 
   /** An inbound SMS webhook: signature, then the strict form, then durable dedupe by MessageSid, persist, handle. */
   async receiveSms(channelId: string, req: SignedRequest): Promise<InboundOutcome> {
-    return unlessRemoved(() => this.#receiveSms(channelId, req), unknownChannel);
-  }
-
-  async #receiveSms(channelId: string, req: SignedRequest): Promise<InboundOutcome> {
-    this.#fence.check();
-    const row = await this.#state.load(channelId);
-    if (!row) return { status: "unknown_channel" };
-    const params = parseForm(req.body);
-    if (!(await this.#verified(req, "", params))) return { status: "bad_signature" };
-    const parsed = parseInboundForm(params);
-    if (!parsed.ok) return invalidWebhook(parsed);
-    const m = parsed.form;
-    const foreign = this.#notForThisChannel(m);
-    if (foreign) return foreign;
-
-    // Concurrent copies of one webhook share a single handling; later copies find the row processed.
-    const running = this.#inflight.get(m.sid);
-    if (running) return running.then((r) => (r.status === "accepted" ? { ...r, duplicate: true } : r));
-    const handling = this.#inbound.handle({ sid: m.sid, from: m.from, to: m.to, body: m.body, numMedia: m.numMedia, media: m.media }).catch((err: unknown) => {
-      if (err instanceof ChannelRemoved) throw err;
-      // Logged once here; the copies sharing this handling answer the same. Thrown on, it would cross RPC as an error.
-      console.error(`inbound ${m.sid} on channel ${channelId} stopped midway; Twilio's retry of the webhook redoes it:`, err);
-      return { status: "failed_midway" } as const;
-    });
-    this.#inflight.set(m.sid, handling);
-    try {
-      const outcome = await handling;
-      if (outcome.status === "accepted" && !outcome.duplicate) {
-        await this.#emitMessage(outcome.messageId);
-        if (outcome.disposition === "pairing") await this.#emitChannel();
-      }
-      return outcome;
-    } finally {
-      this.#inflight.delete(m.sid);
-    }
+    return this.#webhooks.receiveSms(channelId, req);
   }
 
   /** A Twilio status callback for an outbound message. Signature and strict form checked like the SMS webhook. */
   async receiveStatus(channelId: string, req: SignedRequest): Promise<InboundOutcome> {
-    return unlessRemoved(() => this.#receiveStatus(channelId, req), unknownChannel);
-  }
-
-  async #receiveStatus(channelId: string, req: SignedRequest): Promise<InboundOutcome> {
-    this.#fence.check();
-    const row = await this.#state.load(channelId);
-    if (!row) return { status: "unknown_channel" };
-    const params = parseForm(req.body);
-    if (!(await this.#verified(req, "/status", params))) return { status: "bad_signature" };
-    const parsed = parseStatusForm(params);
-    if (!parsed.ok) return invalidWebhook(parsed);
-    const foreign = this.#notForThisChannel(parsed.form);
-    if (foreign) return foreign;
-    const { sid, status, errorCode } = parsed.form;
-    const updated = await this.#turns.applyStatus(sid, status, errorCode);
-    if (updated && this.ctx.getWebSockets("events").length) this.#broadcast({ type: "message", message: (await messageViews(this.#state.db, [updated]))[0] });
-    return { status: "accepted", messageId: updated?.id ?? sid, disposition: updated ? updated.status : "held", duplicate: false };
-  }
-
-  /** The signature check; a refusal is recorded with why it probably failed, for the channel's diagnostics. */
-  async #verified(req: SignedRequest, suffix: "" | "/status", params: FormParams): Promise<boolean> {
-    const verified = await this.#state.verify(req, suffix, params);
-    this.#fence.check();
-    if (verified) {
-      this.#health.signatureVerified();
-      return true;
-    }
-    const hook = this.#state.webhookUrl();
-    const seen = req.seen ?? { url: "", forwardedProto: null, forwardedHost: null, cfVisitor: null };
-    const d = await diagnoseSignature({ authToken: await this.#state.token(), signature: req.signature, params, expectedUrl: hook && hook + suffix + req.query, seen });
-    this.#fence.check();
-    this.#health.signatureFailed(d, clock.now());
-    return false;
-  }
-
-  /**
-   * A signed form naming another account or number was not sent for this channel, whatever its signature says. A
-   * text to another number of the channel's Messaging Service is (the service may post all its numbers' texts here).
-   */
-  #notForThisChannel(form: { accountSid: string; to?: string; messagingServiceSid?: string | null }): InboundOutcome | null {
-    const row = this.#state.row;
-    // Twilio writes SIDs in lowercase hex; a channel configured with uppercase hex is still the same account.
-    if (form.accountSid.toLowerCase() !== row.accountSid.toLowerCase()) return invalidWebhook({ field: "AccountSid", message: "AccountSid: is not this channel's Twilio account" });
-    const viaService = !!form.messagingServiceSid && form.messagingServiceSid.toLowerCase() === row.messagingServiceSid?.toLowerCase();
-    if (form.to !== undefined && form.to !== row.fromNumber && !viaService) return invalidWebhook({ field: "To", message: "To: is not this channel's number or a number of its Messaging Service" });
-    return null;
+    return this.#webhooks.receiveStatus(channelId, req);
   }
 
   // ── agent turns (called by the Queue consumer) ────────────────────────────────────────────────────────────
@@ -411,7 +202,7 @@ export class ChannelObject extends DurableObject<Env> {
     return unlessRemoved(async () => {
       const outcome = await this.#turns.deliver(turnId, stepTexts, info);
       if (outcome.status === "retry") this.#turns.release(turnId);
-      else await this.#emitMessage(outcome.messageId);
+      else await this.#events.message(outcome.messageId);
       return outcome;
     }, channelRemoved);
   }
@@ -529,7 +320,7 @@ export class ChannelObject extends DurableObject<Env> {
     const by = this.#watches.store.consumer(signalId);
     if (by === undefined) return;
     await this.#state.writes.write([noteSignalWatch(this.env.DB, this.#state.row.id, signalId, by)]);
-    await this.#emitMessage(signalId);
+    await this.#events.message(signalId);
   }
 
   // ── conversations resumed by signal watches ───────────────────────────────────────────────────────────────
@@ -541,7 +332,7 @@ export class ChannelObject extends DurableObject<Env> {
     return unlessRemoved(async () => {
       this.#fence.check();
       const { answer, messageIds } = await this.#resumed.receive(delivery, Date.now);
-      for (const id of messageIds) await this.#emitMessage(id);
+      for (const id of messageIds) await this.#events.message(id);
       return answer;
     }, gone);
   }
@@ -582,33 +373,5 @@ export class ChannelObject extends DurableObject<Env> {
     } catch {
       // already closed
     }
-  }
-
-  #broadcast(event: Record<string, unknown>) {
-    const data = JSON.stringify(event);
-    for (const ws of this.ctx.getWebSockets("events")) {
-      try {
-        ws.send(data);
-      } catch {
-        // a socket that is going away; its close handler cleans up
-      }
-    }
-  }
-
-  async #emitChannel() {
-    if (this.ctx.getWebSockets("events").length) this.#broadcast({ type: "channel", channel: await this.#state.view() });
-  }
-
-  async #emitMessage(id: string | null | undefined) {
-    if (!id || !this.ctx.getWebSockets("events").length) return;
-    const m = await getMessage(this.#state.db, id);
-    if (m) this.#broadcast({ type: "message", message: (await messageViews(this.#state.db, [m]))[0] });
-  }
-
-  /** After a change to the channel: tell live subscribers, and answer with the new view. */
-  async #changed(): Promise<Result<ChannelView>> {
-    const view = await this.#state.view();
-    if (this.ctx.getWebSockets("events").length) this.#broadcast({ type: "channel", channel: view });
-    return ok(view);
   }
 }
