@@ -21,7 +21,7 @@ import {
   MAX_WATCH_CHANNELS,
   MAX_WATCH_SENDERS,
 } from "./limits";
-import { checkResultSchema } from "./judge/result-schema";
+import { checkResultSchema, type Issue } from "./judge/result-schema";
 import { checkWatchPattern } from "./regex-safety";
 
 export const DEFAULT_LOOKBACK_S = 300;
@@ -51,10 +51,7 @@ export interface WatchParams {
   maxEvaluations: number | null;
 }
 
-export interface Issue {
-  path: string;
-  message: string;
-}
+export type { Issue } from "./judge/result-schema";
 
 const wholeSeconds = (min: number, max: number) => `must be a whole number of seconds from ${min} to ${max}`;
 const seconds = (min: number, max: number) => {

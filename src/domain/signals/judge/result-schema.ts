@@ -4,9 +4,14 @@
 // checked against it, with @cfworker/json-schema (ajv compiles with `new Function`, which Workers forbid).
 import { Validator, dereference, schemaArrayKeyword, schemaKeyword, schemaMapKeyword, type OutputUnit, type Schema } from "@cfworker/json-schema";
 import { MAX_RESULT_SCHEMA_LENGTH } from "../limits";
-import type { Issue } from "../watch-input";
 import { DRAFT_07_META_SCHEMA } from "./draft-07";
 import { jsonDepth } from "./json-bounds";
+
+/** A problem with one field of a watch request (result_schema's are reported under its path). */
+export interface Issue {
+  path: string;
+  message: string;
+}
 
 /** Nesting of objects and arrays in the schema's JSON. */
 export const MAX_RESULT_SCHEMA_DEPTH = 16;
