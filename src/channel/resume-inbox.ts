@@ -52,6 +52,9 @@ export class ResumeInbox {
     const row = this.state.row;
     if (row.dispatchMode === "signal") return { answer: { status: "gone", reason: "the channel is in signal mode: it no longer replies" }, messageIds: [] };
     if (row.status !== "connected" && row.status !== "pairing") return { answer: { status: "gone", reason: `the channel is ${row.status}` }, messageIds: [] };
+    // The conversation must still be the agent's: woken on a channel handed to another agent since, it would read
+    // that agent's history with the person and text them in its place.
+    if (row.agentId !== d.agentId) return { answer: { status: "gone", reason: `the channel now belongs to another agent than ${d.agentId}` }, messageIds: [] };
     // The person must still be someone the agent hears from (a phone unpaired since, a sender now forbidden).
     const { engine, q } = await this.state.policyQuery("receive_message", d.sender, this.state.paired.has(d.sender));
     if (engine.decide(q).decision !== "allow") return { answer: { status: "gone", reason: `the policies no longer let the agent receive messages from ${d.sender}` }, messageIds: [] };

@@ -1,0 +1,67 @@
+// Attacks on waits that resume a conversation, from outside: the conversation's channel handed to another agent
+// while a watch of the first one waits, and deliveries that reach the conversation's object in unexpected ways.
+// The first agent must never be woken in a conversation it no longer has (it would read the new agent's history
+// with the person and text them as if it still held the channel).
+import { env } from "cloudflare:workers";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { api, json } from "../helpers/api";
+import { sqlIn } from "../helpers/objects";
+import { scriptFake, type FakeStep } from "../helpers/fake-openai";
+import { settledTurns, turns } from "../helpers/turns";
+import { fakeState, pair, seedChannel, sms } from "../helpers/twilio";
+
+const OWNER = "+15557770002";
+const BANK = "+15550008888";
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+async function setup(steps: (signalChannelId: string, marker: string) => FakeStep[]) {
+  const agent = await seedChannel();
+  const signals = await seedChannel({ dispatch_mode: "signal", numbers: [{ phone_number: "+15550003333" }] });
+  await env.DB.prepare("UPDATE agents SET model = ? WHERE id = ?").bind("openai:gpt-test", agent.agent.id).run();
+  await pair(agent.channel, agent.account.token, OWNER);
+  const marker = `scenario-${crypto.randomUUID()}`;
+  const fake = await scriptFake(steps(signals.channel.id, marker), marker);
+  return { agent, signals, fake, marker };
+}
+
+const longWait = (channelId: string, marker: string): FakeStep => ({
+  tool_calls: [{ name: "await_signal", arguments: { channel_id: channelId, timeout_s: 2 * 3600, lookback_s: 0, title: marker } }],
+});
+
+const sentTo = async (accountSid: string) => (await fakeState(accountSid)).messages.map((m) => m.body);
+
+async function dropped(channelId: string, watchId: string) {
+  let note = "";
+  await vi.waitFor(
+    async () => {
+      const rows = await sqlIn<{ state: string; note: string }>(channelId, `SELECT state, note FROM resume_outbox WHERE watch_id = ?`, watchId);
+      if (rows[0]?.state !== "dropped") throw new Error(JSON.stringify(rows));
+      note = rows[0].note;
+    },
+    { timeout: 10_000, interval: 20 },
+  );
+  return note;
+}
+
+describe("a watch that resumes a conversation", () => {
+  it("does not wake its agent once the conversation's channel belongs to another agent", async () => {
+    const { agent, signals, marker } = await setup((id, m) => [longWait(id, m), { text: "I'll text you" }, { text: "the old agent answering" }]);
+    await sms(agent.channel, agent.account.token, OWNER, `code please ${marker}`);
+    const [first] = await settledTurns(agent.channel.id);
+    expect(first).toMatchObject({ status: "completed", tool_calls: ["await_signal"] });
+    const [watch] = await json<any[]>(api("GET", `/api/signals/watches?channel_id=${signals.channel.id}`));
+    expect(watch).toMatchObject({ status: "waiting", resumes: true, agent_id: agent.agent.id });
+
+    // The owner gives the channel to another agent of the space; the first agent's watch then matches.
+    const other = await json(api("POST", "/api/agents", { name: "Successor", space_id: agent.space.id }));
+    expect((await api("PATCH", `/api/channels/${agent.channel.id}`, { agent_id: other.id })).status).toBe(200);
+    await sms(signals.channel, signals.account.token, BANK, "Your code is 515151");
+
+    expect(await dropped(signals.channel.id, watch.id)).toMatch(/agent/);
+    expect(await turns(agent.channel.id)).toHaveLength(1);
+    expect(await sentTo(agent.account.sid)).toEqual(["I'll text you"]);
+  }, 20_000);
+});
