@@ -51,6 +51,9 @@ export class ResumeInbox {
   async receive(d: ResumeDelivery, now: () => number): Promise<{ answer: ResumeAnswer; messageIds: string[] }> {
     const row = this.state.row;
     if (row.dispatchMode === "signal") return { answer: { status: "gone", reason: "the channel is in signal mode: it no longer replies" }, messageIds: [] };
+    // A channel whose registration with Twilio failed (or is under way) is fixed by its owner saving it again: the
+    // step waits for that. Disconnected is the owner's choice to stop: the step is dropped.
+    if (row.status === "failed" || row.status === "registering") return { answer: { status: "later", reason: `the channel is ${row.status}` }, messageIds: [] };
     if (row.status !== "connected" && row.status !== "pairing") return { answer: { status: "gone", reason: `the channel is ${row.status}` }, messageIds: [] };
     // The conversation must still be the agent's: woken on a channel handed to another agent since, it would read
     // that agent's history with the person and text them in its place.

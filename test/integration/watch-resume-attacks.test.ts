@@ -2,13 +2,14 @@
 // while a watch of the first one waits, and deliveries that reach the conversation's object in unexpected ways.
 // The first agent must never be woken in a conversation it no longer has (it would read the new agent's history
 // with the person and text them as if it still held the channel).
+import { runDurableObjectAlarm } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { api, json } from "../helpers/api";
-import { sqlIn } from "../helpers/objects";
+import { advanceClock, objectOf, sqlIn } from "../helpers/objects";
 import { scriptFake, type FakeStep } from "../helpers/fake-openai";
 import { settledTurns, turns } from "../helpers/turns";
-import { fakeState, pair, seedChannel, sms } from "../helpers/twilio";
+import { fakeState, injectFault, pair, seedChannel, sms } from "../helpers/twilio";
 
 const OWNER = "+15557770002";
 const BANK = "+15550008888";
@@ -63,5 +64,35 @@ describe("a watch that resumes a conversation", () => {
     expect(await dropped(signals.channel.id, watch.id)).toMatch(/agent/);
     expect(await turns(agent.channel.id)).toHaveLength(1);
     expect(await sentTo(agent.account.sid)).toEqual(["I'll text you"]);
+  }, 20_000);
+
+  it("waits, rather than drops, while its conversation's channel is failing to register with Twilio, and resumes it after", async () => {
+    const { agent, signals, marker } = await setup((id, m) => [longWait(id, m), { text: "I'll text you" }, { text: "Your code came after all" }]);
+    await sms(agent.channel, agent.account.token, OWNER, `code please ${marker}`);
+    await settledTurns(agent.channel.id);
+    const [watch] = await json<any[]>(api("GET", `/api/signals/watches?channel_id=${signals.channel.id}`));
+
+    // New credentials are saved while Twilio drops the registration: the channel is failed until the owner retries.
+    await injectFault(agent.account.sid, { match: "IncomingPhoneNumbers", drop: true, times: 1 });
+    const failed = await json(api("PATCH", `/api/channels/${agent.channel.id}`, { config: { auth_token: agent.account.token } }));
+    expect(failed).toMatchObject({ status: "failed" });
+    await sms(signals.channel, signals.account.token, BANK, "Your code is 626262");
+    // Once the delivery has been tried (its schedule row is gone, or moved to a later try), the step still waits.
+    await vi.waitFor(
+      async () => {
+        const [row] = await sqlIn<{ at: number }>(signals.channel.id, `SELECT at FROM schedules WHERE kind = 'watch_resume' AND key = ?`, watch.id);
+        if (row && row.at <= Date.now()) throw new Error("not tried yet");
+      },
+      { timeout: 5_000, interval: 20 },
+    );
+    expect(await sqlIn(signals.channel.id, `SELECT state FROM resume_outbox WHERE watch_id = ?`, watch.id)).toEqual([{ state: "pending" }]);
+    expect(await turns(agent.channel.id)).toHaveLength(1);
+
+    // The owner saves the credentials again; the next try delivers the step.
+    expect(await json(api("PATCH", `/api/channels/${agent.channel.id}`, { config: { auth_token: agent.account.token } }))).toMatchObject({ status: "connected" });
+    advanceClock(3600_000);
+    await runDurableObjectAlarm(objectOf(signals.channel.id));
+    await settledTurns(agent.channel.id, 2);
+    expect(await sentTo(agent.account.sid)).toEqual(["I'll text you", "Your code came after all"]);
   }, 20_000);
 });
