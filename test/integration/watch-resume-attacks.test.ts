@@ -1,5 +1,5 @@
 // Attacks on waits that resume a conversation, from outside: the conversation's channel handed to another agent
-// while a watch of the first one waits, and deliveries that reach the conversation's object in unexpected ways.
+// while a watch of the first one waits, a channel between states when the step comes, and a flood of steps.
 // The first agent must never be woken in a conversation it no longer has (it would read the new agent's history
 // with the person and text them as if it still held the channel).
 import { runDurableObjectAlarm } from "cloudflare:test";
@@ -95,4 +95,28 @@ describe("a watch that resumes a conversation", () => {
     await settledTurns(agent.channel.id, 2);
     expect(await sentTo(agent.account.sid)).toEqual(["I'll text you", "Your code came after all"]);
   }, 20_000);
+
+  it("opens at most MAX_TURNS_PER_SENDER_PER_HOUR continuation turns an hour in one conversation; the next step waits", async () => {
+    // Whoever can text a watched number drives the watches that resume this conversation (50 per agent, each
+    // continuous up to 1000 matches): each step that cannot join a pending continuation opens a turn and an SMS.
+    const { agent, channel, account } = await seedChannel();
+    await pair(channel, account.token, OWNER);
+    const stub = objectOf(channel.id);
+    const step = (n: number) => ({
+      watchId: `wt_flood${String(n).padStart(4, "0")}`,
+      agentId: agent.id,
+      sender: OWNER,
+      steps: [{ seq: 1, settlement: { watch_id: `wt_flood${n}`, title: null, mode: "once" as const, status: "timed_out" as const, seq: 1, ended: true } }],
+    });
+    for (let n = 1; n <= 30; n++) expect(await stub.resumeConversation(channel.id, step(n))).toEqual({ status: "accepted" });
+    expect(await stub.resumeConversation(channel.id, step(31))).toMatchObject({ status: "later", reason: expect.stringMatching(/30 continuation turns in the last hour/) });
+    expect(await turns(channel.id)).toHaveLength(30);
+    // The person's own texts still run turns: continuations have a window of their own.
+    await sms(channel, account.token, OWNER, "hello");
+    await vi.waitFor(async () => expect(await turns(channel.id)).toHaveLength(31), { timeout: 5_000, interval: 20 });
+    // An hour on, the step that waited is taken.
+    advanceClock(3600_000 + 1);
+    expect(await stub.resumeConversation(channel.id, step(31))).toEqual({ status: "accepted" });
+    expect(await turns(channel.id)).toHaveLength(32);
+  }, 30_000);
 });
