@@ -88,7 +88,7 @@ export class ChannelObject extends DurableObject<Env> {
     this.#inbound = new InboundDesk(this.#state, this.#local, this.#watches, this.#router, liveness, limits, this.#media, this.#fence);
     const ledger = new Ledger(ctx.storage.sql);
     this.#pages = new ReplyPages(ctx.storage.sql);
-    this.#resumed = new ResumeInbox(ctx.storage.sql, this.#state, this.#local, liveness, this.#fence);
+    this.#resumed = new ResumeInbox(ctx.storage.sql, this.#state, this.#local, liveness, this.#fence, limits);
     this.#turns = new TurnDesk(this.#state, this.#local, ledger, this.#pages, this.#media, this.#fence, Date.now, (turnId) => this.#resumed.prompt(turnId));
     // Watches with instructions: each candidate is judged by the watching agent's model before it matches.
     const judging = new WatchJudging({

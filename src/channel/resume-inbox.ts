@@ -11,10 +11,17 @@ import type { TurnLiveness } from "./liveness";
 import type { RemovalFence } from "./removal";
 import type { LocalStore } from "./local-store";
 import type { ResumeAnswer, ResumeDelivery } from "./resume-outbox";
+import type { SenderLimit } from "./sender-limit";
 import type { ChannelState } from "./state";
+import { maxTurnsPerSenderPerHour } from "../lib/config";
 
 /** How long a received step is remembered against a late re-delivery (at most; RETENTION_DAYS may be shorter). */
 const KEEP_MS = 7 * 24 * 3600_000;
+
+/** A step that would open a turn past the conversation's continuation limit: it is not taken now. */
+const LIMITED = Symbol("limited");
+/** The continuation window's key in the sender limit's table: apart from the person's own turns. */
+const CONTINUATIONS = "continuation:";
 
 type Row = { watch_id: string; seq: number; turn_id: string; sender: string; settlement: string; opened: number; enqueued_at: number | null };
 
@@ -33,6 +40,12 @@ export class ResumeInbox {
     readonly liveness: TurnLiveness,
     /** Checked after every await before the next write: a channel deleted meanwhile gets nothing more written. */
     readonly fence: RemovalFence,
+    /**
+     * Continuation turns count in a window of their own per conversation (so they never use up the person's), with
+     * the same MAX_TURNS_PER_SENDER_PER_HOUR: whoever can text a watched number cannot make the agent text the
+     * person without end. A step past it waits in the sender's outbox ("later").
+     */
+    readonly limit: SenderLimit,
   ) {
     this.#sql = sql;
   }
@@ -51,7 +64,13 @@ export class ResumeInbox {
   async receive(d: ResumeDelivery, now: () => number): Promise<{ answer: ResumeAnswer; messageIds: string[] }> {
     const row = this.state.row;
     if (row.dispatchMode === "signal") return { answer: { status: "gone", reason: "the channel is in signal mode: it no longer replies" }, messageIds: [] };
+    // A channel whose registration with Twilio failed (or is under way) is fixed by its owner saving it again: the
+    // step waits for that. Disconnected is the owner's choice to stop: the step is dropped.
+    if (row.status === "failed" || row.status === "registering") return { answer: { status: "later", reason: `the channel is ${row.status}` }, messageIds: [] };
     if (row.status !== "connected" && row.status !== "pairing") return { answer: { status: "gone", reason: `the channel is ${row.status}` }, messageIds: [] };
+    // The conversation must still be the agent's: woken on a channel handed to another agent since, it would read
+    // that agent's history with the person and text them in its place.
+    if (row.agentId !== d.agentId) return { answer: { status: "gone", reason: `the channel now belongs to another agent than ${d.agentId}` }, messageIds: [] };
     // The person must still be someone the agent hears from (a phone unpaired since, a sender now forbidden).
     const { engine, q } = await this.state.policyQuery("receive_message", d.sender, this.state.paired.has(d.sender));
     if (engine.decide(q).decision !== "allow") return { answer: { status: "gone", reason: `the policies no longer let the agent receive messages from ${d.sender}` }, messageIds: [] };
@@ -59,14 +78,16 @@ export class ResumeInbox {
     for (const step of d.steps) {
       this.fence.check();
       const id = await this.#take(d, step, now);
+      if (id === LIMITED) return { answer: { status: "later", reason: `${d.sender} already had ${maxTurnsPerSenderPerHour(this.state.env)} continuation turns in the last hour` }, messageIds };
       if (id) messageIds.push(id);
     }
     return { answer: { status: "accepted" }, messageIds };
   }
 
   /** One step, once: its record and turn slot first (synchronously), then D1, then the Queue. */
-  async #take(d: ResumeDelivery, step: ResumeDelivery["steps"][number], now: () => number): Promise<string | null> {
+  async #take(d: ResumeDelivery, step: ResumeDelivery["steps"][number], now: () => number): Promise<string | null | typeof LIMITED> {
     const taken = this.#sql.exec<Row>(`SELECT * FROM resumptions WHERE watch_id = ? AND seq = ?`, d.watchId, step.seq).toArray()[0] ?? this.#open(d, step, now());
+    if (taken === LIMITED) return LIMITED;
     if (taken.enqueued_at !== null) return null;
     const { messageId } = watchStepIds(d.watchId, step.seq);
     const channelId = this.state.row.id;
@@ -91,11 +112,12 @@ export class ResumeInbox {
    * Records a new step and gives it a turn: the watch's latest continuation if that has not begun (never run, so
    * no reply is composed from it yet), else a new turn at the end of the conversation's order.
    */
-  #open(d: ResumeDelivery, step: ResumeDelivery["steps"][number], now: number): Row {
+  #open(d: ResumeDelivery, step: ResumeDelivery["steps"][number], now: number): Row | typeof LIMITED {
     const latest = this.#sql.exec<{ turn_id: string }>(`SELECT turn_id FROM resumptions WHERE watch_id = ? ORDER BY seq DESC LIMIT 1`, d.watchId).toArray()[0];
     const slot = latest ? this.local.slot(latest.turn_id) : undefined;
     const join = slot && slot.attempt === 0 && (slot.state === "queued" || slot.state === "deferred");
     const turnId = join ? slot.turn_id : watchStepIds(d.watchId, step.seq).turnId;
+    if (!join && !this.limit.admit(turnId, `${CONTINUATIONS}${d.sender}`, now, maxTurnsPerSenderPerHour(this.state.env)).admitted) return LIMITED;
     if (!join) this.local.addTurn(turnId, d.sender, now);
     const row: Row = { watch_id: d.watchId, seq: step.seq, turn_id: turnId, sender: d.sender, settlement: JSON.stringify(step.settlement), opened: join ? 0 : 1, enqueued_at: null };
     this.#sql.exec(

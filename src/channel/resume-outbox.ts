@@ -10,6 +10,8 @@ import type { Conversation } from "./watch-store";
 export const WATCH_RESUME = "watch_resume";
 /** Steps sent in one RPC (a continuous watch that matched many times while its conversation's object was away). */
 const BATCH = 50;
+/** How soon a step the conversation's object answered "later" is offered again. */
+export const RESUME_LATER_MS = 10 * 60_000;
 
 /** What the conversation's object receives: the steps of one watch, in order. */
 export interface ResumeDelivery {
@@ -18,7 +20,8 @@ export interface ResumeDelivery {
   sender: string;
   steps: { seq: number; settlement: Settlement }[];
 }
-export type ResumeAnswer = { status: "accepted" } | { status: "gone"; reason: string };
+/** gone: the conversation can never be resumed (dropped); later: not now, the channel is between states (kept, tried again). */
+export type ResumeAnswer = { status: "accepted" } | { status: "gone"; reason: string } | { status: "later"; reason: string };
 
 /** A step not yet acknowledged, as it is handed to another object (the hub) when this one's storage is deleted. */
 export interface PendingStep {
@@ -82,6 +85,10 @@ export class ResumeOutbox {
       sender: first.sender,
       steps: rows.map((r) => ({ seq: r.seq, settlement: JSON.parse(r.settlement) as Settlement })),
     });
+    if (answer.status === "later") {
+      console.warn(`watch ${watchId}: its conversation cannot be resumed yet (${answer.reason}); trying again later`);
+      return now + RESUME_LATER_MS;
+    }
     const state = answer.status === "accepted" ? "delivered" : "dropped";
     const note = answer.status === "gone" ? answer.reason : null;
     if (note) console.warn(`watch ${watchId}: its conversation cannot be resumed (${note}); dropping ${rows.length} step(s)`);
