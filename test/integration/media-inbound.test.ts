@@ -210,7 +210,8 @@ describe("a signal-mode MMS", () => {
   it.each([["this channel", true], ["any signal-mode channel", false]])("lets the agent whose watch on %s took the signal fetch its media, and no other", async (_, onChannel) => {
     const { channel, account } = await seedChannel({ dispatch_mode: "signal" });
     const [waiter, other] = [(await seedAgent()).agent, (await seedAgent()).agent];
-    const created = await json(api("POST", "/api/signals/watches", { timeout_s: 60, agent_id: waiter.id, ...(onChannel ? { channel_id: channel.id } : {}) }));
+    // No lookback: a watch on any signal-mode channel would otherwise take a free signal an earlier file left behind.
+    const created = await json(api("POST", "/api/signals/watches", { timeout_s: 60, lookback_s: 0, agent_id: waiter.id, ...(onChannel ? { channel_id: channel.id } : {}) }));
     const poll = json(api("GET", `/api/signals/watches/${created.id}?wait=30`));
     await mms(channel, account.token, "+15550009998", "Your ticket, code 551204", [{ content_type: "image/png", data_b64: PNG_B64 }]);
     const [item] = (await poll).signal.media;
