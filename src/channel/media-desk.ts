@@ -33,6 +33,8 @@ export interface MediaDeps {
   allowed: () => UrlPrefix[];
   /** MEDIA_DELETE_FROM_TWILIO: once an inbound item is stored here, delete Twilio's copy. */
   forgetAtTwilio: () => boolean;
+  /** The removal fence is up (the channel is being deleted): a download that comes back then stores nothing. */
+  removed: () => boolean;
   now: () => number;
   fetch?: typeof fetch;
 }
@@ -104,22 +106,30 @@ export class MediaDesk {
     }
     store.attempt(id, this.#d.now());
     const twilio = await this.#d.twilio();
+    if (this.#d.removed()) return null;
     const auth = `Basic ${btoa(`${twilio.accountSid}:${twilio.authToken}`)}`;
     const got: Fetched = await fetchMedia(rec.source_url, rec.content_type, {
       refuse: (url) => refuseMediaHop(url, twilio.apiBase),
       headers: (url): Record<string, string> => (sendsCredentials(url, twilio.apiBase) ? { authorization: auth } : {}),
       fetch: this.#d.fetch,
     });
+    // The channel may have been deleted while Twilio answered: its records and bytes are gone or going.
+    if (this.#d.removed()) return null;
     if (got.status === "transient") return this.#later(rec, got.reason);
     if (got.status !== "ok") {
       await copy(store.settle(id, { status: got.status, reason: got.reason }, this.#d.now()));
       return null;
     }
-    try {
-      await this.#d.bucket.put(rec.r2_key, got.bytes, { httpMetadata: { contentType: got.contentType } });
-    } catch (err) {
-      return this.#later(rec, `could not be stored: ${err instanceof Error ? err.message : String(err)}`);
+    const putFailed = await this.#d.bucket.put(rec.r2_key, got.bytes, { httpMetadata: { contentType: got.contentType } }).then(
+      () => null,
+      (err: unknown) => (err instanceof Error ? err.message : String(err)),
+    );
+    if (this.#d.removed()) {
+      // Deleted during the put: the deletion may have listed the channel's bytes before these landed.
+      await this.#d.bucket.delete(rec.r2_key);
+      return null;
     }
+    if (putFailed !== null) return this.#later(rec, `could not be stored: ${putFailed}`);
     const stored = store.settle(id, { status: "stored", reason: null, size: got.bytes.byteLength, contentType: got.contentType }, this.#d.now());
     // Put on the schedule in the step that records it stored: a later run finds it settled and only copies it.
     const forget = this.#d.forgetAtTwilio() ? this.#d.schedule.schedule(MEDIA_FORGET, id, this.#d.now(), store.channelId) : null;
@@ -214,7 +224,7 @@ export class MediaDesk {
  * The channel object's media desk, its downloads on the object's schedule (payload: the channel id, loaded first).
  * `changed` hears of each record written to D1, so live views can show a picture the moment it is stored.
  */
-export function channelMedia(sql: SqlStorage, state: ChannelState, schedule: Schedule, changed: (r: MediaRecord) => void): MediaDesk {
+export function channelMedia(sql: SqlStorage, state: ChannelState, schedule: Schedule, fence: Pick<RemovalFence, "removed">, changed: (r: MediaRecord) => void): MediaDesk {
   const { env } = state;
   const desk = new MediaDesk({
     store: new MediaStore(sql, () => state.row.id),
@@ -227,6 +237,7 @@ export function channelMedia(sql: SqlStorage, state: ChannelState, schedule: Sch
     },
     allowed: () => parseAllowedUrls(env.MEDIA_ALLOWED_URLS).prefixes,
     forgetAtTwilio: () => mediaDeleteFromTwilio(env),
+    removed: () => fence.removed,
     now: () => clock.now(),
   });
   schedule.on(MEDIA_FETCH, async (id, channelId) => (channelId && (await state.load(channelId)) ? desk.download(id) : null));
