@@ -1,8 +1,9 @@
 // Inbound media, downloaded after the webhook is answered: each item of an MMS is recorded as pending while the
 // webhook is handled, and fetched on the object's schedule (due at once, so within moments) from Twilio — Basic
 // auth, redirects checked hop by hop (src/domain/media) — into R2. A transient failure (the network, Twilio's 5xx,
-// R2) is retried with backoff up to MAX_ATTEMPTS; a refusal is recorded with its reason. The message itself never
-// waits for its media: its turn waits a little (waitFor), then runs with what is stored by then.
+// R2) is retried with backoff up to MAX_ATTEMPTS; a refusal is recorded with its reason. At most DOWNLOADS_AT_ONCE
+// run at once per object, each buffering its item's bytes. The message itself never waits for its media: its turn
+// waits a little (waitFor), then runs with what is stored by then.
 import { fetchMedia, parseAllowedUrls, refuseMediaHop, sendsCredentials, type Fetched, type UrlPrefix } from "../domain/media";
 import { mediaCopy } from "../db/media";
 import { clock } from "../lib/clock";
@@ -20,6 +21,31 @@ const FORGET_TRIES = 5;
 /** Attempts per item before it is given up as failed; the waits between them (≈ 45 minutes in all). */
 export const MAX_ATTEMPTS = 6;
 const BACKOFF_MS = [10_000, 30_000, 120_000, 600_000, 1_800_000];
+/** Downloads one object runs at once: each holds its item's bytes (up to 5 MB) until they are in R2. */
+export const DOWNLOADS_AT_ONCE = 2;
+
+/** A counting semaphore: at most `size` of the work given to `run` is under way at once; the rest waits its turn. */
+class Slots {
+  readonly #waiting: (() => void)[] = [];
+  #free: number;
+
+  constructor(size: number) {
+    this.#free = size;
+  }
+
+  async run<T>(work: () => Promise<T>): Promise<T> {
+    if (this.#free > 0) this.#free--;
+    else await new Promise<void>((resolve) => this.#waiting.push(resolve));
+    try {
+      return await work();
+    } finally {
+      // The slot passes straight to the next waiter, so a newcomer cannot take it in between.
+      const next = this.#waiting.shift();
+      if (next) next();
+      else this.#free++;
+    }
+  }
+}
 
 export interface MediaDeps {
   store: MediaStore;
@@ -43,6 +69,8 @@ export class MediaDesk {
   readonly #d: MediaDeps;
   /** Downloads under way, shared by the schedule and a turn waiting for its pictures. */
   readonly #inflight = new Map<string, Promise<number | null>>();
+  /** All of an MMS's items (up to 10) are asked for at once by its turn: the slots bound the memory they take. */
+  readonly #slots = new Slots(DOWNLOADS_AT_ONCE);
 
   constructor(deps: MediaDeps) {
     this.#d = deps;
@@ -64,7 +92,7 @@ export class MediaDesk {
   download(id: string): Promise<number | null> {
     let work = this.#inflight.get(id);
     if (!work) {
-      work = this.#download(id).finally(() => this.#inflight.delete(id));
+      work = this.#slots.run(() => this.#download(id)).finally(() => this.#inflight.delete(id));
       this.#inflight.set(id, work);
     }
     return work;
@@ -90,6 +118,8 @@ export class MediaDesk {
 
   async #download(id: string): Promise<number | null> {
     const { store, copy } = this.#d;
+    // A download that waited for a slot while the channel was deleted: its records are gone.
+    if (this.#d.removed()) return null;
     const rec = store.get(id);
     if (!rec) return null;
     if (rec.status !== "pending" || !rec.source_url) {
