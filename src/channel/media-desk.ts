@@ -1,8 +1,9 @@
 // Inbound media, downloaded after the webhook is answered: each item of an MMS is recorded as pending while the
 // webhook is handled, and fetched on the object's schedule (due at once, so within moments) from Twilio — Basic
 // auth, redirects checked hop by hop (src/domain/media) — into R2. A transient failure (the network, Twilio's 5xx,
-// R2) is retried with backoff up to MAX_ATTEMPTS; a refusal is recorded with its reason. The message itself never
-// waits for its media: its turn waits a little (waitFor), then runs with what is stored by then.
+// R2) is retried with backoff up to MAX_ATTEMPTS; a refusal is recorded with its reason. At most DOWNLOADS_AT_ONCE
+// run at once per object, each buffering its item's bytes. The message itself never waits for its media: its turn
+// waits a little (waitFor), then runs with what is stored by then.
 import { fetchMedia, parseAllowedUrls, refuseMediaHop, sendsCredentials, type Fetched, type UrlPrefix } from "../domain/media";
 import { mediaCopy } from "../db/media";
 import { clock } from "../lib/clock";
@@ -20,6 +21,31 @@ const FORGET_TRIES = 5;
 /** Attempts per item before it is given up as failed; the waits between them (≈ 45 minutes in all). */
 export const MAX_ATTEMPTS = 6;
 const BACKOFF_MS = [10_000, 30_000, 120_000, 600_000, 1_800_000];
+/** Downloads one object runs at once: each holds its item's bytes (up to 5 MB) until they are in R2. */
+export const DOWNLOADS_AT_ONCE = 2;
+
+/** A counting semaphore: at most `size` of the work given to `run` is under way at once; the rest waits its turn. */
+class Slots {
+  readonly #waiting: (() => void)[] = [];
+  #free: number;
+
+  constructor(size: number) {
+    this.#free = size;
+  }
+
+  async run<T>(work: () => Promise<T>): Promise<T> {
+    if (this.#free > 0) this.#free--;
+    else await new Promise<void>((resolve) => this.#waiting.push(resolve));
+    try {
+      return await work();
+    } finally {
+      // The slot passes straight to the next waiter, so a newcomer cannot take it in between.
+      const next = this.#waiting.shift();
+      if (next) next();
+      else this.#free++;
+    }
+  }
+}
 
 export interface MediaDeps {
   store: MediaStore;
@@ -33,6 +59,8 @@ export interface MediaDeps {
   allowed: () => UrlPrefix[];
   /** MEDIA_DELETE_FROM_TWILIO: once an inbound item is stored here, delete Twilio's copy. */
   forgetAtTwilio: () => boolean;
+  /** The removal fence is up (the channel is being deleted): a download that comes back then stores nothing. */
+  removed: () => boolean;
   now: () => number;
   fetch?: typeof fetch;
 }
@@ -41,6 +69,8 @@ export class MediaDesk {
   readonly #d: MediaDeps;
   /** Downloads under way, shared by the schedule and a turn waiting for its pictures. */
   readonly #inflight = new Map<string, Promise<number | null>>();
+  /** All of an MMS's items (up to 10) are asked for at once by its turn: the slots bound the memory they take. */
+  readonly #slots = new Slots(DOWNLOADS_AT_ONCE);
 
   constructor(deps: MediaDeps) {
     this.#d = deps;
@@ -62,7 +92,7 @@ export class MediaDesk {
   download(id: string): Promise<number | null> {
     let work = this.#inflight.get(id);
     if (!work) {
-      work = this.#download(id).finally(() => this.#inflight.delete(id));
+      work = this.#slots.run(() => this.#download(id)).finally(() => this.#inflight.delete(id));
       this.#inflight.set(id, work);
     }
     return work;
@@ -88,6 +118,8 @@ export class MediaDesk {
 
   async #download(id: string): Promise<number | null> {
     const { store, copy } = this.#d;
+    // A download that waited for a slot while the channel was deleted: its records are gone.
+    if (this.#d.removed()) return null;
     const rec = store.get(id);
     if (!rec) return null;
     if (rec.status !== "pending" || !rec.source_url) {
@@ -104,22 +136,30 @@ export class MediaDesk {
     }
     store.attempt(id, this.#d.now());
     const twilio = await this.#d.twilio();
+    if (this.#d.removed()) return null;
     const auth = `Basic ${btoa(`${twilio.accountSid}:${twilio.authToken}`)}`;
     const got: Fetched = await fetchMedia(rec.source_url, rec.content_type, {
       refuse: (url) => refuseMediaHop(url, twilio.apiBase),
       headers: (url): Record<string, string> => (sendsCredentials(url, twilio.apiBase) ? { authorization: auth } : {}),
       fetch: this.#d.fetch,
     });
+    // The channel may have been deleted while Twilio answered: its records and bytes are gone or going.
+    if (this.#d.removed()) return null;
     if (got.status === "transient") return this.#later(rec, got.reason);
     if (got.status !== "ok") {
       await copy(store.settle(id, { status: got.status, reason: got.reason }, this.#d.now()));
       return null;
     }
-    try {
-      await this.#d.bucket.put(rec.r2_key, got.bytes, { httpMetadata: { contentType: got.contentType } });
-    } catch (err) {
-      return this.#later(rec, `could not be stored: ${err instanceof Error ? err.message : String(err)}`);
+    const putFailed = await this.#d.bucket.put(rec.r2_key, got.bytes, { httpMetadata: { contentType: got.contentType } }).then(
+      () => null,
+      (err: unknown) => (err instanceof Error ? err.message : String(err)),
+    );
+    if (this.#d.removed()) {
+      // Deleted during the put: the deletion may have listed the channel's bytes before these landed.
+      await this.#d.bucket.delete(rec.r2_key);
+      return null;
     }
+    if (putFailed !== null) return this.#later(rec, `could not be stored: ${putFailed}`);
     const stored = store.settle(id, { status: "stored", reason: null, size: got.bytes.byteLength, contentType: got.contentType }, this.#d.now());
     // Put on the schedule in the step that records it stored: a later run finds it settled and only copies it.
     const forget = this.#d.forgetAtTwilio() ? this.#d.schedule.schedule(MEDIA_FORGET, id, this.#d.now(), store.channelId) : null;
@@ -214,7 +254,7 @@ export class MediaDesk {
  * The channel object's media desk, its downloads on the object's schedule (payload: the channel id, loaded first).
  * `changed` hears of each record written to D1, so live views can show a picture the moment it is stored.
  */
-export function channelMedia(sql: SqlStorage, state: ChannelState, schedule: Schedule, changed: (r: MediaRecord) => void): MediaDesk {
+export function channelMedia(sql: SqlStorage, state: ChannelState, schedule: Schedule, fence: Pick<RemovalFence, "removed">, changed: (r: MediaRecord) => void): MediaDesk {
   const { env } = state;
   const desk = new MediaDesk({
     store: new MediaStore(sql, () => state.row.id),
@@ -227,6 +267,7 @@ export function channelMedia(sql: SqlStorage, state: ChannelState, schedule: Sch
     },
     allowed: () => parseAllowedUrls(env.MEDIA_ALLOWED_URLS).prefixes,
     forgetAtTwilio: () => mediaDeleteFromTwilio(env),
+    removed: () => fence.removed,
     now: () => clock.now(),
   });
   schedule.on(MEDIA_FETCH, async (id, channelId) => (channelId && (await state.load(channelId)) ? desk.download(id) : null));

@@ -83,7 +83,7 @@ export class ChannelObject extends DurableObject<Env> {
     this.#events = new LiveEvents(ctx, this.#state);
     const liveness = new TurnLiveness(env, this.#local, this.#schedule);
     this.#router = new SignalRouter(env, this.#watches, this.#state);
-    this.#media = channelMedia(ctx.storage.sql, this.#state, this.#schedule, (r) => void this.#events.message(r.message_id).catch(() => {}));
+    this.#media = channelMedia(ctx.storage.sql, this.#state, this.#schedule, this.#fence, (r) => void this.#events.message(r.message_id).catch(() => {}));
     const limits = new SenderLimit(ctx.storage.sql);
     this.#inbound = new InboundDesk(this.#state, this.#local, this.#watches, this.#router, liveness, limits, this.#media, this.#fence);
     const ledger = new Ledger(ctx.storage.sql);

@@ -65,6 +65,24 @@ async function holdRead(channelId: string, table: string) {
   return { reached: reached.promise, release: () => release.resolve() };
 }
 
+/** Resolves when the object's alarm next finishes, with what it threw (it is wrapped before it runs). */
+async function watchAlarms(channelId: string) {
+  const done = deferred<{ threw: unknown }>();
+  await runInDurableObject(stubFor(channelId), (object) => {
+    const alarm = object.alarm!.bind(object);
+    object.alarm = async (...args) => {
+      try {
+        await alarm(...args);
+        done.resolve({ threw: null });
+      } catch (err) {
+        done.resolve({ threw: err });
+        throw err;
+      }
+    };
+  });
+  return () => done.promise;
+}
+
 /** A connected channel whose owner's text has become a turn, its job captured instead of queued. */
 async function turnInFlight() {
   const seeded = await seedChannel();
@@ -178,4 +196,21 @@ describe("deleting a channel while a reply is in flight", () => {
     expect(settled).toEqual({ acked: true, retried: false });
     expect(await rowsNaming(channel.id)).toMatchObject({ messages: 0, turns: 0 });
   });
+
+  it("a picture still downloading on the alarm: nothing is stored in R2 for the deleted channel, nothing thrown", async () => {
+    const { channel, account } = await seedChannel();
+    await pair(channel, account.token, OWNER);
+    await captureTurnJobs(channel.id);
+    const alarmDone = await watchAlarms(channel.id);
+    await injectFault(account.sid, { match: "/Media/", method: "GET", hold: true });
+    await mms(channel, account.token, OWNER, "a picture", [{ content_type: "image/png", data_b64: PNG_B64 }]);
+    // The alarm has fetched the picture and Twilio is holding its answer.
+    await vi.waitFor(async () => expect((await fakeState(account.sid)).requests.some((r) => r.method === "GET" && r.path.includes("/Media/"))).toBe(true), { interval: 20 });
+
+    expect((await api("DELETE", `/api/channels/${channel.id}`)).status).toBe(200);
+    expect(await releaseHeld(account.sid)).toBe(1);
+    expect(await alarmDone()).toEqual({ threw: null });
+    expect((await env.MEDIA.list({ prefix: `media/${channel.id}/` })).objects).toEqual([]);
+  });
 });
+

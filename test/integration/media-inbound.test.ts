@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { api, BASE, call, json, seedAgent } from "../helpers/api";
 import { scriptFake } from "../helpers/fake-openai";
 import { settledTurns } from "../helpers/turns";
-import { fakeState, GIF_B64, injectFault, mms, pair, PNG_B64, seedChannel, signedPost, smsForm } from "../helpers/twilio";
+import { fakeState, GIF_B64, injectFault, mms, pair, PNG_B64, releaseHeld, seedChannel, signedPost, smsForm } from "../helpers/twilio";
 
 const OWNER = "+15557770151";
 
@@ -129,6 +129,30 @@ describe("an inbound MMS", () => {
     for (const x of m.media) expect(await stored(channel.id, x.id)).toBeNull();
     // The refused type was never fetched; the other two were.
     expect((await fakeState(account.sid)).requests.filter((r) => r.path.includes("/Media/ME"))).toHaveLength(2);
+  });
+
+  it("with five items: at most two are downloaded at once, and all five are stored", { timeout: 15_000 }, async () => {
+    const { channel, account } = await connected();
+    await injectFault(account.sid, { match: "/Media/", method: "GET", hold: true, times: 5 });
+    const body = "five pictures";
+    await mms(channel, account.token, OWNER, body, Array.from({ length: 5 }, () => ({ content_type: "image/png", data_b64: PNG_B64 })));
+    const mediaGets = async () => (await fakeState(account.sid)).requests.filter((r) => r.method === "GET" && r.path.includes("/Media/ME")).length;
+    const running = async () => (await env.DB.prepare("SELECT status FROM turns WHERE channel_id = ?").bind(channel.id).first<{ status: string }>())?.status;
+    // The alarm's download and the turn's (it waits for its pictures, asking for all five) are both under way.
+    await vi.waitFor(async () => expect(await running()).toBe("running"), { interval: 10 });
+    await vi.waitFor(async () => expect(await mediaGets()).toBeGreaterThanOrEqual(2), { interval: 10 });
+    // Every download Twilio has is held until released: each release says how many were in flight together.
+    const inFlight: number[] = [];
+    for (let released = 0; released < 5; ) {
+      await vi.waitFor(async () => expect(await mediaGets()).toBeGreaterThan(released), { interval: 10 });
+      const n = await releaseHeld(account.sid);
+      inFlight.push(n);
+      released += n;
+    }
+    expect(Math.max(...inFlight)).toBeLessThanOrEqual(2);
+    const m = await messageWith(channel.id, body);
+    expect(m.media.map((x: { status: string }) => x.status)).toEqual(Array(5).fill("stored"));
+    expect((await env.MEDIA.list({ prefix: `media/${channel.id}/` })).objects).toHaveLength(5);
   });
 
   it("refuses a redirect to a private, link-local or foreign address", async () => {

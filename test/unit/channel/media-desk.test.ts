@@ -30,6 +30,8 @@ type Harness = {
   restart: () => { desk: MediaDesk; schedule: Schedule };
   /** While on, Twilio never answers a download (the object is reset before it could). */
   hang: (on: boolean) => void;
+  /** The channel's deletion begins (its removal fence goes up) while the next R2 put is under way. */
+  removeDuringPut: () => void;
 };
 
 async function withDesk(fn: (h: Harness) => Promise<void>, opts: { forget?: boolean } = {}) {
@@ -39,6 +41,8 @@ async function withDesk(fn: (h: Harness) => Promise<void>, opts: { forget?: bool
     let failing = 0;
     let hanging = false;
     let failingCopies = 0;
+    let removed = false;
+    let removeOnPut = false;
     const copies: MediaRecord[] = [];
     const bucket = {
       put: (async (...args: Parameters<R2Bucket["put"]>) => {
@@ -46,7 +50,9 @@ async function withDesk(fn: (h: Harness) => Promise<void>, opts: { forget?: bool
           failing--;
           throw new Error("R2 is unavailable");
         }
-        return env.MEDIA.put(...args);
+        const put = await env.MEDIA.put(...args);
+        removed ||= removeOnPut;
+        return put;
       }) as R2Bucket["put"],
       get: env.MEDIA.get.bind(env.MEDIA),
       delete: env.MEDIA.delete.bind(env.MEDIA),
@@ -72,6 +78,7 @@ async function withDesk(fn: (h: Harness) => Promise<void>, opts: { forget?: bool
         },
         allowed: () => [],
         forgetAtTwilio: () => opts.forget ?? false,
+        removed: () => removed,
         now: () => now,
         fetch: (async (input: RequestInfo | URL, init?: RequestInit) => {
           if (init?.method !== "DELETE") return hanging ? new Promise<Response>(() => {}) : new Response(BYTES, { headers: { "content-type": "image/png" } });
@@ -84,7 +91,7 @@ async function withDesk(fn: (h: Harness) => Promise<void>, opts: { forget?: bool
       return { desk, schedule };
     };
     const { desk, schedule } = restart();
-    await fn({ desk, schedule, copies, failPuts: (n) => (failing = n), failCopies: (n) => (failingCopies = n), setNow: (t) => (now = t), channelId, deletes, restart, hang: (on) => (hanging = on) });
+    await fn({ desk, schedule, copies, failPuts: (n) => (failing = n), failCopies: (n) => (failingCopies = n), setNow: (t) => (now = t), channelId, deletes, restart, hang: (on) => (hanging = on), removeDuringPut: () => (removeOnPut = true) });
   });
 }
 
@@ -112,6 +119,17 @@ describe("media downloads when R2 fails", () => {
       expect(schedule.when(MEDIA_FETCH, rec!.id)).toBeNull();
       expect(new Uint8Array(await (await env.MEDIA.get(rec!.r2_key))!.arrayBuffer())).toEqual(BYTES);
       expect(copies.at(-1)).toMatchObject({ status: "stored" });
+    });
+  });
+
+  it("a download whose channel is deleted during its put: the bytes put are deleted, the record is left alone", async () => {
+    await withDesk(async ({ desk, schedule, copies, channelId, removeDuringPut }) => {
+      const [rec] = await desk.receive(channelId, "msg_9", [{ url: URL0, contentType: "image/png" }], T);
+      removeDuringPut();
+      await schedule.run(T);
+      expect(await env.MEDIA.get(rec!.r2_key)).toBeNull();
+      expect(desk.store.get(rec!.id)).toMatchObject({ status: "pending", attempts: 1 });
+      expect(copies).toEqual([]);
     });
   });
 
