@@ -4,6 +4,7 @@
 // acknowledges it. The receiver is idempotent by (watch, seq), so a step delivered twice — the ack lost, this object
 // reset after the RPC — still makes one continuation turn.
 import type { Settlement } from "../domain/signals";
+import { MAX_TIMEOUT_S } from "../domain/signals/limits";
 import type { Schedule } from "./schedule";
 import type { Conversation } from "./watch-store";
 
@@ -12,6 +13,12 @@ export const WATCH_RESUME = "watch_resume";
 const BATCH = 50;
 /** How soon a step the conversation's object answered "later" is offered again. */
 export const RESUME_LATER_MS = 10 * 60_000;
+/**
+ * How long after it settled a step answered "later" is still offered: as long as a watch may wait (a week). A
+ * channel left failed, or a conversation kept past its continuation limit, would otherwise hold it forever.
+ */
+export const RESUME_LATER_FOR_MS = MAX_TIMEOUT_S * 1000;
+const LATER_DAYS = `${RESUME_LATER_FOR_MS / 86_400_000} days`;
 
 /** What the conversation's object receives: the steps of one watch, in order. */
 export interface ResumeDelivery {
@@ -85,15 +92,28 @@ export class ResumeOutbox {
       sender: first.sender,
       steps: rows.map((r) => ({ seq: r.seq, settlement: JSON.parse(r.settlement) as Settlement })),
     });
-    if (answer.status === "later") {
-      console.warn(`watch ${watchId}: its conversation cannot be resumed yet (${answer.reason}); trying again later`);
-      return now + RESUME_LATER_MS;
-    }
+    if (answer.status === "later") return this.#later(watchId, answer.reason, now);
     const state = answer.status === "accepted" ? "delivered" : "dropped";
     const note = answer.status === "gone" ? answer.reason : null;
     if (note) console.warn(`watch ${watchId}: its conversation cannot be resumed (${note}); dropping ${rows.length} step(s)`);
     this.#sql.exec(`UPDATE resume_outbox SET state = ?, note = ?, done_at = ? WHERE watch_id = ? AND seq <= ? AND state = 'pending'`, state, note, now, watchId, rows.at(-1)!.seq);
     return this.#sql.exec(`SELECT 1 FROM resume_outbox WHERE watch_id = ? AND state = 'pending' LIMIT 1`, watchId).toArray().length ? now : null;
+  }
+
+  /** A "later" answer: steps offered for RESUME_LATER_FOR_MS are dropped with the reason; the rest are tried again. */
+  #later(watchId: string, reason: string, now: number): number | null {
+    const expired = this.#sql.exec(
+      `UPDATE resume_outbox SET state = 'dropped', note = ?, done_at = ? WHERE watch_id = ? AND state = 'pending' AND created_at <= ?`,
+      `not resumable for ${LATER_DAYS} (${reason})`,
+      now,
+      watchId,
+      now - RESUME_LATER_FOR_MS,
+    ).rowsWritten;
+    if (expired) console.warn(`watch ${watchId}: its conversation could not be resumed for ${LATER_DAYS} (${reason}); dropping its oldest step(s)`);
+    const left = this.#sql.exec(`SELECT 1 FROM resume_outbox WHERE watch_id = ? AND state = 'pending' LIMIT 1`, watchId).toArray().length;
+    if (!left) return null;
+    console.warn(`watch ${watchId}: its conversation cannot be resumed yet (${reason}); trying again later`);
+    return now + RESUME_LATER_MS;
   }
 
   /** Steps not yet acknowledged (handed to the hub before this object's storage is deleted). */

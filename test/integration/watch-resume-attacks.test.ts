@@ -34,6 +34,20 @@ const longWait = (channelId: string, marker: string): FakeStep => ({
 
 const sentTo = async (accountSid: string) => (await fakeState(accountSid)).messages.map((m) => m.body);
 
+/**
+ * An agent waiting (a long watch that resumes its conversation) whose own channel then fails: new credentials saved
+ * while Twilio drops the registration leave it failed until the owner retries.
+ */
+async function waitingOnFailedChannel(continuation: string) {
+  const { agent, signals, marker } = await setup((id, m) => [longWait(id, m), { text: "I'll text you" }, { text: continuation }]);
+  await sms(agent.channel, agent.account.token, OWNER, `code please ${marker}`);
+  await settledTurns(agent.channel.id);
+  const [watch] = await json<any[]>(api("GET", `/api/signals/watches?channel_id=${signals.channel.id}`));
+  await injectFault(agent.account.sid, { match: "IncomingPhoneNumbers", drop: true, times: 1 });
+  expect(await json(api("PATCH", `/api/channels/${agent.channel.id}`, { config: { auth_token: agent.account.token } }))).toMatchObject({ status: "failed" });
+  return { agent, signals, watch };
+}
+
 async function dropped(channelId: string, watchId: string) {
   let note = "";
   await vi.waitFor(
@@ -67,15 +81,7 @@ describe("a watch that resumes a conversation", () => {
   }, 20_000);
 
   it("waits, rather than drops, while its conversation's channel is failing to register with Twilio, and resumes it after", async () => {
-    const { agent, signals, marker } = await setup((id, m) => [longWait(id, m), { text: "I'll text you" }, { text: "Your code came after all" }]);
-    await sms(agent.channel, agent.account.token, OWNER, `code please ${marker}`);
-    await settledTurns(agent.channel.id);
-    const [watch] = await json<any[]>(api("GET", `/api/signals/watches?channel_id=${signals.channel.id}`));
-
-    // New credentials are saved while Twilio drops the registration: the channel is failed until the owner retries.
-    await injectFault(agent.account.sid, { match: "IncomingPhoneNumbers", drop: true, times: 1 });
-    const failed = await json(api("PATCH", `/api/channels/${agent.channel.id}`, { config: { auth_token: agent.account.token } }));
-    expect(failed).toMatchObject({ status: "failed" });
+    const { agent, signals, watch } = await waitingOnFailedChannel("Your code came after all");
     await sms(signals.channel, signals.account.token, BANK, "Your code is 626262");
     // Once the delivery has been tried (its schedule row is gone, or moved to a later try), the step still waits.
     await vi.waitFor(
@@ -95,6 +101,25 @@ describe("a watch that resumes a conversation", () => {
     await settledTurns(agent.channel.id, 2);
     expect(await sentTo(agent.account.sid)).toEqual(["I'll text you", "Your code came after all"]);
   }, 20_000);
+
+  it("drops a step its conversation's channel has answered 'later' for a week, and never opens its turn", async () => {
+    const { agent, signals, watch } = await waitingOnFailedChannel("a week too late");
+    await sms(signals.channel, signals.account.token, BANK, "Your code is 737373");
+    const state = async () => (await sqlIn<{ state: string }>(signals.channel.id, `SELECT state FROM resume_outbox WHERE watch_id = ?`, watch.id))[0]?.state;
+    await vi.waitFor(async () => expect(await state()).toBe("pending"), { timeout: 5_000, interval: 20 });
+
+    // The channel is never repaired. Just short of a week after the step settled it is still offered.
+    advanceClock(7 * 86_400_000 - 15 * 60_000);
+    await runDurableObjectAlarm(objectOf(signals.channel.id));
+    expect(await state()).toBe("pending");
+    // A week on, the next offer drops it, with the reason kept.
+    advanceClock(20 * 60_000);
+    await runDurableObjectAlarm(objectOf(signals.channel.id));
+    expect(await dropped(signals.channel.id, watch.id)).toMatch(/not resumable for 7 days \(the channel is failed\)/);
+    expect(await sqlIn(signals.channel.id, `SELECT 1 FROM schedules WHERE kind = 'watch_resume' AND key = ?`, watch.id)).toEqual([]);
+    expect(await turns(agent.channel.id)).toHaveLength(1);
+    expect(await sentTo(agent.account.sid)).toEqual(["I'll text you"]);
+  }, 30_000);
 
   it("opens at most MAX_TURNS_PER_SENDER_PER_HOUR continuation turns an hour in one conversation; the next step waits", async () => {
     // Whoever can text a watched number drives the watches that resume this conversation (50 per agent, each

@@ -26,7 +26,7 @@ describe("a conversation's channel being deleted", () => {
     const answer = await runInDurableObject(objectOf(channel.id), (o) => o.resumeConversation(channel.id, delivery));
     expect(answer).toEqual({ status: "gone", reason: "the channel was deleted" });
     expect(await sqlIn(channel.id, `SELECT watch_id FROM resumptions`)).toEqual([]);
-    expect((await env.DB.prepare(`SELECT count(*) AS n FROM messages WHERE direction = 'watch'`).first<number>("n"))).toBe(0);
+    expect((await env.DB.prepare(`SELECT count(*) AS n FROM messages WHERE direction = 'watch' AND channel_id = ?`).bind(channel.id).first<number>("n"))).toBe(0);
     expect((await env.DB.prepare(`SELECT count(*) AS n FROM turns WHERE channel_id = ?`).bind(channel.id).first<number>("n"))).toBe(0);
   });
 });

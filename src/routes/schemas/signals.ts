@@ -12,11 +12,12 @@ export const AwaitSignalArguments = AwaitSignalInput.meta({ id: "AwaitSignalInpu
 
 export const WatchParams = z.object({ id: z.string().describe("The watch's id (wt_…).") });
 export const ListWatchesQuery = z.object({ channel_id: z.string().min(1).optional().describe("The channel whose watches to list; absent: watches on any channel.") });
-const cursor = z.coerce
-  .number()
-  .int()
-  .min(0)
-  .max(Number.MAX_SAFE_INTEGER)
+// Digits only: a coerced number would read "" as 0 and "0x10" as 16. 15 digits stay a safe integer. The channel
+// object reads the WebSocket's cursor again from the URL this has passed, with Number(), which then agrees.
+const cursor = z
+  .string()
+  .regex(/^\d{1,15}$/, "after must be a non-negative decimal integer (digits only, at most 15)")
+  .transform(Number)
   .optional()
   .describe("Continuous watches: the seq of the last match the client has; matches after it are returned (at most 100).");
 export const CursorQuery = z.object({ after: cursor });
